@@ -1,1 +1,20 @@
-export {};
+export { type AuthOptions, createTokenProvider } from "./auth.js";
+export { AuthError } from "./auth-error.js";
+export { type BodyOptions, buildBody, type CertificateBody, type CertificateStatus } from "./body.js";
+export {
+  GraphClient,
+  type GraphClientOptions,
+  type ReadOptions,
+  type WriteOptions,
+  type WriteResult,
+} from "./client.js";
+export { type CloudName, cloudEndpoints, isLoopbackHost, validateGraphUrl } from "./cloud.js";
+export { ConfigError } from "./config-error.js";
+export { GraphError, type GraphErrorDetails } from "./graph-error.js";
+export { NetworkError } from "./network-error.js";
+export { parseRateLimit, RateLimiter } from "./pacing.js";
+export { REDACT_PATHS } from "./redact.js";
+export { matchesCertificate, type RemoteCertificate, sameInstant, toRemoteCertificate } from "./remote.js";
+export { backoffMs, isRetryableNetworkError, isRetryableStatus, retryAfterMs } from "./retry.js";
+export { readSecretFile } from "./secrets.js";
+export type { TokenProvider } from "./token-provider.js";

@@ -1,0 +1,69 @@
+import { NetworkError } from "./network-error.js";
+import { networkErrorCode } from "./retry.js";
+
+/** One HTTP request and its fully read answer. */
+export interface Exchange {
+  status: number;
+  headers: Headers;
+  /** The parsed JSON body, or undefined when empty or not JSON. */
+  json: unknown;
+  /** Graph's `request-id` response header. */
+  requestId: string | null;
+}
+
+/** What one HTTP request needs; the token goes only into the Authorization header. */
+export interface ExchangeRequest {
+  method: "GET" | "POST" | "PATCH";
+  url: string;
+  token: string;
+  body?: string;
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+  fetch: typeof fetch;
+}
+
+/**
+ * Sends one request and reads the whole answer under a timeout. No answer becomes a NetworkError whose
+ * message never quotes the underlying error: fetch can echo header values, and one of them is the token.
+ */
+export async function exchange(request: ExchangeRequest): Promise<Exchange> {
+  const timeout = AbortSignal.timeout(request.timeoutMs);
+  const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${request.token}`,
+    accept: "application/json",
+  };
+  if (request.body !== undefined) headers["content-type"] = "application/json";
+  const where = `${request.method} ${new URL(request.url).pathname}`;
+  try {
+    const response = await request.fetch(request.url, {
+      method: request.method,
+      headers,
+      body: request.body ?? null,
+      signal,
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      headers: response.headers,
+      json: parseJson(text),
+      requestId: response.headers.get("request-id"),
+    };
+  } catch (error) {
+    if (request.signal?.aborted) throw request.signal.reason;
+    if (timeout.aborted) {
+      throw new NetworkError(`${where} got no answer within ${request.timeoutMs} ms`, { code: "ETIMEDOUT" });
+    }
+    const code = networkErrorCode(error) ?? "EUNKNOWN";
+    throw new NetworkError(`${where} failed without an HTTP answer (${code})`, { code });
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

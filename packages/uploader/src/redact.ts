@@ -1,0 +1,35 @@
+/**
+ * pino redact paths for the CLI's root logger. pino matches paths case-sensitively, so headers are listed in
+ * both spellings; the wildcard forms catch the same keys one level down (e.g. `{options: {clientSecret}}`).
+ */
+export const REDACT_PATHS: string[] = [
+  "authorization",
+  "Authorization",
+  "headers.authorization",
+  "headers.Authorization",
+  "req.headers.authorization",
+  "req.headers.Authorization",
+  "request.headers.authorization",
+  "request.headers.Authorization",
+  "token",
+  "accessToken",
+  "access_token",
+  "refreshToken",
+  "clientSecret",
+  "client_secret",
+  "password",
+  "certificatePassword",
+  "pfxPassword",
+  "privateKey",
+  "*.authorization",
+  "*.Authorization",
+  "*.token",
+  "*.accessToken",
+  "*.access_token",
+  "*.clientSecret",
+  "*.client_secret",
+  "*.password",
+  "*.certificatePassword",
+  "*.pfxPassword",
+  "*.privateKey",
+];

@@ -1,0 +1,75 @@
+import type { CertificateBody } from "./body.js";
+
+/** A certificate object as Graph returns it; Intune nulls `content` once processed, so never rely on it. */
+export interface RemoteCertificate {
+  id: string;
+  status: string;
+  subjectName: string | null;
+  subject: string | null;
+  issuerName: string | null;
+  issuer: string | null;
+  expirationDateTime: string | null;
+  uploadDateTime: string | null;
+  content: string | null;
+}
+
+// Graph's DateTimeOffset: up to 7 fractional digits (100 ns ticks) and a Z or ±hh:mm offset.
+const DATE_TIME_OFFSET =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** Seconds since the epoch and 100 ns ticks within the second; a single number would lose the ticks. */
+function toInstant(value: string): [seconds: number, ticks: number] | null {
+  const m = DATE_TIME_OFFSET.exec(value);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s, fraction = "", zone = "Z"] = m;
+  const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  if (Number.isNaN(local)) return null;
+  let offsetMinutes = 0;
+  if (zone.toUpperCase() !== "Z") {
+    const sign = zone.startsWith("-") ? -1 : 1;
+    offsetMinutes = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  }
+  return [local / 1000 - offsetMinutes * 60, Number(fraction.padEnd(7, "0"))];
+}
+
+/** True when both DateTimeOffsets denote the same instant (to 100 ns), whatever their offsets; two nulls are the same. */
+export function sameInstant(a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return a === b;
+  const x = toInstant(a);
+  const y = toInstant(b);
+  return x !== null && y !== null && x[0] === y[0] && x[1] === y[1];
+}
+
+/** True when the remote object is this certificate: same subject, issuer and expiry instant. */
+export function matchesCertificate(
+  remote: RemoteCertificate,
+  body: Pick<CertificateBody, "subject" | "issuer" | "expirationDateTime">,
+): boolean {
+  return (
+    remote.subject === body.subject &&
+    remote.issuer === body.issuer &&
+    sameInstant(remote.expirationDateTime, body.expirationDateTime)
+  );
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === "string" ? value : null;
+}
+
+/** Reads a Graph JSON object into a RemoteCertificate, or null when it has no string `id`. */
+export function toRemoteCertificate(value: unknown): RemoteCertificate | null {
+  if (typeof value !== "object" || value === null) return null;
+  const o = value as Record<string, unknown>;
+  if (typeof o.id !== "string") return null;
+  return {
+    id: o.id,
+    status: typeof o.status === "string" ? o.status : "",
+    subjectName: stringOrNull(o.subjectName),
+    subject: stringOrNull(o.subject),
+    issuerName: stringOrNull(o.issuerName),
+    issuer: stringOrNull(o.issuer),
+    expirationDateTime: stringOrNull(o.expirationDateTime),
+    uploadDateTime: stringOrNull(o.uploadDateTime),
+    content: stringOrNull(o.content),
+  };
+}
