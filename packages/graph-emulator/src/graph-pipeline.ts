@@ -1,0 +1,170 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { FaultInjector } from "./fault-injector.js";
+import { GraphError, graphErrorBody } from "./graph-error.js";
+import { type ResourceContext, resolveGraphPath, serveResource } from "./graph-resource.js";
+import { headerValue, readBody, sendEmpty, sendJson } from "./http-io.js";
+import { formatRetryAfterSeconds, type SlidingLogLimiter } from "./rate-limiter.js";
+import type { TokenOwner, TokenRegistry } from "./token-registry.js";
+import type { FaultKind } from "./types.js";
+
+/** What the Graph side of the emulator needs per request. */
+export interface GraphContext extends ResourceContext {
+  rootUrl: string;
+  tokens: TokenRegistry;
+  readLimiter: SlidingLogLimiter | null;
+  writeLimiter: SlidingLogLimiter | null;
+  faults(): FaultInjector | null;
+  now: () => number;
+  /** Aborted when the emulator closes, so latency faults do not hold it open. */
+  closing: AbortSignal;
+}
+
+/** The identifiers a request carries through its handling. */
+export interface GraphExchange {
+  requestId: string;
+  clientRequestId: string | null;
+}
+
+/** How a Graph request ended: the status sent (0 for a reset) and the fault injected, if any. */
+export interface GraphOutcome {
+  status: number;
+  fault: FaultKind | null;
+}
+
+const WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"];
+const ODATA_JSON =
+  "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
+
+/**
+ * Handles a Graph request in Graph's order: authentication, throttling, routing, then (when enabled) one
+ * fault draw, then the resource itself.
+ */
+export async function handleGraphRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  exchange: GraphExchange,
+  context: GraphContext,
+): Promise<GraphOutcome> {
+  let fault: FaultKind | null = null;
+  try {
+    const owner = authenticate(request, context);
+    throttle(request.method ?? "GET", owner, context);
+    const { version, route } = resolveGraphPath(url.pathname);
+    fault = context.faults()?.next(request.method === "POST" && route.kind === "collection") ?? null;
+    if (fault === "reset-before-response") {
+      await readBody(request);
+      return { status: resetConnection(request), fault };
+    }
+    if (fault !== null) await applyFault(fault, context);
+    const reply = await serveResource(request, url, `${context.rootUrl}/${version}`, route, context);
+    if (fault === "reset-after-create") return { status: resetConnection(request), fault };
+    const headers = { ...responseHeaders(exchange), ...reply.headers };
+    if (reply.body === undefined) sendEmpty(response, reply.status, headers);
+    else sendJson(response, reply.status, reply.body, { ...headers, "OData-Version": "4.0" }, ODATA_JSON);
+    return { status: reply.status, fault };
+  } catch (error) {
+    if (fault === "reset-after-create") return { status: resetConnection(request), fault };
+    const graphError =
+      error instanceof GraphError
+        ? error
+        : new GraphError(500, "InternalServerError", "The emulator failed unexpectedly.");
+    const date = new Date(context.now()).toISOString().slice(0, 19);
+    const body = graphErrorBody(graphError, exchange.requestId, exchange.clientRequestId, date);
+    sendJson(response, graphError.status, body, { ...responseHeaders(exchange), ...graphError.headers });
+    return { status: graphError.status, fault };
+  }
+}
+
+function authenticate(request: IncomingMessage, context: GraphContext): TokenOwner {
+  const header = headerValue(request, "authorization") ?? "";
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  if (!token) throw invalidToken(context, "Access token is empty.");
+  const check = context.tokens.check(token);
+  if (check.ok) return check.owner;
+  throw invalidToken(
+    context,
+    check.reason === "expired"
+      ? "Lifetime validation failed, the token is expired."
+      : "Access token validation failure.",
+  );
+}
+
+function throttle(method: string, owner: TokenOwner, context: GraphContext): void {
+  const isWrite = WRITE_METHODS.includes(method);
+  const limiter = isWrite ? context.writeLimiter : context.readLimiter;
+  const decision = limiter?.take(`${owner.tenantId}/${owner.clientId}`, context.now());
+  if (decision && !decision.allowed) {
+    throw new GraphError(
+      429,
+      "TooManyRequests",
+      `Too many ${isWrite ? "write" : "read"} requests for this app and tenant.`,
+      {
+        "Retry-After": formatRetryAfterSeconds(decision.retryAfterMs),
+      },
+    );
+  }
+}
+
+/** Throws the fault's error response, or waits out a latency fault; reset faults are handled by the caller. */
+async function applyFault(fault: FaultKind, context: GraphContext): Promise<void> {
+  const options = context.faults()?.options;
+  const retryAfterSeconds = options?.retryAfterSeconds ?? 1;
+  switch (fault) {
+    case "429":
+      throw new GraphError(429, "TooManyRequests", "Too many requests (injected fault).", {
+        "Retry-After": String(retryAfterSeconds),
+      });
+    case "429-http-date": {
+      // HTTP-dates have whole seconds; round up so a client never retries early.
+      const retryAt = Math.ceil((context.now() + retryAfterSeconds * 1000) / 1000) * 1000;
+      throw new GraphError(429, "TooManyRequests", "Too many requests (injected fault).", {
+        "Retry-After": new Date(retryAt).toUTCString(),
+      });
+    }
+    case "500":
+      throw new GraphError(500, "InternalServerError", "An internal server error occurred (injected fault).");
+    case "502":
+      throw new GraphError(502, "BadGateway", "Bad gateway (injected fault).");
+    case "503":
+      throw new GraphError(503, "ServiceUnavailable", "The service is unavailable (injected fault).");
+    case "503-retry-after":
+      throw new GraphError(503, "ServiceUnavailable", "The service is unavailable (injected fault).", {
+        "Retry-After": String(retryAfterSeconds),
+      });
+    case "504":
+      throw new GraphError(504, "GatewayTimeout", "The gateway timed out (injected fault).");
+    case "401-expired-token":
+      throw invalidToken(context, "Lifetime validation failed, the token is expired.");
+    case "latency":
+      await sleep(options?.latencyMs ?? 2000, undefined, { signal: context.closing });
+      return;
+    case "reset-before-response":
+    case "reset-after-create":
+      return;
+  }
+}
+
+function invalidToken(context: GraphContext, message: string): GraphError {
+  return new GraphError(401, "InvalidAuthenticationToken", message, {
+    "WWW-Authenticate": `Bearer realm="", authorization_uri="${context.rootUrl}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
+  });
+}
+
+function responseHeaders(exchange: GraphExchange): Record<string, string> {
+  return {
+    "request-id": exchange.requestId,
+    ...(exchange.clientRequestId === null ? {} : { "client-request-id": exchange.clientRequestId }),
+  };
+}
+
+/** Sends a TCP RST where possible (what a dropped connection looks like); TLS sockets can only be destroyed. */
+function resetConnection(request: IncomingMessage): 0 {
+  try {
+    request.socket.resetAndDestroy();
+  } catch {
+    request.socket.destroy();
+  }
+  return 0;
+}

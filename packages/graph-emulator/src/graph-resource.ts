@@ -1,0 +1,195 @@
+import type { IncomingMessage } from "node:http";
+import { GraphError } from "./graph-error.js";
+import { headerValue, readBody } from "./http-io.js";
+import type { ObjectStore } from "./object-store.js";
+import type { StoredObject } from "./types.js";
+import { ENTITY_ODATA_TYPE, parseJsonObject, validateCertificateBody } from "./validate-body.js";
+
+/** A response to send: status, optional JSON body and extra headers. */
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Where a Graph path points: the collection, one certificate, or nowhere Graph knows. */
+export type GraphRoute = { kind: "collection" } | { kind: "item"; id: string };
+
+/** What the resource handlers need from the emulator. */
+export interface ResourceContext {
+  store: ObjectStore;
+  pageSize: number;
+  /** The status the next successful PATCH answers with (200 with the object, or 204). */
+  nextPatchStatus(): 200 | 204;
+}
+
+const VERSIONS = ["beta", "v1.0"];
+const RESOURCE_SEGMENTS = ["deviceappmanagement", "enterprisecodesigningcertificates"];
+const COLLECTION_PATH = "deviceAppManagement/enterpriseCodeSigningCertificates";
+
+/** Splits a Graph path into its version and route, answering unknown paths as Graph does (400). */
+export function resolveGraphPath(path: string): { version: string; route: GraphRoute } {
+  const segments = path
+    .split("/")
+    .filter((segment) => segment !== "")
+    .map(decodeSegment);
+  const [version = "", ...rest] = segments;
+  if (!VERSIONS.includes(version)) throw new GraphError(400, "BadRequest", `Invalid version: ${version}`);
+  for (const [index, expected] of RESOURCE_SEGMENTS.entries()) {
+    const segment = rest[index];
+    if (segment?.toLowerCase() !== expected) throw unknownSegment(segment ?? version);
+  }
+  const [, , id, extra] = rest;
+  if (extra !== undefined) throw unknownSegment(extra);
+  return { version, route: id === undefined ? { kind: "collection" } : { kind: "item", id } };
+}
+
+/** Serves one request on the certificates resource. */
+export async function serveResource(
+  request: IncomingMessage,
+  url: URL,
+  graphBase: string,
+  route: GraphRoute,
+  context: ResourceContext,
+): Promise<Reply> {
+  const method = request.method ?? "GET";
+  if (route.kind === "collection") {
+    if (method === "GET") return list(url, graphBase, context);
+    if (method === "POST") return create(request, graphBase, context);
+    throw methodNotAllowed(method, "GET, POST");
+  }
+  if (method === "GET") return { status: 200, body: render(graphBase, findOrThrow(context, route.id)) };
+  if (method === "PATCH") return update(request, graphBase, route.id, context);
+  if (method === "DELETE") {
+    if (!context.store.delete(route.id)) throw notFound(route.id);
+    return { status: 204 };
+  }
+  throw methodNotAllowed(method, "GET, PATCH, DELETE");
+}
+
+function list(url: URL, graphBase: string, context: ResourceContext): Reply {
+  for (const name of url.searchParams.keys()) {
+    if (name.startsWith("$") && name !== "$top" && name !== "$skiptoken") {
+      throw new GraphError(
+        400,
+        "BadRequest",
+        `The query option '${name}' is not supported by this resource.`,
+      );
+    }
+  }
+  const top = parseTop(url.searchParams.get("$top"));
+  const after = parseSkipToken(url.searchParams.get("$skiptoken"));
+  const size = Math.min(top ?? context.pageSize, context.pageSize);
+  const page = size === 0 ? { objects: [], nextAfter: null } : context.store.page(after, size);
+  const body: Record<string, unknown> = {
+    "@odata.context": `${graphBase}/$metadata#${COLLECTION_PATH}`,
+    value: page.objects.map((object) => entity(object)),
+  };
+  if (page.nextAfter !== null) {
+    const next = new URL(`${graphBase}/${COLLECTION_PATH}`);
+    if (top !== null) next.searchParams.set("$top", String(top));
+    next.searchParams.set("$skiptoken", Buffer.from(`after:${page.nextAfter}`).toString("base64url"));
+    body["@odata.nextLink"] = next.toString();
+  }
+  return { status: 200, body };
+}
+
+async function create(request: IncomingMessage, graphBase: string, context: ResourceContext): Promise<Reply> {
+  const fields = validateCertificateBody(await readJsonBody(request), [
+    "expirationDateTime",
+    "uploadDateTime",
+  ]);
+  const object = context.store.create(fields);
+  // Graph's documented create response echoes the content; reads never return it.
+  return {
+    status: 201,
+    body: { ...render(graphBase, object), content: object.content },
+    headers: { Location: `${graphBase}/${COLLECTION_PATH}/${object.id}` },
+  };
+}
+
+async function update(
+  request: IncomingMessage,
+  graphBase: string,
+  id: string,
+  context: ResourceContext,
+): Promise<Reply> {
+  findOrThrow(context, id);
+  const fields = validateCertificateBody(await readJsonBody(request), []);
+  const object = context.store.update(id, fields);
+  if (!object) throw notFound(id);
+  const status = context.nextPatchStatus();
+  return status === 204 ? { status } : { status, body: render(graphBase, object) };
+}
+
+async function readJsonBody(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const contentType = headerValue(request, "content-type") ?? "";
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+    throw new GraphError(
+      415,
+      "UnsupportedMediaType",
+      `The content type '${contentType}' is not supported; send application/json.`,
+    );
+  }
+  return parseJsonObject(await readBody(request));
+}
+
+function findOrThrow(context: ResourceContext, id: string): StoredObject {
+  const object = context.store.get(id);
+  if (!object) throw notFound(id);
+  return object;
+}
+
+/** Graph's JSON for one object; content is null because Intune clears it once processed. */
+function entity(object: StoredObject): Record<string, unknown> {
+  return { "@odata.type": ENTITY_ODATA_TYPE, ...object, content: null };
+}
+
+function render(graphBase: string, object: StoredObject): Record<string, unknown> {
+  return { "@odata.context": `${graphBase}/$metadata#${COLLECTION_PATH}/$entity`, ...entity(object) };
+}
+
+function parseTop(value: string | null): number | null {
+  if (value === null) return null;
+  if (!/^\d+$/.test(value))
+    throw new GraphError(400, "BadRequest", `Invalid value '${value}' for query option '$top'.`);
+  return Number(value);
+}
+
+function parseSkipToken(value: string | null): number {
+  if (value === null) return 0;
+  const match = /^after:(\d+)$/.exec(Buffer.from(value, "base64url").toString("utf8"));
+  if (!match) throw new GraphError(400, "BadRequest", "The value of query option '$skiptoken' is invalid.");
+  return Number(match[1]);
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw unknownSegment(segment);
+  }
+}
+
+function unknownSegment(segment: string): GraphError {
+  return new GraphError(400, "BadRequest", `Resource not found for the segment '${segment}'.`);
+}
+
+function notFound(id: string): GraphError {
+  return new GraphError(
+    404,
+    "ResourceNotFound",
+    `The enterpriseCodeSigningCertificate with id '${id}' was not found.`,
+  );
+}
+
+function methodNotAllowed(method: string, allowed: string): GraphError {
+  return new GraphError(
+    405,
+    "MethodNotAllowed",
+    `The HTTP method '${method}' is not allowed on this resource.`,
+    {
+      Allow: allowed,
+    },
+  );
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import type { StoredObject } from "./types.js";
+import type { CertificateFields } from "./validate-body.js";
+
+/** A page of objects and the position to continue after, if more remain. */
+export interface Page {
+  objects: StoredObject[];
+  nextAfter: number | null;
+}
+
+/**
+ * The emulated tenant's certificates, in creation order, optionally persisted to a JSON file.
+ * Each object has a sequence number so a paging position survives deletions between pages.
+ */
+export class ObjectStore {
+  private readonly entries = new Map<string, { sequence: number; object: StoredObject }>();
+  private nextSequence = 1;
+
+  /** Loads `dataFile` when it exists; every later change rewrites it atomically. */
+  constructor(private readonly dataFile: string | undefined) {
+    if (dataFile && existsSync(dataFile)) {
+      const data = JSON.parse(readFileSync(dataFile, "utf8")) as { objects?: StoredObject[] };
+      for (const object of data.objects ?? []) this.put(object);
+    }
+  }
+
+  /** Copies of all objects, in creation order. */
+  all(): StoredObject[] {
+    return [...this.entries.values()].map((entry) => ({ ...entry.object }));
+  }
+
+  /** A copy of one object, or undefined. */
+  get(id: string): StoredObject | undefined {
+    const entry = this.entries.get(id);
+    return entry ? { ...entry.object } : undefined;
+  }
+
+  /** Up to `size` objects created after position `after` (0 = from the start). */
+  page(after: number, size: number): Page {
+    const remaining = [...this.entries.values()].filter((entry) => entry.sequence > after);
+    const taken = remaining.slice(0, size);
+    const last = taken.at(-1);
+    return {
+      objects: taken.map((entry) => ({ ...entry.object })),
+      nextAfter: remaining.length > size && last ? last.sequence : null,
+    };
+  }
+
+  /** Creates an object with a new GUID id (or the given one, for seeding). */
+  create(fields: CertificateFields & { id?: string }): StoredObject {
+    const object: StoredObject = {
+      id: fields.id ?? randomUUID(),
+      status: fields.status ?? "notProvisioned",
+      subjectName: fields.subjectName ?? null,
+      subject: fields.subject ?? null,
+      issuerName: fields.issuerName ?? null,
+      issuer: fields.issuer ?? null,
+      expirationDateTime: fields.expirationDateTime ?? "0001-01-01T00:00:00.0000000Z",
+      uploadDateTime: fields.uploadDateTime ?? "0001-01-01T00:00:00.0000000Z",
+      content: fields.content ?? null,
+    };
+    this.put(object);
+    this.persist();
+    return { ...object };
+  }
+
+  /** Applies the present fields to an object; undefined when the id is unknown. */
+  update(id: string, fields: CertificateFields): StoredObject | undefined {
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    const defined = Object.entries(fields).filter(([, value]) => value !== undefined);
+    entry.object = { ...entry.object, ...Object.fromEntries(defined) };
+    this.persist();
+    return { ...entry.object };
+  }
+
+  /** Deletes an object; false when the id is unknown. */
+  delete(id: string): boolean {
+    const deleted = this.entries.delete(id);
+    if (deleted) this.persist();
+    return deleted;
+  }
+
+  private put(object: StoredObject): void {
+    this.entries.set(object.id, { sequence: this.nextSequence++, object });
+  }
+
+  /** Write-then-rename so a crash mid-write never leaves a truncated data file. */
+  private persist(): void {
+    if (!this.dataFile) return;
+    const temporary = `${this.dataFile}.${process.pid}.${randomUUID()}.tmp`;
+    writeFileSync(temporary, `${JSON.stringify({ objects: this.all() }, null, 2)}\n`);
+    renameSync(temporary, this.dataFile);
+  }
+}
