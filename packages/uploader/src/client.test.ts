@@ -1,0 +1,99 @@
+import type { RunningEmulator } from "@intune-codesign/graph-emulator";
+import { afterEach, describe, expect, it } from "vitest";
+import { buildBody } from "./body.js";
+import { GraphError } from "./graph-error.js";
+import { makeCertificate } from "./test-certificates.js";
+import { requestLine, withEmulator } from "./test-emulator.js";
+
+let emulator: RunningEmulator | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+});
+
+describe("GraphClient operations against the emulator", () => {
+  it("creates with POST 201 and reads the object back with get", async () => {
+    const setup = await withEmulator();
+    emulator = setup.emulator;
+    const client = setup.client();
+    const body = buildBody(await makeCertificate("Create One", "2027-11-29T22:38:25Z"), {
+      now: new Date("2026-03-01T00:00:00Z"),
+    });
+    const created = await client.create(body);
+    expect(created).toMatchObject({ attempts: 1, status: 201 });
+    expect(created.object?.subject).toBe("CN=Create One, O=Contoso Test");
+    const stored = emulator.objects();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.content).toBe(body.content);
+    const fetched = await client.get(created.id);
+    expect(fetched.id).toBe(created.id);
+    expect(fetched.issuer).toBe(body.issuer);
+    expect(requestLine(emulator)).toEqual(["POST 201", "GET 200"]);
+  });
+
+  it("get of a missing id is a GraphError 404 after exactly one request", async () => {
+    const setup = await withEmulator();
+    emulator = setup.emulator;
+    const error = await setup
+      .client()
+      .get("00000000-0000-0000-0000-000000000000")
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphError);
+    expect(error).toMatchObject({ status: 404, attempts: 1 });
+    expect((error as GraphError).requestId).toBe(emulator.requests()[0]?.id);
+    expect(emulator.requests()).toHaveLength(1);
+  });
+
+  it.each([204, 200] as const)("update succeeds when PATCH answers %i", async (patchResponse) => {
+    const setup = await withEmulator({ patchResponse });
+    emulator = setup.emulator;
+    const client = setup.client();
+    const cert = await makeCertificate("Patch Me");
+    const created = await client.create(buildBody(cert, { status: "notProvisioned" }));
+    const updated = await client.update(created.id, buildBody(cert));
+    expect(updated.status).toBe(patchResponse);
+    expect(updated.attempts).toBe(1);
+    expect(updated.id).toBe(created.id);
+    expect(updated.object === null).toBe(patchResponse === 204);
+    if (patchResponse === 200) expect(updated.object?.status).toBe("provisioned");
+    expect(emulator.objects()[0]?.status).toBe("provisioned");
+  });
+
+  it("list follows every @odata.nextLink across pages", async () => {
+    const setup = await withEmulator({ pageSize: 3 });
+    emulator = setup.emulator;
+    const seeded = emulator.seed(
+      Array.from({ length: 8 }, (_, i) => ({
+        subject: `CN=Seed ${i}`,
+        issuer: "CN=Seed CA",
+        expirationDateTime: "2030-01-01T00:00:00Z",
+      })),
+    );
+    const listed = await setup.client().list();
+    expect(listed.map((r) => r.id)).toEqual(seeded.map((s) => s.id));
+    expect(listed.map((r) => r.subject)).toEqual(seeded.map((s) => s.subject));
+    expect(requestLine(emulator)).toEqual(["GET 200", "GET 200", "GET 200"]);
+  });
+
+  it("list of an empty tenant is one request and no objects", async () => {
+    const setup = await withEmulator();
+    emulator = setup.emulator;
+    expect(await setup.client().list()).toEqual([]);
+    expect(emulator.requests()).toHaveLength(1);
+  });
+
+  it("a non-retryable 400 aborts after exactly one request, with Graph's code and request-id", async () => {
+    const setup = await withEmulator();
+    emulator = setup.emulator;
+    const body = buildBody(await makeCertificate("Bad Body"));
+    const error = await setup
+      .client()
+      .create({ ...body, content: "not base64!" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphError);
+    expect(error).toMatchObject({ status: 400, code: "BadRequest", attempts: 1 });
+    expect((error as GraphError).requestId).toBe(emulator.requests()[0]?.id);
+    expect(requestLine(emulator)).toEqual(["POST 400"]);
+    expect(emulator.objects()).toEqual([]);
+  });
+});

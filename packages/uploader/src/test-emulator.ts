@@ -1,0 +1,50 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from "@intune-codesign/graph-emulator";
+import type { Logger } from "pino";
+import { GraphClient, type GraphClientOptions } from "./client.js";
+import { FileTokenProvider } from "./file-token-provider.js";
+
+/** The static token tests authenticate with; logging tests assert it never appears. */
+export const TEST_TOKEN = "uploader-test-token-7f3a9c";
+
+/** Test support: an emulator over real HTTP accepting TEST_TOKEN, and a client factory reading it from a file. */
+export async function withEmulator(options: EmulatorOptions = {}): Promise<{
+  emulator: RunningEmulator;
+  tokenFile: string;
+  client(overrides?: Partial<GraphClientOptions> & { logger?: Logger }): GraphClient;
+}> {
+  const emulator = await startEmulator({ writeLimit: null, readLimit: null, staticTokens: [TEST_TOKEN], ...options });
+  const tokenFile = join(mkdtempSync(join(tmpdir(), "uploader-token-")), "token");
+  writeFileSync(tokenFile, `${TEST_TOKEN}\n`);
+  return {
+    emulator,
+    tokenFile,
+    client: (overrides = {}) =>
+      new GraphClient({
+        baseUrl: emulator.url,
+        tokenProvider: new FileTokenProvider(tokenFile),
+        backoffBaseMs: 10,
+        ...overrides,
+      }),
+  };
+}
+
+/** A fetch that turns the emulator's faults off once the first request has been answered (or reset). */
+export function faultsOffAfterFirst(emulator: RunningEmulator): typeof fetch {
+  let first = true;
+  return async (input, init) => {
+    try {
+      return await fetch(input, init);
+    } finally {
+      if (first) emulator.setFaults(undefined);
+      first = false;
+    }
+  };
+}
+
+/** The emulator's request log as `METHOD status` strings, the shape most assertions want. */
+export function requestLine(emulator: RunningEmulator): string[] {
+  return emulator.requests().map((r) => `${r.method} ${r.status}${r.fault ? ` ${r.fault}` : ""}`);
+}
