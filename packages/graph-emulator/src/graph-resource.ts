@@ -86,10 +86,10 @@ function list(url: URL, graphBase: string, context: ResourceContext): Reply {
     value: page.objects.map((object) => entity(object)),
   };
   if (page.nextAfter !== null) {
-    const next = new URL(`${graphBase}/${COLLECTION_PATH}`);
-    if (top !== null) next.searchParams.set("$top", String(top));
-    next.searchParams.set("$skiptoken", Buffer.from(`after:${page.nextAfter}`).toString("base64url"));
-    body["@odata.nextLink"] = next.toString();
+    // Graph writes `$` literally in next links; the token is base64url, so nothing needs escaping.
+    const skipToken = Buffer.from(`after:${page.nextAfter}`).toString("base64url");
+    const topParameter = top === null ? "" : `$top=${top}&`;
+    body["@odata.nextLink"] = `${graphBase}/${COLLECTION_PATH}?${topParameter}$skiptoken=${skipToken}`;
   }
   return { status: 200, body };
 }

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { formatDateTimeOffset, normaliseDateTimeOffset } from "./date-time.js";
+
+describe("normaliseDateTimeOffset", () => {
+  it.each([
+    ["2027-11-29T22:38:25Z", "2027-11-29T22:38:25.0000000Z"],
+    ["2027-11-29T22:38:25.1234567Z", "2027-11-29T22:38:25.1234567Z"],
+    ["2027-11-29T22:38:25.123456789Z", "2027-11-29T22:38:25.1234567Z"],
+    ["2016-12-31T23:57:57.2481234-08:00", "2017-01-01T07:57:57.2481234Z"],
+    ["2027-11-29T00:30+01:30", "2027-11-28T23:00:00.0000000Z"],
+    ["2024-02-29T12:00:00z", "2024-02-29T12:00:00.0000000Z"],
+  ])("%s → %s", (input, expected) => {
+    expect(normaliseDateTimeOffset(input)).toBe(expected);
+  });
+
+  it.each([
+    "2027-11-29T22:38:25",
+    "2027-11-29",
+    "2023-02-29T00:00:00Z",
+    "2027-13-01T00:00:00Z",
+    "2027-11-29T24:00:00Z",
+    "2027-11-29T22:38:25+0100",
+    "not a date",
+  ])("rejects %s", (input) => {
+    expect(normaliseDateTimeOffset(input)).toBeNull();
+  });
+});
+
+describe("formatDateTimeOffset", () => {
+  it("writes UTC with 7 fractional digits", () => {
+    expect(formatDateTimeOffset(Date.UTC(2027, 10, 29, 22, 38, 25, 125))).toBe(
+      "2027-11-29T22:38:25.1250000Z",
+    );
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { formatRetryAfterSeconds, SlidingLogLimiter } from "./rate-limiter.js";
+
+describe("SlidingLogLimiter", () => {
+  it("allows `limit` requests per window and waits until the oldest leaves it", () => {
+    const limiter = new SlidingLogLimiter({ limit: 3, windowMs: 20_000 });
+    expect(limiter.take("app", 1_000)).toEqual({ allowed: true });
+    expect(limiter.take("app", 1_500)).toEqual({ allowed: true });
+    expect(limiter.take("app", 2_000)).toEqual({ allowed: true });
+    expect(limiter.take("app", 18_872)).toEqual({ allowed: false, retryAfterMs: 2_128 });
+    expect(limiter.take("other", 18_872)).toEqual({ allowed: true });
+    expect(limiter.take("app", 20_999)).toEqual({ allowed: false, retryAfterMs: 1 });
+    expect(limiter.take("app", 21_000)).toEqual({ allowed: true });
+    expect(limiter.take("app", 21_000)).toEqual({ allowed: false, retryAfterMs: 500 });
+  });
+
+  it("does not log throttled requests, so waiting the advertised time is enough", () => {
+    const limiter = new SlidingLogLimiter({ limit: 1, windowMs: 1_000 });
+    expect(limiter.take("app", 0)).toEqual({ allowed: true });
+    for (let at = 100; at < 1_000; at += 100)
+      expect(limiter.take("app", at)).toMatchObject({ allowed: false });
+    expect(limiter.take("app", 1_000)).toEqual({ allowed: true });
+  });
+});
+
+describe("formatRetryAfterSeconds", () => {
+  it.each([
+    [2128, "2.128"],
+    [2000, "2"],
+    [1100, "1.1"],
+    [0.2, "0.001"],
+    [1500.4, "1.501"],
+  ])("%d ms → %s", (ms, expected) => {
+    expect(formatRetryAfterSeconds(ms)).toBe(expected);
+  });
+});
