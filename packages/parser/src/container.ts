@@ -1,0 +1,121 @@
+import { type DecodedCertificate, readCertificate } from "./certificate.js";
+import { classifyDer, type DerKind } from "./der-kind.js";
+import { ParseError } from "./parse-error.js";
+import { decodeBase64, findPemBlocks, type PemBlock } from "./pem.js";
+import { pkcs7CertificateBlocks } from "./pkcs7.js";
+import { readPkcs12 } from "./pkcs12.js";
+import { bytesToText, hasByteOrderMark } from "./text.js";
+import type { ContainerFormat } from "./types.js";
+
+/** Everything read from one file's bytes, before any upload verdict. */
+export interface ContainerContents {
+  format: ContainerFormat | null;
+  certificates: DecodedCertificate[];
+  /** SPKI DER of the private keys a PKCS#12 holds; null for containers that cannot hold keys. */
+  keyPublicKeys: Uint8Array[] | null;
+  error: ParseError | null;
+}
+
+const CERTIFICATE_LABELS = new Set(["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"]);
+const PKCS7_LABELS = new Set(["PKCS7", "PKCS #7 SIGNED DATA", "CMS"]);
+
+function failure(format: ContainerFormat | null, error: unknown): ContainerContents {
+  if (!(error instanceof ParseError)) throw error;
+  return { format, certificates: [], keyPublicKeys: null, error };
+}
+
+/** Reads a classified blob; `asCertificate` names the format a bare certificate is reported as. */
+function readClassified(
+  kind: DerKind,
+  asCertificate: ContainerFormat,
+  password: string | undefined,
+): ContainerContents {
+  const format = kind.kind === "pkcs7" || kind.kind === "pkcs12" ? kind.kind : asCertificate;
+  try {
+    switch (kind.kind) {
+      case "certificate":
+        return { format, certificates: [readCertificate(kind.block)], keyPublicKeys: null, error: null };
+      case "pkcs7":
+        return {
+          format,
+          certificates: pkcs7CertificateBlocks(kind.block).map(readCertificate),
+          keyPublicKeys: null,
+          error: null,
+        };
+      case "pkcs12": {
+        const { certificates, keyPublicKeys } = readPkcs12(kind.block, password);
+        return { format, certificates: certificates.map(readCertificate), keyPublicKeys, error: null };
+      }
+      case "other":
+        throw new ParseError("no_certificate", `the file holds ${kind.description}`);
+      default:
+        throw new ParseError("malformed", "truncated or corrupt DER certificate structure");
+    }
+  } catch (error) {
+    return failure(format, error);
+  }
+}
+
+function readPemBlock(block: PemBlock, index: number, password: string | undefined): ContainerContents {
+  const where = `PEM block ${index + 1} (${block.label})`;
+  const der = block.base64 === null ? null : decodeBase64(block.base64);
+  if (block.base64 === null) return failure("pem", new ParseError("malformed", `${where} has no END line`));
+  if (der === null) return failure("pem", new ParseError("malformed", `${where} holds corrupt base64`));
+  const kind = classifyDer(der);
+  const expected = PKCS7_LABELS.has(block.label) ? "pkcs7" : "certificate";
+  if (kind.kind !== expected) {
+    return failure("pem", new ParseError("malformed", `${where} does not hold a ${expected} structure`));
+  }
+  const contents = readClassified(kind, "pem", password);
+  if (contents.error)
+    contents.error = new ParseError(contents.error.code, `${where}: ${contents.error.message}`);
+  return contents;
+}
+
+/** Reads every certificate-bearing PEM block; one broken block does not hide the good ones. */
+function readPem(blocks: PemBlock[], password: string | undefined): ContainerContents {
+  const relevant = blocks
+    .map((block, index) => ({ block, index }))
+    .filter(({ block }) => CERTIFICATE_LABELS.has(block.label) || PKCS7_LABELS.has(block.label));
+  if (relevant.length === 0) {
+    const labels = [...new Set(blocks.map((b) => b.label))].join(", ");
+    return failure(
+      null,
+      new ParseError("no_certificate", `the PEM file holds no certificate (only ${labels})`),
+    );
+  }
+  const results = relevant.map(({ block, index }) => readPemBlock(block, index, password));
+  const errors = results.flatMap((r) => (r.error ? [r.error] : []));
+  const [firstError] = errors;
+  const error =
+    firstError && errors.length > 1
+      ? new ParseError(firstError.code, `${firstError.message} (and ${errors.length - 1} more broken blocks)`)
+      : (firstError ?? null);
+  const onlyPkcs7 = relevant.every(({ block }) => PKCS7_LABELS.has(block.label));
+  return {
+    format: onlyPkcs7 ? "pkcs7" : "pem",
+    certificates: results.flatMap((r) => r.certificates),
+    keyPublicKeys: null,
+    error,
+  };
+}
+
+/** Detects the container from the content (DER, PEM, bare base64, PKCS#7, PKCS#12) and reads it. */
+export function readContainer(bytes: Uint8Array, password: string | undefined): ContainerContents {
+  if (bytes[0] === 0x30 && !hasByteOrderMark(bytes)) {
+    const kind = classifyDer(bytes);
+    if (kind.kind !== "not_asn1") return readClassified(kind, "der", password);
+  }
+  const text = bytesToText(bytes);
+  const blocks = findPemBlocks(text);
+  if (blocks.length > 0) return readPem(blocks, password);
+  const der = decodeBase64(text.replace(/\s+/g, ""));
+  if (der !== null && der[0] === 0x30) {
+    const kind = classifyDer(der);
+    if (kind.kind !== "not_asn1") return readClassified(kind, "base64", password);
+  }
+  return failure(
+    null,
+    new ParseError("no_certificate", "no certificate found (not DER, PEM, base64 or PKCS#7/#12)"),
+  );
+}

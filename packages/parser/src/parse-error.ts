@@ -1,0 +1,17 @@
+import type { ParseErrorCode } from "./types.js";
+
+/** A file-level failure with its stable code; the message never carries key material or passwords. */
+export class ParseError extends Error {
+  /** The stable code shown in JSON output and reports. */
+  readonly code: ParseErrorCode;
+  /** The file the error concerns, when known. */
+  readonly path: string | undefined;
+
+  /** Creates a typed parse error. */
+  constructor(code: ParseErrorCode, message: string, path?: string) {
+    super(message);
+    this.name = "ParseError";
+    this.code = code;
+    this.path = path;
+  }
+}

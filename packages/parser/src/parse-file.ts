@@ -1,0 +1,59 @@
+import { lstatSync, readFileSync, type Stats, statSync } from "node:fs";
+import { lstat, readFile, stat } from "node:fs/promises";
+import { DEFAULT_MAX_FILE_SIZE, failedFile, parseBytes } from "./parse-bytes.js";
+import { ParseError } from "./parse-error.js";
+import type { ParsedFile, ParseOptions } from "./types.js";
+
+/** Why a file cannot be read, checked before opening it: opening a FIFO would block the batch. */
+function sizeProblem(stats: Stats, options: ParseOptions): ParseError | null {
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  if (!stats.isFile()) {
+    const kind = stats.isDirectory() ? "a directory" : stats.isFIFO() ? "a FIFO" : "a special file";
+    return new ParseError("unreadable", `cannot read: not a regular file (${kind})`);
+  }
+  if (stats.size === 0) return new ParseError("empty_file", "the file is empty");
+  if (stats.size > maxFileSize) {
+    return new ParseError("too_large", `the file is ${stats.size} bytes; the limit is ${maxFileSize}`);
+  }
+  return null;
+}
+
+function ioError(error: unknown): ParseError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOENT" ? "no such file" : code;
+  return new ParseError("unreadable", `cannot read: ${reason ?? String(error)}`);
+}
+
+/** The stat of a path, following a symbolic link to the file it names. */
+function statFollowingLinks(path: string): Stats {
+  const stats = lstatSync(path);
+  return stats.isSymbolicLink() ? statSync(path) : stats;
+}
+
+/** Reads and parses one file synchronously (what each pool worker runs). */
+export function parseFileSync(path: string, options: ParseOptions = {}): ParsedFile {
+  let bytes: Uint8Array;
+  try {
+    const problem = sizeProblem(statFollowingLinks(path), options);
+    if (problem) return failedFile(path, problem);
+    bytes = readFileSync(path);
+  } catch (error) {
+    return failedFile(path, ioError(error));
+  }
+  return parseBytes(bytes, path, options);
+}
+
+/** Reads (after a type and size check) and parses one file; never rejects for bad input. */
+export async function parseFile(path: string, options: ParseOptions = {}): Promise<ParsedFile> {
+  let bytes: Uint8Array;
+  try {
+    const linkStats = await lstat(path);
+    const problem = sizeProblem(linkStats.isSymbolicLink() ? await stat(path) : linkStats, options);
+    if (problem) return failedFile(path, problem);
+    bytes = await readFile(path);
+  } catch (error) {
+    return failedFile(path, ioError(error));
+  }
+  return parseBytes(bytes, path, options);
+}

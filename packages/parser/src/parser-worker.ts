@@ -1,0 +1,20 @@
+import { parentPort } from "node:worker_threads";
+import { parseFileSync } from "./parse-file.js";
+import type { ParsedFile, ParseOptions } from "./types.js";
+
+/** A batch of files for one worker. */
+export interface WorkerRequest {
+  jobs: { id: number; path: string; options: ParseOptions }[];
+}
+
+/** The results of one batch, in the request's order. */
+export interface WorkerResponse {
+  results: { id: number; file: ParsedFile }[];
+}
+
+parentPort?.on("message", ({ jobs }: WorkerRequest) => {
+  const results = jobs.map(({ id, path, options }) => ({ id, file: parseFileSync(path, options) }));
+  // Transferring the DER buffers saves a copy per certificate; each one owns its buffer.
+  const transfer = results.flatMap(({ file }) => file.certificates.map((c) => c.der.buffer as ArrayBuffer));
+  parentPort?.postMessage({ results } satisfies WorkerResponse, transfer);
+});

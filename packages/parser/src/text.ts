@@ -1,0 +1,32 @@
+/**
+ * Reads a file's bytes as text for PEM and base64 detection. A BOM decides the encoding (Windows
+ * PowerShell redirection writes UTF-16 with one); without a BOM, Latin-1 keeps every byte as one
+ * character, which is all the ASCII armour and base64 need.
+ */
+export function bytesToText(bytes: Uint8Array): string {
+  const b0 = bytes[0];
+  const b1 = bytes[1];
+  if (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf)
+    return Buffer.from(bytes.subarray(3)).toString("latin1");
+  if (b0 === 0xff && b1 === 0xfe) return Buffer.from(evenPrefix(bytes.subarray(2))).toString("utf16le");
+  if (b0 === 0xfe && b1 === 0xff)
+    return Buffer.from(evenPrefix(bytes.subarray(2)))
+      .swap16()
+      .toString("utf16le");
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+}
+
+function evenPrefix(bytes: Uint8Array): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes, 0, bytes.length - (bytes.length % 2));
+}
+
+/** True when the bytes start with a Unicode byte-order mark, i.e. are certainly text. */
+export function hasByteOrderMark(bytes: Uint8Array): boolean {
+  const b0 = bytes[0];
+  const b1 = bytes[1];
+  return (
+    (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) ||
+    (b0 === 0xff && b1 === 0xfe) ||
+    (b0 === 0xfe && b1 === 0xff)
+  );
+}

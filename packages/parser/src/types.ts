@@ -1,0 +1,81 @@
+/** How a file's bytes were packaged, detected from its content (the extension is only a hint). */
+export type ContainerFormat = "der" | "pem" | "base64" | "pkcs7" | "pkcs12";
+
+/** Why a file yielded no usable certificates. These exact strings appear in JSON output and reports. */
+export type ParseErrorCode =
+  | "empty_file"
+  | "too_large"
+  | "unreadable"
+  | "no_certificate"
+  | "malformed"
+  | "bad_password"
+  | "password_required"
+  | "unsupported";
+
+/**
+ * Why a certificate found in a file is not uploaded. `duplicate` is decided across files;
+ * `no_private_key` marks a non-CA certificate in a PKCS#12 whose private key belongs to another one.
+ */
+export type SkipReason = "ca_certificate" | "not_code_signing" | "expired" | "duplicate" | "no_private_key";
+
+/** Everything derived from one X.509 certificate. The fields named as in Graph become the PATCH body. */
+export interface CertificateInfo {
+  /** The certificate's DER encoding (what Graph's `content` carries, base64-encoded). */
+  der: Uint8Array;
+  /** Lower-case hex SHA-256 of the DER: the certificate's identity everywhere in this project. */
+  sha256: string;
+  /** Lower-case hex SHA-1 of the DER (Windows' "thumbprint"). */
+  sha1: string;
+  /** Lower-case hex serial number, as encoded (leading zero bytes kept out). */
+  serialNumber: string;
+  /** Windows X.500 rendering of the subject DN, most specific RDN first. */
+  subject: string;
+  /** The subject's simple name (first CN, else OU, O, E, else the whole rendered DN). */
+  subjectName: string;
+  issuer: string;
+  issuerName: string;
+  /** ISO 8601 UTC without fractional seconds, e.g. `2027-11-29T22:38:25Z`. */
+  notBefore: string;
+  notAfter: string;
+  /** basicConstraints cA = true. */
+  isCA: boolean;
+  /** keyUsage bit names (digitalSignature, nonRepudiation, keyEncipherment, …), empty when absent. */
+  keyUsage: string[];
+  /** EKU OIDs in encoded order, or null when the extension is absent. */
+  extendedKeyUsage: string[] | null;
+  /** Signature algorithm, e.g. `sha256WithRSAEncryption` (dotted OID when unknown). */
+  signatureAlgorithm: string;
+  /** Public key algorithm, e.g. `rsaEncryption`, `id-ecPublicKey` (dotted OID when unknown). */
+  publicKeyAlgorithm: string;
+  /** Key size in bits (RSA modulus bits, EC curve bits), or null when unknown. */
+  publicKeySize: number | null;
+}
+
+/** A certificate as found in a file, with the verdict on whether it is uploaded. */
+export interface CertificateEntry extends CertificateInfo {
+  upload: boolean;
+  skipReason: SkipReason | null;
+}
+
+/** A typed error as it appears in JSON output: never a stack trace, never a secret. */
+export interface ParseErrorInfo {
+  code: ParseErrorCode;
+  message: string;
+}
+
+/** The outcome of reading one file. A file may yield certificates and an error (a PEM bundle with one broken block). */
+export interface ParsedFile {
+  path: string;
+  format: ContainerFormat | null;
+  error: ParseErrorInfo | null;
+  certificates: CertificateEntry[];
+}
+
+export interface ParseOptions {
+  /** PKCS#12 password (from a file or the environment, never argv). Undefined means "none given". */
+  password?: string | undefined;
+  /** Files larger than this are `too_large`. Default 10 MiB. */
+  maxFileSize?: number | undefined;
+  /** The instant against which `expired` is judged. Default: now. */
+  now?: Date | undefined;
+}

@@ -1,0 +1,45 @@
+import { createPublicKey } from "node:crypto";
+import type { DecodedCertificate } from "./certificate.js";
+import type { CertificateEntry, SkipReason } from "./types.js";
+
+const CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
+const ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
+
+/** Re-encodes an SPKI so equal keys compare equal whatever optional encoding choices the issuer made. */
+function normalizedSpki(spki: Uint8Array): string | null {
+  try {
+    return createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" })
+      .export({ type: "spki", format: "der" })
+      .toString("hex");
+  } catch {
+    return null;
+  }
+}
+
+function skipReason(certificate: DecodedCertificate, holdsKey: boolean, now: number): SkipReason | null {
+  const { info } = certificate;
+  if (!holdsKey) return info.isCA ? "ca_certificate" : "no_private_key";
+  if (info.isCA) return "ca_certificate";
+  const usages = info.extendedKeyUsage;
+  if (usages !== null && !usages.includes(CODE_SIGNING) && !usages.includes(ANY_EXTENDED_KEY_USAGE)) {
+    return "not_code_signing";
+  }
+  return Date.parse(info.notAfter) < now ? "expired" : null;
+}
+
+/**
+ * Decides which certificates are uploaded. In a PKCS#12 holding private keys only the certificates of
+ * those keys are candidates; elsewhere every non-CA certificate is.
+ */
+export function judgeCertificates(
+  certificates: DecodedCertificate[],
+  keyPublicKeys: Uint8Array[] | null,
+  now: Date,
+): CertificateEntry[] {
+  const keys = keyPublicKeys && keyPublicKeys.length > 0 ? new Set(keyPublicKeys.map(normalizedSpki)) : null;
+  return certificates.map((certificate) => {
+    const holdsKey = keys === null || keys.has(normalizedSpki(certificate.spki));
+    const reason = skipReason(certificate, holdsKey, now.getTime());
+    return { ...certificate.info, upload: reason === null, skipReason: reason };
+  });
+}
