@@ -1,0 +1,55 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { COLLECTION, createBody, startTestGraph, type TestGraph } from "./test-helpers.js";
+
+let directory: string;
+let graph: TestGraph | undefined;
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "emulator-data-"));
+});
+afterEach(async () => {
+  await graph?.emulator.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+describe("dataFile persistence", () => {
+  it("keeps objects across restarts and rewrites the file on every change", async () => {
+    const dataFile = join(directory, "tenant.json");
+    graph = await startTestGraph({ dataFile });
+    const created = (await (
+      await graph.call("POST", COLLECTION, createBody({ subjectName: "kept" }))
+    ).json()) as {
+      id: string;
+    };
+    const [gone] = graph.emulator.seed([{ subjectName: "gone" }]);
+    expect((await graph.call("DELETE", `${COLLECTION}/${gone?.id}`)).status).toBe(204);
+    expect((await graph.call("PATCH", `${COLLECTION}/${created.id}`, { status: "provisioned" })).status).toBe(
+      204,
+    );
+    const before = graph.emulator.objects();
+    expect(JSON.parse(readFileSync(dataFile, "utf8"))).toEqual({ objects: before });
+    expect(readdirSync(directory)).toEqual(["tenant.json"]);
+    await graph.emulator.close();
+
+    graph = await startTestGraph({ dataFile });
+    expect(graph.emulator.objects()).toEqual(before);
+    expect(graph.emulator.objects()[0]).toMatchObject({
+      id: created.id,
+      subjectName: "kept",
+      status: "provisioned",
+    });
+    expect((await graph.call("GET", `${COLLECTION}/${created.id}`)).status).toBe(200);
+  });
+
+  it("starts empty when the file does not exist yet, and refuses a corrupt file", async () => {
+    graph = await startTestGraph({ dataFile: join(directory, "new.json") });
+    expect(graph.emulator.objects()).toEqual([]);
+    await graph.emulator.close();
+    graph = undefined;
+    const corrupt = join(directory, "corrupt.json");
+    writeFileSync(corrupt, "{ half");
+    await expect(startTestGraph({ dataFile: corrupt })).rejects.toThrow(SyntaxError);
+  });
+});
