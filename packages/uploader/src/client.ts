@@ -207,12 +207,13 @@ export class GraphClient {
         unknownOutcome = false;
       }
       for (;;) {
-        await limiter?.acquire(spec.signal);
         const token = await this.options.tokenProvider.getToken({
           forceRefresh: refreshToken,
           signal: spec.signal,
         });
         refreshToken = false;
+        // Taken after the token so that nothing but the exchange below stands between a grant and its done().
+        const grant = await limiter?.acquireGrant(spec.signal);
         attempts++;
         const sentAt = performance.now();
         let answer: Exchange;
@@ -231,6 +232,8 @@ export class GraphClient {
           log.debug({ attempt: attempts, code: error.code }, "no answer");
           if (spec.method === "POST" && !NOT_SENT_CODES.has(error.code)) unknownOutcome = true;
           throw error;
+        } finally {
+          grant?.done();
         }
         const durationMs = Math.round(performance.now() - sentAt);
         log.debug(

@@ -9,7 +9,11 @@ describe("cloudEndpoints", () => {
     ["usgovdod", "https://dod-graph.microsoft.us", "https://login.microsoftonline.us"],
     ["china", "https://microsoftgraph.chinacloudapi.cn", "https://login.chinacloudapi.cn"],
   ] as const)("%s", (cloud, graph, authorityHost) => {
-    expect(cloudEndpoints(cloud)).toEqual({ graphUrl: `${graph}/beta`, authorityHost, scope: `${graph}/.default` });
+    expect(cloudEndpoints(cloud)).toEqual({
+      graphUrl: `${graph}/beta`,
+      authorityHost,
+      scope: `${graph}/.default`,
+    });
   });
   it.each(["germany", "toString", ""])("rejects %j", (cloud) => {
     expect(() => cloudEndpoints(cloud as CloudName)).toThrow(ConfigError);

@@ -85,3 +85,45 @@ describe("RateLimiter", () => {
     expect(now).toBe(100);
   });
 });
+
+describe("RateLimiter grants counted from their answer", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(Date.parse("2026-03-01T12:00:00Z"));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("a grant's window starts when it is done, and an in-flight grant holds its slot", async () => {
+    const limiter = new RateLimiter({ limit: 1, windowMs: 1000 });
+    const start = Date.now();
+    const grant = await limiter.acquireGrant();
+    let grantedAt: number | undefined;
+    void limiter.acquire().then(() => {
+      grantedAt = Date.now() - start;
+    });
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(grantedAt).toBeUndefined();
+    grant.done();
+    await vi.advanceTimersByTimeAsync(999);
+    expect(grantedAt).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(grantedAt).toBe(4000);
+  });
+
+  it("done() twice counts once, from the first call", async () => {
+    const limiter = new RateLimiter({ limit: 1, windowMs: 100 });
+    const grant = await limiter.acquireGrant();
+    grant.done();
+    await vi.advanceTimersByTimeAsync(50);
+    grant.done();
+    const start = Date.now();
+    let waited: number | undefined;
+    void limiter.acquire().then(() => {
+      waited = Date.now() - start;
+    });
+    await vi.advanceTimersByTimeAsync(200);
+    expect(waited).toBe(50);
+  });
+});

@@ -1,5 +1,4 @@
 import { ConfigError } from "./config-error.js";
-import { sleep } from "./sleep.js";
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
@@ -16,19 +15,31 @@ export function parseRateLimit(spec: string): { limit: number; windowMs: number 
   return { limit, windowMs: Math.round(windowMs) };
 }
 
+/** A permission to send one request; `done()` marks its answer as received. */
+export interface Grant {
+  /** Starts the grant's window at the answer's arrival: the server saw the request no later than that. */
+  done(): void;
+}
+
+interface GrantRecord {
+  /** When the answer arrived (or the grant was taken, for `acquire`); undefined while the request is in flight. */
+  settledAt: number | undefined;
+}
+
 /**
  * A sliding window of grants shared by all workers: a request may start once fewer than `limit` grants
- * happened in the last `windowMs`, the same rule Intune's (and the emulator's) throttling log applies.
- * Waiters are served in arrival order.
+ * fall in the last `windowMs`, the rule Intune's (and the emulator's) throttling log applies to arrivals.
+ * A grant from `acquireGrant` counts from when its answer arrived, so network jitter can never make two
+ * requests land closer together at the server than the limiter allowed. Waiters are served in arrival order.
  */
 export class RateLimiter {
   private readonly limit: number;
   private readonly windowMs: number;
   private readonly now: () => number;
-  /** Times of the last `limit` grants, oldest first. */
-  private readonly grants: number[] = [];
+  private readonly grants: GrantRecord[] = [];
   private pausedUntil = 0;
-  private queue: Promise<void> = Promise.resolve();
+  private queue: Promise<unknown> = Promise.resolve();
+  private wakeWaiter: (() => void) | undefined;
 
   /** `now` returns epoch milliseconds (default Date.now), the clock `pauseUntil` uses too. */
   constructor(options: { limit: number; windowMs: number; now?: () => number }) {
@@ -39,11 +50,14 @@ export class RateLimiter {
     this.now = options.now ?? Date.now;
   }
 
-  /** Resolves when this caller may send one request; rejects with the signal's reason if it aborts first. */
-  acquire(signal?: AbortSignal): Promise<void> {
-    const turn = this.queue.then(() => this.takeGrant(signal));
-    this.queue = turn.catch(() => undefined);
-    return signal ? untilAborted(turn, signal) : turn;
+  /** Resolves when one request may be sent, counting it from now; rejects with the signal's reason on abort. */
+  async acquire(signal?: AbortSignal): Promise<void> {
+    await this.enqueue(true, signal);
+  }
+
+  /** Like acquire, but the grant counts from `done()`; every grant must be done (use `finally`). */
+  acquireGrant(signal?: AbortSignal): Promise<Grant> {
+    return this.enqueue(false, signal);
   }
 
   /** Holds every waiter until `epochMs` (a throttled response's Retry-After); never shortens a pause. */
@@ -51,24 +65,64 @@ export class RateLimiter {
     this.pausedUntil = Math.max(this.pausedUntil, epochMs);
   }
 
-  private async takeGrant(signal?: AbortSignal): Promise<void> {
+  private enqueue(settled: boolean, signal?: AbortSignal): Promise<Grant> {
+    const turn = this.queue.then(() => this.takeGrant(settled, signal));
+    this.queue = turn.catch(() => undefined);
+    return signal ? untilAborted(turn, signal) : turn;
+  }
+
+  private async takeGrant(settled: boolean, signal?: AbortSignal): Promise<Grant> {
     for (;;) {
       signal?.throwIfAborted();
       const now = this.now();
-      const oldest = this.grants.length < this.limit ? undefined : this.grants[0];
-      const readyAt = Math.max(this.pausedUntil, oldest === undefined ? 0 : oldest + this.windowMs);
-      if (readyAt <= now) {
-        this.grants.push(now);
-        if (this.grants.length > this.limit) this.grants.shift();
-        return;
+      this.forgetExpired(now);
+      let readyAt = this.pausedUntil;
+      if (this.grants.length >= this.limit) {
+        const oldest = Math.min(...this.grants.map((g) => g.settledAt ?? Number.POSITIVE_INFINITY));
+        readyAt = Math.max(readyAt, oldest + this.windowMs);
       }
-      await sleep(readyAt - now, signal);
+      if (readyAt <= now) {
+        const record: GrantRecord = { settledAt: settled ? now : undefined };
+        this.grants.push(record);
+        return { done: () => this.settle(record) };
+      }
+      await this.waitForChange(readyAt - now, signal);
     }
+  }
+
+  private forgetExpired(now: number): void {
+    for (let i = this.grants.length - 1; i >= 0; i--) {
+      const settledAt = this.grants[i]?.settledAt;
+      if (settledAt !== undefined && settledAt + this.windowMs <= now) this.grants.splice(i, 1);
+    }
+  }
+
+  private settle(record: GrantRecord): void {
+    if (record.settledAt !== undefined) return;
+    record.settledAt = this.now();
+    this.wakeWaiter?.();
+  }
+
+  /** Sleeps `ms` (Infinity: until a grant is done), waking early when one is done; only the queue's head waits. */
+  private waitForChange(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const finish = (aborted: boolean) => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        this.wakeWaiter = undefined;
+        if (aborted) reject(signal?.reason);
+        else resolve();
+      };
+      const onAbort = () => finish(true);
+      const timer = Number.isFinite(ms) ? setTimeout(() => finish(false), ms) : undefined;
+      this.wakeWaiter = () => finish(false);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
   }
 }
 
 /** Settles with `promise`, or rejects early when the signal aborts; removes its listener either way. */
-function untilAborted(promise: Promise<void>, signal: AbortSignal): Promise<void> {
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(signal.reason);

@@ -61,7 +61,8 @@ describe("isRetryableStatus", () => {
 });
 
 describe("isRetryableNetworkError", () => {
-  const fetchFailure = (code: string) => new TypeError("fetch failed", { cause: Object.assign(new Error(code), { code }) });
+  const fetchFailure = (code: string) =>
+    new TypeError("fetch failed", { cause: Object.assign(new Error(code), { code }) });
   it.each([
     [new NetworkError("reset", { code: "ECONNRESET" }), true],
     [new NetworkError("timeout", { code: "ETIMEDOUT" }), true],

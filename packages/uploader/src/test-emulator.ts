@@ -15,7 +15,12 @@ export async function withEmulator(options: EmulatorOptions = {}): Promise<{
   tokenFile: string;
   client(overrides?: Partial<GraphClientOptions> & { logger?: Logger }): GraphClient;
 }> {
-  const emulator = await startEmulator({ writeLimit: null, readLimit: null, staticTokens: [TEST_TOKEN], ...options });
+  const emulator = await startEmulator({
+    writeLimit: null,
+    readLimit: null,
+    staticTokens: [TEST_TOKEN],
+    ...options,
+  });
   const tokenFile = join(mkdtempSync(join(tmpdir(), "uploader-token-")), "token");
   writeFileSync(tokenFile, `${TEST_TOKEN}\n`);
   return {

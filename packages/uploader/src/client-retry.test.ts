@@ -1,0 +1,287 @@
+import { writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { RunningEmulator } from "@intune-codesign/graph-emulator";
+import { afterEach, describe, expect, it } from "vitest";
+import { AuthError } from "./auth-error.js";
+import { buildBody, type CertificateBody } from "./body.js";
+import { GraphClient } from "./client.js";
+import { FileTokenProvider } from "./file-token-provider.js";
+import { GraphError } from "./graph-error.js";
+import { NetworkError } from "./network-error.js";
+import { RateLimiter } from "./pacing.js";
+import { makeCertificate } from "./test-certificates.js";
+import { faultsOffAfterFirst, requestLine, TEST_TOKEN, withEmulator } from "./test-emulator.js";
+
+let emulator: RunningEmulator | undefined;
+let server: Server | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+  server?.close();
+  server = undefined;
+});
+
+/** An emulator holding one certificate, and the body to PATCH it with. */
+async function seeded(options: Parameters<typeof withEmulator>[0] = {}) {
+  const setup = await withEmulator({ patchResponse: 204, ...options });
+  emulator = setup.emulator;
+  const body = buildBody(await makeCertificate("Retry Target"));
+  const [object] = emulator.seed([
+    { subject: body.subject, issuer: body.issuer, expirationDateTime: body.expirationDateTime },
+  ]);
+  return { ...setup, id: object!.id, body };
+}
+
+function gapMs(e: RunningEmulator, from = 0): number {
+  const requests = e.requests();
+  return requests[from + 1]!.startedAt - requests[from]!.startedAt;
+}
+
+describe("retries against the emulator", () => {
+  it.each([
+    ["500", "PATCH 500 500"],
+    ["502", "PATCH 502 502"],
+    ["503", "PATCH 503 503"],
+    ["504", "PATCH 504 504"],
+    ["429", "PATCH 429 429"],
+    ["503-retry-after", "PATCH 503 503-retry-after"],
+    ["reset-before-response", "PATCH 0 reset-before-response"],
+  ] as const)("retries once after %s and succeeds", async (kind, first) => {
+    const {
+      emulator: e,
+      client,
+      id,
+      body,
+    } = await seeded({ faults: { rate: 1, kinds: [kind], retryAfterSeconds: 0.1 } });
+    const result = await client({ fetch: faultsOffAfterFirst(e) }).update(id, body);
+    expect(result).toMatchObject({ id, status: 204, attempts: 2 });
+    expect(requestLine(e)).toEqual([first, "PATCH 204"]);
+    if (kind === "429" || kind === "503-retry-after") expect(gapMs(e)).toBeGreaterThanOrEqual(98);
+  });
+
+  it("honours a fractional Retry-After from the emulator's own throttling", async () => {
+    const { emulator: e, client, id, body } = await seeded({ writeLimit: { limit: 1, windowMs: 150 } });
+    const c = client();
+    await c.update(id, body);
+    const second = await c.update(id, body);
+    expect(second.attempts).toBe(2);
+    expect(requestLine(e)).toEqual(["PATCH 204", "PATCH 429", "PATCH 204"]);
+    expect(e.requests()[2]!.startedAt - e.requests()[0]!.startedAt).toBeGreaterThanOrEqual(148);
+  });
+
+  it("honours Retry-After as an HTTP-date (whole seconds, rounded up by the server)", async () => {
+    const {
+      emulator: e,
+      client,
+      id,
+      body,
+    } = await seeded({
+      faults: { rate: 1, kinds: ["429-http-date"], retryAfterSeconds: 0.05 },
+    });
+    const result = await client({ fetch: faultsOffAfterFirst(e) }).update(id, body);
+    expect(result.attempts).toBe(2);
+    expect(requestLine(e)).toEqual(["PATCH 429 429-http-date", "PATCH 204"]);
+    const [first, second] = e.requests();
+    expect(second!.startedAt).toBeGreaterThanOrEqual(Math.ceil((first!.startedAt + 50) / 1000) * 1000 - 2);
+  });
+
+  it("times a slow answer out and retries it", async () => {
+    const {
+      emulator: e,
+      client,
+      id,
+      body,
+    } = await seeded({ faults: { rate: 1, kinds: ["latency"], latencyMs: 400 } });
+    const result = await client({ fetch: faultsOffAfterFirst(e), timeoutMs: 100 }).update(id, body);
+    expect(result).toMatchObject({ status: 204, attempts: 2 });
+  });
+
+  it("gives up after `retries` retries with the exact attempt count", async () => {
+    const { emulator: e, client, id, body } = await seeded({ faults: { rate: 1, kinds: ["503"] } });
+    const error = await client({ retries: 2 })
+      .update(id, body)
+      .catch((x: unknown) => x);
+    expect(error).toBeInstanceOf(GraphError);
+    expect(error).toMatchObject({ status: 503, code: "ServiceUnavailable", attempts: 3 });
+    expect((error as GraphError).requestId).toBe(e.requests()[2]?.id);
+    expect(requestLine(e)).toEqual(["PATCH 503 503", "PATCH 503 503", "PATCH 503 503"]);
+  });
+
+  it("gives up on resets with a NetworkError carrying the code and attempts", async () => {
+    const {
+      emulator: e,
+      client,
+      id,
+      body,
+    } = await seeded({ faults: { rate: 1, kinds: ["reset-before-response"] } });
+    const error = await client({ retries: 1 })
+      .update(id, body)
+      .catch((x: unknown) => x);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error).toMatchObject({ code: "ECONNRESET", attempts: 2 });
+    expect(e.requests()).toHaveLength(2);
+  });
+
+  it("stops when the next wait would overrun the retry budget", async () => {
+    const {
+      emulator: e,
+      client,
+      id,
+      body,
+    } = await seeded({
+      faults: { rate: 1, kinds: ["429"], retryAfterSeconds: 0.3 },
+    });
+    const error = await client({ retryBudgetMs: 200 })
+      .update(id, body)
+      .catch((x: unknown) => x);
+    expect(error).toMatchObject({ status: 429, code: "TooManyRequests", attempts: 1 });
+    expect(e.requests()).toHaveLength(1);
+  });
+
+  it("a 429 with Retry-After pauses every worker sharing the limiter", async () => {
+    const {
+      emulator: e,
+      client,
+      id,
+      body,
+    } = await seeded({
+      faults: { rate: 1, kinds: ["429"], retryAfterSeconds: 0.2 },
+    });
+    const c = client({
+      fetch: faultsOffAfterFirst(e),
+      writeLimiter: new RateLimiter({ limit: 100, windowMs: 1000 }),
+    });
+    const first = c.update(id, body);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const second = c.update(id, body);
+    expect((await Promise.all([first, second])).map((r) => r.attempts)).toEqual([2, 1]);
+    const [throttled, ...rest] = e.requests();
+    expect(throttled?.status).toBe(429);
+    for (const r of rest) expect(r.startedAt - throttled!.startedAt).toBeGreaterThanOrEqual(198);
+  });
+
+  it("aborting during a retry wait rejects at once with the signal's reason", async () => {
+    const {
+      emulator: e,
+      client,
+      id,
+      body,
+    } = await seeded({ faults: { rate: 1, kinds: ["429"], retryAfterSeconds: 5 } });
+    const controller = new AbortController();
+    const started = Date.now();
+    const pending = client({ signal: controller.signal }).update(id, body);
+    setTimeout(() => controller.abort(new Error("shutting down")), 100);
+    await expect(pending).rejects.toThrow("shutting down");
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(e.requests()).toHaveLength(1);
+  });
+});
+
+describe("401 handling", () => {
+  it("refreshes the token once and re-sends (a rotated token file is re-read)", async () => {
+    const { emulator: e, tokenFile, id, body } = await seeded();
+    writeFileSync(tokenFile, "stale-token\n");
+    const rotateAfterFirst: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      writeFileSync(tokenFile, `${TEST_TOKEN}\r\n`);
+      return response;
+    };
+    const client = new GraphClient({
+      baseUrl: e.url,
+      tokenProvider: new FileTokenProvider(tokenFile),
+      fetch: rotateAfterFirst,
+    });
+    const result = await client.update(id, body);
+    expect(result).toMatchObject({ status: 204, attempts: 2 });
+    expect(requestLine(e)).toEqual(["PATCH 401", "PATCH 204"]);
+  });
+
+  it("an injected expired-token 401 is followed by exactly one re-send", async () => {
+    const {
+      emulator: e,
+      client,
+      id,
+      body,
+    } = await seeded({ faults: { rate: 1, kinds: ["401-expired-token"] } });
+    const result = await client({ fetch: faultsOffAfterFirst(e) }).update(id, body);
+    expect(result.attempts).toBe(2);
+    expect(requestLine(e)).toEqual(["PATCH 401 401-expired-token", "PATCH 204"]);
+  });
+
+  it("a 401 that persists after the refresh is an AuthError after exactly two requests", async () => {
+    const { emulator: e, tokenFile, client, id, body } = await seeded();
+    writeFileSync(tokenFile, "never-valid\n");
+    const error = await client()
+      .update(id, body)
+      .catch((x: unknown) => x);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error).toMatchObject({ status: 401 });
+    expect((error as AuthError).message).toContain("InvalidAuthenticationToken");
+    expect(requestLine(e)).toEqual(["PATCH 401", "PATCH 401"]);
+  });
+});
+
+describe("retry-after-ms and x-ms-retry-after-ms (a loopback server, since the emulator sends seconds)", () => {
+  it.each(["retry-after-ms", "x-ms-retry-after-ms"])(
+    "waits %s milliseconds before retrying",
+    async (header) => {
+      const arrivals: number[] = [];
+      server = createServer((request, response) => {
+        arrivals.push(Date.now());
+        if (arrivals.length === 1) {
+          response.writeHead(429, {
+            [header]: "150",
+            "retry-after": "10",
+            "content-type": "application/json",
+          });
+          response.end(
+            JSON.stringify({
+              error: { code: "TooManyRequests", message: "slow down", innerError: { "request-id": "r1" } },
+            }),
+          );
+          return;
+        }
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(JSON.stringify({ value: [] }));
+        request.resume();
+      });
+      await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+      const { port } = server.address() as AddressInfo;
+      const client = new GraphClient({
+        baseUrl: `http://127.0.0.1:${port}/beta`,
+        tokenProvider: { getToken: async () => TEST_TOKEN },
+      });
+      expect(await client.list()).toEqual([]);
+      expect(arrivals).toHaveLength(2);
+      expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(148);
+      expect(arrivals[1]! - arrivals[0]!).toBeLessThan(5000);
+    },
+  );
+
+  it("reads the request-id from innererror as well as innerError", async () => {
+    server = createServer((_, response) => {
+      response.writeHead(409, { "content-type": "application/json", "request-id": "header-id" });
+      response.end(
+        JSON.stringify({
+          error: { code: "Conflict", message: "exists", innererror: { "request-id": "body-id" } },
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const client = new GraphClient({
+      baseUrl: `http://127.0.0.1:${port}/beta`,
+      tokenProvider: { getToken: async () => TEST_TOKEN },
+    });
+    const body = { subject: "x" } as unknown as CertificateBody;
+    const error = await client.update("id", body).catch((x: unknown) => x);
+    expect(error).toMatchObject({
+      status: 409,
+      code: "Conflict",
+      message: "exists",
+      requestId: "body-id",
+      attempts: 1,
+    });
+  });
+});
