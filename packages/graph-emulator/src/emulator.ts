@@ -10,6 +10,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ConnectionResetter } from "./connection-reset.js";
 import { formatDateTimeOffset, normaliseDateTimeOffset } from "./date-time.js";
 import { FaultInjector } from "./fault-injector.js";
 import { type GraphContext, handleGraphRequest } from "./graph-pipeline.js";
@@ -66,6 +67,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faults: () => faults,
     now,
     closing: closing.signal,
+    connections: new ConnectionResetter(),
   };
   const identity: IdentityContext = { rootUrl: "", clients, tokens, tokenLifetimeSeconds, now };
 
@@ -113,6 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   } else {
     server = createHttpServer(handler);
   }
+  graph.connections.track(server);
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -57,7 +57,9 @@ describe("fault injection", () => {
 
   it("reset-before-response drops the connection and applies nothing", async () => {
     graph = await startTestGraph({ faults: { rate: 1, kinds: ["reset-before-response"] } });
-    await expect(graph.call("POST", COLLECTION, createBody())).rejects.toThrow(TypeError);
+    await expect(graph.call("POST", COLLECTION, createBody())).rejects.toMatchObject({
+      cause: { code: "ECONNRESET" },
+    });
     expect(graph.emulator.objects()).toEqual([]);
     expect(graph.emulator.requests().map((request) => [request.status, request.fault])).toEqual([
       [0, "reset-before-response"],

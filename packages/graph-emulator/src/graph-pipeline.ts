@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { ConnectionResetter } from "./connection-reset.js";
 import type { FaultInjector } from "./fault-injector.js";
 import { GraphError, graphErrorBody } from "./graph-error.js";
 import { type ResourceContext, resolveGraphPath, serveResource } from "./graph-resource.js";
@@ -18,6 +19,7 @@ export interface GraphContext extends ResourceContext {
   now: () => number;
   /** Aborted when the emulator closes, so latency faults do not hold it open. */
   closing: AbortSignal;
+  connections: ConnectionResetter;
 }
 
 /** The identifiers a request carries through its handling. */
@@ -55,17 +57,17 @@ export async function handleGraphRequest(
     fault = context.faults()?.next(request.method === "POST" && route.kind === "collection") ?? null;
     if (fault === "reset-before-response") {
       await readBody(request);
-      return { status: resetConnection(request), fault };
+      return { status: resetConnection(request, context), fault };
     }
     if (fault !== null) await applyFault(fault, context);
     const reply = await serveResource(request, url, `${context.rootUrl}/${version}`, route, context);
-    if (fault === "reset-after-create") return { status: resetConnection(request), fault };
+    if (fault === "reset-after-create") return { status: resetConnection(request, context), fault };
     const headers = { ...responseHeaders(exchange), ...reply.headers };
     if (reply.body === undefined) sendEmpty(response, reply.status, headers);
     else sendJson(response, reply.status, reply.body, { ...headers, "OData-Version": "4.0" }, ODATA_JSON);
     return { status: reply.status, fault };
   } catch (error) {
-    if (fault === "reset-after-create") return { status: resetConnection(request), fault };
+    if (fault === "reset-after-create") return { status: resetConnection(request, context), fault };
     const graphError =
       error instanceof GraphError
         ? error
@@ -159,12 +161,7 @@ function responseHeaders(exchange: GraphExchange): Record<string, string> {
   };
 }
 
-/** Sends a TCP RST where possible (what a dropped connection looks like); TLS sockets can only be destroyed. */
-function resetConnection(request: IncomingMessage): 0 {
-  try {
-    request.socket.resetAndDestroy();
-  } catch {
-    request.socket.destroy();
-  }
+function resetConnection(request: IncomingMessage, context: GraphContext): 0 {
+  context.connections.reset(request.socket);
   return 0;
 }

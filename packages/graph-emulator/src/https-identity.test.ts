@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -76,6 +77,37 @@ describe("HTTPS with a generated certificate", () => {
     const parsed = new X509Certificate(certificate.certPem);
     expect(parsed.subjectAltName).toBe("IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, DNS:localhost");
     expect(parsed.ca).toBe(true);
+  });
+
+  it("resets TLS connections with a TCP RST, like plain ones", async () => {
+    const certificate = await generateTlsCertificate(Date.now());
+    emulator = await startEmulator({
+      https: true,
+      tlsCertificate: certificate,
+      faults: { rate: 1, kinds: ["reset-after-create"] },
+    });
+    const token = emulator.issueToken();
+    const url = `${emulator.url}${COLLECTION}`;
+    const body = JSON.stringify({
+      expirationDateTime: "2030-01-01T00:00:00Z",
+      uploadDateTime: "2026-01-01T00:00:00Z",
+    });
+    const error = await new Promise<NodeJS.ErrnoException>((resolve, reject) => {
+      const request = httpsRequest(url, {
+        method: "POST",
+        ca: certificate.certPem,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      });
+      request.on("response", () => reject(new Error("expected a reset, got a response")));
+      request.on("error", resolve);
+      request.end(body);
+    });
+    expect(error.code).toBe("ECONNRESET");
+    expect(error.message).toBe("read ECONNRESET");
+    expect(emulator.objects().length).toBe(1);
+    expect(emulator.requests().map((request) => [request.status, request.fault])).toEqual([
+      [0, "reset-after-create"],
+    ]);
   });
 
   it("serves plain HTTP by default, with no certificate", async () => {
