@@ -1,1 +1,2 @@
-export {};
+export { ExitCode, ExitError, UsageError } from "./exit-codes.js";
+export { createProgram } from "./program.js";

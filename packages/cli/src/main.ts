@@ -1,1 +1,33 @@
-export {};
+import { CommanderError } from "commander";
+import { ExitCode, ExitError } from "./exit-codes.js";
+import { createProgram } from "./program.js";
+
+/** The process entry: runs the program and maps every way it can end to a documented exit code, in one place. */
+async function main(argv: string[]): Promise<void> {
+  try {
+    await createProgram().parseAsync(argv);
+  } catch (error) {
+    process.exitCode = exitCodeFor(error);
+  }
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and version are successes; any other parse failure is a usage error, whatever commander's own code.
+    return error.code === "commander.helpDisplayed" ||
+      error.code === "commander.version" ||
+      error.code === "commander.help"
+      ? ExitCode.ok
+      : ExitCode.usage;
+  }
+  if (error instanceof ExitError) {
+    process.stderr.write(`intune-codesign: ${error.message}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(
+    `intune-codesign: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  return ExitCode.failed;
+}
+
+await main(process.argv);

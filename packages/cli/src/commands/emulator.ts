@@ -1,0 +1,167 @@
+import { writeFileSync } from "node:fs";
+import {
+  ALL_FAULT_KINDS,
+  DEFAULT_CLIENT,
+  type FaultKind,
+  type RateLimit,
+  startEmulator,
+} from "@intune-codesign/graph-emulator";
+import { parseRateLimit } from "@intune-codesign/uploader";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { parseNonNegativeInteger, parsePositiveInteger } from "../options.js";
+
+interface EmulatorFlags {
+  host: string;
+  port: number;
+  https: boolean;
+  certDir?: string;
+  data?: string;
+  pageSize: number;
+  patchResponse: "alternate" | "200" | "204";
+  writeLimit: RateLimit | null;
+  readLimit: RateLimit | null;
+  faultRate: number;
+  faultKinds?: FaultKind[];
+  seed: number;
+  retryAfter: number;
+  latency: number;
+  tokenLifetime: number;
+  tokenFile?: string;
+}
+
+function parseRate(value: string): number {
+  const rate = Number(value);
+  if (!(rate >= 0 && rate <= 1)) throw new InvalidArgumentError("expected a rate between 0 and 1");
+  return rate;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!(seconds >= 0)) throw new InvalidArgumentError("expected a number of seconds");
+  return seconds;
+}
+
+function parseLimit(value: string): RateLimit | null {
+  if (value === "none") return null;
+  try {
+    return parseRateLimit(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** `emulator`: a local stand-in for Graph's enterpriseCodeSigningCertificates, for trials and tests. */
+export function emulatorCommand(): Command {
+  return new Command("emulator")
+    .summary("run a local Graph emulator (for trying the tool and for tests)")
+    .description(
+      "Serves a faithful local stand-in for Microsoft Graph's enterpriseCodeSigningCertificates API, with an OAuth2\n" +
+        "client-credentials token endpoint, Intune-like throttling and seeded fault injection. Runs until SIGINT/SIGTERM.",
+    )
+    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .addOption(
+      new Option("--port <n>", "port (0 = a free one)").default(0).argParser(parseNonNegativeInteger),
+    )
+    .option(
+      "--https",
+      "serve HTTPS with a generated self-signed certificate (needed by @azure/identity)",
+      false,
+    )
+    .option("--cert-dir <dir>", "where the HTTPS certificate (ca.pem) is written")
+    .option("--data <file>", "persist the objects in this JSON file across restarts")
+    .addOption(
+      new Option("--page-size <n>", "objects per list page").default(100).argParser(parsePositiveInteger),
+    )
+    .addOption(
+      new Option("--patch-response <code>", "how PATCH answers")
+        .choices(["alternate", "200", "204"])
+        .default("alternate"),
+    )
+    .addOption(
+      new Option("--write-limit <n/window>", 'writes per app per window, or "none"')
+        .default(parseLimit("100/20s"), "100/20s")
+        .argParser(parseLimit),
+    )
+    .addOption(
+      new Option("--read-limit <n/window>", 'reads per app per window, or "none"')
+        .default(parseLimit("1000/20s"), "1000/20s")
+        .argParser(parseLimit),
+    )
+    .addOption(
+      new Option("--fault-rate <r>", "share of Graph requests given a fault (0..1)")
+        .default(0)
+        .argParser(parseRate),
+    )
+    .addOption(
+      new Option("--fault-kinds <kind...>", "faults to inject (default: all)").choices(ALL_FAULT_KINDS),
+    )
+    .addOption(
+      new Option("--seed <n>", "seed of the fault sequence").default(1).argParser(parseNonNegativeInteger),
+    )
+    .addOption(
+      new Option("--retry-after <seconds>", "Retry-After sent with injected 429/503")
+        .default(1)
+        .argParser(parseSeconds),
+    )
+    .addOption(
+      new Option("--latency <ms>", "delay of an injected slow response")
+        .default(2000)
+        .argParser(parseNonNegativeInteger),
+    )
+    .addOption(
+      new Option("--token-lifetime <seconds>", "lifetime of issued tokens")
+        .default(3600)
+        .argParser(parsePositiveInteger),
+    )
+    .option("--token-file <file>", "write a fresh bearer token here (for upload --access-token-file)")
+    .addHelpText(
+      "after",
+      `\nThe token endpoint accepts tenant "${DEFAULT_CLIENT.tenantId}", client "${DEFAULT_CLIENT.clientId}", secret "${DEFAULT_CLIENT.clientSecret}".\n\n` +
+        "Example:\n" +
+        "  intune-codesign emulator --port 8443 --token-file /tmp/token &\n" +
+        "  intune-codesign upload --graph-url http://127.0.0.1:8443/beta --access-token-file /tmp/token ./certs",
+    )
+    .action(async (flags: EmulatorFlags) => {
+      const emulator = await startEmulator({
+        host: flags.host,
+        port: flags.port,
+        https: flags.https,
+        ...(flags.certDir ? { certDir: flags.certDir } : {}),
+        ...(flags.data ? { dataFile: flags.data } : {}),
+        pageSize: flags.pageSize,
+        patchResponse:
+          flags.patchResponse === "alternate" ? "alternate" : flags.patchResponse === "200" ? 200 : 204,
+        writeLimit: flags.writeLimit,
+        readLimit: flags.readLimit,
+        ...(flags.faultRate > 0
+          ? {
+              faults: {
+                rate: flags.faultRate,
+                seed: flags.seed,
+                latencyMs: flags.latency,
+                retryAfterSeconds: flags.retryAfter,
+                ...(flags.faultKinds ? { kinds: flags.faultKinds } : {}),
+              },
+            }
+          : {}),
+        tokenLifetimeSeconds: flags.tokenLifetime,
+      });
+      if (flags.tokenFile) {
+        writeFileSync(flags.tokenFile, `${emulator.issueToken({ lifetimeSeconds: flags.tokenLifetime })}\n`, {
+          mode: 0o600,
+        });
+      }
+      process.stdout.write(
+        `Graph emulator listening\n  graph url:  ${emulator.url}\n  token url:  ${emulator.tokenUrl}\n` +
+          (emulator.caCertPath
+            ? `  ca cert:    ${emulator.caCertPath} (set NODE_EXTRA_CA_CERTS to it)\n`
+            : "") +
+          (flags.tokenFile ? `  token file: ${flags.tokenFile}\n` : ""),
+      );
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+      await emulator.close();
+    });
+}

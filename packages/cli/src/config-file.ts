@@ -1,0 +1,28 @@
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { UsageError } from "./exit-codes.js";
+
+/**
+ * Applies `--config FILE` (JSON, keys named as the long flags in camelCase, e.g. `"rateLimit": "50/1s"`) to every
+ * option that neither a flag nor an environment variable set: flags > environment > config file > defaults.
+ */
+export function applyConfigFile(command: Command, path: string): void {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new UsageError(`--config ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new UsageError(`--config ${path}: expected a JSON object`);
+  }
+  const known = new Map(command.options.map((option) => [option.attributeName(), option]));
+  for (const [key, value] of Object.entries(data)) {
+    const option = known.get(key);
+    if (!option || key === "config") throw new UsageError(`--config ${path}: unknown setting "${key}"`);
+    const source = command.getOptionValueSource(key);
+    if (source === "cli" || source === "env") continue;
+    const parsed = option.parseArg && typeof value === "string" ? option.parseArg(value, undefined) : value;
+    command.setOptionValueWithSource(key, parsed, "config");
+  }
+}

@@ -1,0 +1,22 @@
+import { REDACT_PATHS } from "@intune-codesign/uploader";
+import { type Logger, pino } from "pino";
+import pretty from "pino-pretty";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The process's one logger: JSON lines on stderr (results own stdout), pretty only when stderr is a terminal.
+ * Secret paths are redacted whatever the level.
+ */
+export function createLogger(level: LogLevel): Logger {
+  const options = {
+    level,
+    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+    base: { pid: process.pid },
+  };
+  if (process.stderr.isTTY) {
+    return pino(options, pretty({ destination: 2, colorize: !process.env.NO_COLOR, sync: true }));
+  }
+  return pino(options, pino.destination({ dest: 2, sync: true }));
+}

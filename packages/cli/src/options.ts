@@ -1,0 +1,47 @@
+import { existsSync } from "node:fs";
+import { InvalidArgumentError } from "commander";
+import { UsageError } from "./exit-codes.js";
+
+const SIZE_UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  kib: 1024,
+  kb: 1000,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  mb: 1000 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+  gb: 1000 ** 3,
+};
+
+/** Parses `10MiB`, `512KiB`, `1048576`: a commander argument parser. */
+export function parseSize(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined)
+    throw new InvalidArgumentError("expected a size such as 10MiB, 512KiB or 1048576");
+  return Math.floor(Number(match[1]) * unit);
+}
+
+/** Parses a positive integer flag value. */
+export function parsePositiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError("expected a positive integer");
+  return number;
+}
+
+/** Parses a non-negative integer flag value. */
+export function parseNonNegativeInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0)
+    throw new InvalidArgumentError("expected a non-negative integer");
+  return number;
+}
+
+/** A missing input path is a usage error (exit 2), not a failed file: nothing was there to sync. */
+export function checkPathsExist(paths: string[]): void {
+  const missing = paths.filter((path) => !existsSync(path));
+  if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(", ")}`);
+}

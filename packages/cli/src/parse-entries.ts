@@ -1,0 +1,61 @@
+import { createParserPool, type ParsedFile, type ParseOptions } from "@intune-codesign/parser";
+import type { CachedParse } from "./state/store.js";
+import type { WalkEntry } from "./walk.js";
+
+/** How many files are read and parsed at once: enough to keep every worker busy while others read. */
+const IN_FLIGHT = 64;
+
+/**
+ * Parses walked entries on all cores and hands each result to `onParsed` in the entries' order, so callers see
+ * a deterministic sequence (duplicates are judged in sorted path order) while parsing runs in parallel.
+ * `cached` lets a caller supply a result without reading the file (the state store's file cache); `stop` ends
+ * the walk early (files not reached are simply left for the next run).
+ */
+export async function parseEntries<Cached extends CachedParse = ParsedFile>(
+  entries: WalkEntry[],
+  options: ParseOptions,
+  onParsed: (entry: WalkEntry, parsed: ParsedFile | Cached, index: number) => void,
+  cached: (entry: WalkEntry) => Cached | null = () => null,
+  stop?: AbortSignal,
+): Promise<void> {
+  const pool = createParserPool();
+  const pending = new Map<number, Promise<ParsedFile | Cached>>();
+  try {
+    const start = (index: number) => {
+      const entry = entries[index]!;
+      if (entry.problem !== null || entry.stats === null) {
+        pending.set(index, Promise.resolve(unreadable(entry)));
+        return;
+      }
+      const hit = cached(entry);
+      // The parser reads by the path's bytes (names need not be valid UTF-8); reports show the display form.
+      const parsed = hit
+        ? Promise.resolve(hit)
+        : pool
+            .parseFile(entry.path as unknown as string, options)
+            .then((file) => ({ ...file, path: entry.display }));
+      pending.set(index, parsed);
+    };
+    let next = 0;
+    while (next < Math.min(IN_FLIGHT, entries.length)) start(next++);
+    for (let index = 0; index < entries.length && !stop?.aborted; index++) {
+      const parsed = await pending.get(index)!;
+      pending.delete(index);
+      if (next < entries.length && !stop?.aborted) start(next++);
+      onParsed(entries[index]!, parsed, index);
+    }
+  } finally {
+    // Parses still in flight after an early stop are not wanted; their outcome must not surface as unhandled.
+    for (const promise of pending.values()) promise.catch(() => undefined);
+    await pool.close();
+  }
+}
+
+function unreadable(entry: WalkEntry): ParsedFile {
+  return {
+    path: entry.display,
+    format: null,
+    error: { code: "unreadable", message: entry.problem ?? "not readable" },
+    certificates: [],
+  };
+}

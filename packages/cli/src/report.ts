@@ -1,0 +1,67 @@
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { RunCounts } from "./state/store.js";
+
+/** What happened to one certificate (or to one file that yielded none). */
+export type ItemAction = "created" | "updated" | "unchanged" | "skipped" | "failed";
+
+/** One line of the report: a certificate, or a file that could not be read. */
+export interface ReportItem {
+  path: string;
+  sha256: string | null;
+  id: string | null;
+  action: ItemAction;
+  reason: string | null;
+  attempts: number;
+  error: { code: string; message: string } | null;
+}
+
+/** The report `--report` writes and `--json` prints. */
+export interface Report {
+  summary: RunCounts;
+  items: ReportItem[];
+}
+
+/** Builds the report from the items of a run; the summary is derived, never kept separately. */
+export function buildReport(files: number, items: ReportItem[]): Report {
+  const summary: RunCounts = {
+    files,
+    certificates: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    skipped: 0,
+    failed: 0,
+  };
+  for (const item of items) {
+    if (item.sha256 !== null) summary.certificates += 1;
+    summary[item.action] += 1;
+  }
+  return { summary, items };
+}
+
+/** Writes a file atomically (temp file + rename), so readers never see half of it. */
+export function writeFileAtomic(path: string, content: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, path);
+}
+
+/** The short human summary printed without `--json`. */
+export function formatSummary(report: Report, dryRun: boolean): string {
+  const s = report.summary;
+  const verb = dryRun ? "would be " : "";
+  const lines = [
+    `${s.files} file(s), ${s.certificates} certificate(s): ${s.created} ${verb}created, ${s.updated} ${verb}updated, ` +
+      `${s.unchanged} unchanged, ${s.skipped} skipped, ${s.failed} failed`,
+  ];
+  for (const item of report.items) {
+    if (item.action === "failed") {
+      lines.push(
+        `  failed   ${item.path}${item.sha256 ? ` (${item.sha256.slice(0, 12)})` : ""}: ${item.error?.code}: ${item.error?.message}`,
+      );
+    }
+  }
+  return lines.join("\n");
+}

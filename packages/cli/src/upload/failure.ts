@@ -1,0 +1,40 @@
+import { AuthError, GraphError, NetworkError } from "@intune-codesign/uploader";
+
+/** A failed write or look-up as the report shows it: a stable code and a message with what support needs. */
+export interface Failure {
+  code: string;
+  message: string;
+  attempts: number;
+  /** The credential or the app's permissions are at fault, not the certificate. */
+  auth: boolean;
+}
+
+/** Maps an error from the uploader to a report code; Graph's request-id stays in the message for support cases. */
+export function describeFailure(error: unknown, interrupted: boolean): Failure {
+  const attempts = (error as { attempts?: number }).attempts ?? 1;
+  if (error instanceof GraphError) {
+    const requestId = error.requestId ? ` (request-id ${error.requestId})` : "";
+    const message = `HTTP ${error.status} ${error.code}: ${error.message}${requestId}`;
+    if (error.status === 404) return { code: "not_found", message, attempts, auth: false };
+    if (error.status === 401 || error.status === 403)
+      return { code: "auth_failed", message, attempts, auth: true };
+    return { code: "graph_error", message, attempts, auth: false };
+  }
+  if (error instanceof AuthError)
+    return { code: "auth_failed", message: error.message, attempts, auth: true };
+  if (interrupted)
+    return {
+      code: "interrupted",
+      message: "the run was interrupted before this request finished",
+      attempts,
+      auth: false,
+    };
+  if (error instanceof NetworkError)
+    return { code: "network_error", message: error.message, attempts, auth: false };
+  return {
+    code: "internal_error",
+    message: error instanceof Error ? error.message : String(error),
+    attempts,
+    auth: false,
+  };
+}

@@ -1,0 +1,39 @@
+import { formatSummary } from "../report.js";
+import type { UploadOutcome } from "./run.js";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Results on stdout: the JSON report with `--json`, else a short summary, the plan of a dry run and expiry warnings. */
+export function printOutcome(
+  outcome: UploadOutcome,
+  options: { json: boolean; dryRun: boolean; warnDays: number; now?: Date },
+): void {
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(outcome.report, null, 2)}\n`);
+    return;
+  }
+  const lines = [formatSummary(outcome.report, options.dryRun)];
+  if (options.dryRun) {
+    lines.push("Plan (dry run, nothing sent):");
+    for (const item of outcome.report.items) {
+      const verb = {
+        created: "create",
+        updated: "update",
+        unchanged: "unchanged",
+        skipped: "skip",
+        failed: "fail",
+      }[item.action];
+      const detail = item.reason ?? item.error?.code ?? item.id ?? "";
+      lines.push(`  ${verb.padEnd(9)} ${item.path}${detail ? `  (${detail})` : ""}`);
+    }
+  }
+  const now = (options.now ?? new Date()).getTime();
+  const expiring = outcome.expiries
+    .filter((e) => Date.parse(e.notAfter) - now <= options.warnDays * DAY_MS)
+    .sort((a, b) => Date.parse(a.notAfter) - Date.parse(b.notAfter));
+  if (expiring.length > 0) {
+    lines.push(`Expiring within ${options.warnDays} days:`);
+    for (const e of expiring) lines.push(`  ${e.notAfter}  ${e.subject}${e.id ? `  (${e.id})` : ""}`);
+  }
+  process.stdout.write(`${lines.join("\n")}\n`);
+}

@@ -1,0 +1,411 @@
+import { type CertificateEntry, DuplicateTracker, type ParsedFile } from "@intune-codesign/parser";
+import {
+  type BodyOptions,
+  buildBody,
+  type CertificateBody,
+  GraphClient,
+  RateLimiter,
+  type TokenProvider,
+} from "@intune-codesign/uploader";
+import type { Logger } from "pino";
+import { ExitCode, ExitError } from "../exit-codes.js";
+import { type ExpiryMetric, writeMetricsFile } from "../metrics.js";
+import { parseEntries } from "../parse-entries.js";
+import type { Progress } from "../progress.js";
+import { buildReport, type Report, type ReportItem, writeFileAtomic } from "../report.js";
+import { RunLock } from "../state/lock.js";
+import { type CachedParse, StateStore } from "../state/store.js";
+import { walk } from "../walk.js";
+import { describeFailure } from "./failure.js";
+import { type Interruption, watchSignals } from "./interruption.js";
+import type { MappingFile } from "./mapping.js";
+import {
+  type Candidate,
+  type Decision,
+  planCandidates,
+  type SentFields,
+  serializeFields,
+  TenantIndex,
+} from "./plan.js";
+
+/** Everything one `upload` run needs, resolved from flags, environment and config file. */
+export interface UploadConfig {
+  roots: string[];
+  include: string[] | undefined;
+  exclude: string[] | undefined;
+  maxFileSize: number;
+  pfxPassword: string | undefined;
+  graphUrl: string;
+  tokenProvider: TokenProvider;
+  statePath: string;
+  reportPath: string | undefined;
+  metricsFile: string | undefined;
+  mapping: MappingFile | null;
+  dryRun: boolean;
+  force: boolean;
+  create: boolean;
+  body: BodyOptions;
+  rateLimit: { limit: number; windowMs: number };
+  concurrency: number;
+  timeoutMs: number;
+  retries: number;
+  logger: Logger;
+  progress: Progress;
+}
+
+/** The outcome a command prints and exits with. */
+export interface UploadOutcome {
+  report: Report;
+  exitCode: number;
+  /** Certificates in the tenant's scope and when they expire (for the warning list and the metrics file). */
+  expiries: ExpiryMetric[];
+}
+
+/** A certificate of a file as the run keeps it (no DER: that stays in the state store until it is sent). */
+type FoundCertificate = Omit<CertificateEntry, "der">;
+
+/** A candidate with its slot in the report and its certificate, to build the body when it is sent. */
+type PlannedCandidate = Candidate & { item: number; certificate: FoundCertificate };
+
+/**
+ * One batch: lock, walk, parse (reusing unchanged files' parses), list the tenant once, plan, write, record.
+ * State is written as the run goes; the report is derived from the items at the end.
+ */
+export async function runUpload(config: UploadConfig): Promise<UploadOutcome> {
+  const lockPath = `${config.statePath}.lock`;
+  const lock = RunLock.acquire(lockPath);
+  if (!(lock instanceof RunLock)) {
+    const owner = lock.heldBy
+      ? ` (pid ${lock.heldBy.pid} on ${lock.heldBy.host} since ${lock.heldBy.since})`
+      : "";
+    throw new ExitError(ExitCode.locked, `another run holds the lock ${lockPath}${owner}; nothing done`);
+  }
+  const interruption = watchSignals(config.logger);
+  const store = new StateStore(config.statePath);
+  try {
+    const startedAt = new Date();
+    const run = new UploadRun(config, store, store.startRun(startedAt, config.dryRun), interruption);
+    const outcome = await run.execute();
+    const finishedAt = new Date();
+    store.endRun(run.runId, finishedAt, outcome.exitCode, outcome.report.summary);
+    if (config.reportPath) writeFileAtomic(config.reportPath, `${JSON.stringify(outcome.report, null, 2)}\n`);
+    if (config.metricsFile) {
+      writeMetricsFile(config.metricsFile, {
+        finishedAt,
+        durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+        exitCode: outcome.exitCode,
+        counts: outcome.report.summary,
+        expiries: outcome.expiries,
+      });
+    }
+    return outcome;
+  } finally {
+    interruption.dispose();
+    store.close();
+    lock.release();
+  }
+}
+
+/** One run's working state: the report's items in file order, and which of them the journal already has. */
+class UploadRun {
+  private readonly items: ReportItem[] = [];
+  private readonly journaled: boolean[] = [];
+  private readonly candidates: PlannedCandidate[] = [];
+  private files = 0;
+  private authFailed = false;
+
+  constructor(
+    private readonly config: UploadConfig,
+    private readonly store: StateStore,
+    readonly runId: number,
+    private readonly interruption: Interruption,
+  ) {}
+
+  async execute(): Promise<UploadOutcome> {
+    await this.readFiles();
+    const expiries = this.candidates.map((c) => ({
+      sha256: c.sha256,
+      subject: c.fields.subject,
+      id: null as string | null,
+      notAfter: c.certificate.notAfter,
+    }));
+    if (this.candidates.length > 0 && !this.interruption.stopping.aborted) {
+      const client = new GraphClient({
+        baseUrl: this.config.graphUrl,
+        tokenProvider: this.config.tokenProvider,
+        logger: this.config.logger,
+        timeoutMs: this.config.timeoutMs,
+        retries: this.config.retries,
+        writeLimiter: new RateLimiter(this.config.rateLimit),
+        signal: this.interruption.aborting,
+      });
+      const decisions = await this.plan(client);
+      decisions?.forEach((decision, index) => {
+        expiries[index]!.id = "id" in decision ? decision.id : null;
+      });
+      if (decisions && !this.config.dryRun) await this.writeAll(client, decisions, expiries);
+    }
+    this.journal(() => true);
+    const report = buildReport(this.files, this.items);
+    return { report, exitCode: this.exitCode(report), expiries };
+  }
+
+  /** Walks and parses; failed files and skipped certificates become items at once, candidates wait for the plan. */
+  private async readFiles(): Promise<void> {
+    const { config, store } = this;
+    const now = new Date();
+    const entries = await walk(config.roots, { include: config.include, exclude: config.exclude });
+    this.files = entries.length;
+    config.logger.info({ files: entries.length }, "files found");
+    const tracker = new DuplicateTracker();
+    config.progress.start("reading", entries.length);
+    await parseEntries<CachedParse>(
+      entries,
+      { password: config.pfxPassword, maxFileSize: config.maxFileSize, now },
+      (entry, parsed) => {
+        config.progress.tick();
+        const kept: CachedParse =
+          entry.stats && !isCached(parsed)
+            ? store.rememberParse(entry.path, entry.stats.size, entry.stats.mtimeMs, parsed as ParsedFile)
+            : parsed;
+        const file = tracker.mark(withExpiryJudged(kept, now) as ParsedFile) as CachedParse;
+        if (file.error) {
+          config.logger.warn({ file: file.path, code: file.error.code }, file.error.message);
+          this.items.push(failedItem(file.path, null, file.error.code, file.error.message));
+        }
+        for (const certificate of file.certificates)
+          this.addCertificate(file.path, entry.relative, certificate);
+      },
+      (entry) => (entry.stats ? store.cachedParse(entry.path, entry.stats.size, entry.stats.mtimeMs) : null),
+      this.interruption.stopping,
+    );
+    config.progress.done();
+  }
+
+  private addCertificate(path: string, relative: string, certificate: FoundCertificate): void {
+    const item: ReportItem = {
+      path,
+      sha256: certificate.sha256,
+      id: null,
+      action: "skipped",
+      reason: certificate.skipReason,
+      attempts: 0,
+      error: null,
+    };
+    if (certificate.upload) {
+      const fields = fieldsOf(buildBody({ ...certificate, der: new Uint8Array() }, this.config.body));
+      this.candidates.push({
+        path,
+        relative,
+        sha256: certificate.sha256,
+        fields,
+        item: this.items.length,
+        certificate,
+      });
+      // Until the plan says otherwise, a candidate is a write that did not happen.
+      Object.assign(item, { action: "failed", reason: null, error: pending() });
+    }
+    this.items.push(item);
+  }
+
+  /** Lists the tenant once and decides every candidate's fate; null when the tenant could not be listed. */
+  private async plan(client: GraphClient): Promise<Decision[] | null> {
+    let tenant: TenantIndex;
+    try {
+      tenant = new TenantIndex(await client.list());
+    } catch (error) {
+      const failure = describeFailure(error, this.interruption.aborting.aborted);
+      this.config.logger.error({ code: failure.code }, `listing the tenant failed: ${failure.message}`);
+      for (const c of this.candidates) {
+        this.items[c.item] = failedItem(c.path, c.sha256, failure.code, failure.message, failure.attempts);
+      }
+      this.authFailed = failure.auth;
+      return null;
+    }
+    const decisions = planCandidates(this.candidates, {
+      tenant,
+      mapping: this.config.mapping,
+      sent: (sha256) => this.store.sent(sha256),
+      force: this.config.force,
+      create: this.config.create,
+    });
+    this.candidates.forEach((candidate, index) => {
+      this.items[candidate.item] = itemForDecision(candidate, decisions[index]!, this.config.dryRun);
+    });
+    this.journal((item) => item.error?.code !== "interrupted");
+    return decisions;
+  }
+
+  /** Sends the planned writes with `concurrency` workers sharing one rate limiter. */
+  private async writeAll(
+    client: GraphClient,
+    decisions: Decision[],
+    expiries: ExpiryMetric[],
+  ): Promise<void> {
+    const { config, interruption } = this;
+    const queue = decisions.flatMap((d, index) =>
+      d.action === "create" || d.action === "update" ? [index] : [],
+    );
+    config.progress.start("uploading", queue.length);
+    let succeeded = 0;
+    let authFailures = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < queue.length && !interruption.stopping.aborted) {
+        const index = queue[next++]!;
+        const candidate = this.candidates[index]!;
+        const decision = decisions[index] as Extract<Decision, { action: "create" | "update" }>;
+        const item = await this.write(client, candidate, decision);
+        if (item.action === "failed") authFailures += item.error?.code === "auth_failed" ? 1 : 0;
+        else succeeded += 1;
+        expiries[index]!.id = item.id;
+        this.items[candidate.item] = item;
+        this.journaled[candidate.item] = true;
+        this.store.recordEvent(this.runId, eventOf(item));
+        config.progress.tick();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(config.concurrency, queue.length) }, worker));
+    config.progress.done();
+    this.authFailed = authFailures > 0 && succeeded === 0;
+  }
+
+  /** One create or update; the state store records it the moment Graph accepts it. */
+  private async write(
+    client: GraphClient,
+    candidate: PlannedCandidate,
+    decision: Extract<Decision, { action: "create" | "update" }>,
+  ): Promise<ReportItem> {
+    const logger = this.config.logger.child({ file: candidate.path, certificate: candidate.sha256 });
+    const body: CertificateBody = buildBody(
+      { ...candidate.certificate, der: this.store.der(candidate.sha256) },
+      { ...this.config.body, now: new Date() },
+    );
+    const targetId = decision.action === "update" ? decision.id : null;
+    try {
+      const result = targetId
+        ? await client.update(targetId, body, { logger })
+        : await client.create(body, { logger });
+      this.store.recordSent(candidate.sha256, {
+        remoteId: result.id,
+        fields: serializeFields(candidate.fields),
+        lastSent: body.uploadDateTime,
+      });
+      const action = targetId ? "updated" : "created";
+      logger.info(
+        { id: result.id, action, attempts: result.attempts, recovered: result.recovered ?? false },
+        action,
+      );
+      return { ...itemBase(candidate), id: result.id, action, attempts: result.attempts };
+    } catch (error) {
+      const failure = describeFailure(error, this.interruption.aborting.aborted);
+      if (failure.code === "not_found" && decision.action === "update" && decision.route === "state") {
+        this.store.forgetRemote(candidate.sha256);
+      }
+      logger.error({ code: failure.code, attempts: failure.attempts }, failure.message);
+      return {
+        ...failedItem(candidate.path, candidate.sha256, failure.code, failure.message, failure.attempts),
+        id: targetId,
+      };
+    }
+  }
+
+  /** Journals the items not journaled yet that `which` selects, in one transaction. */
+  private journal(which: (item: ReportItem) => boolean): void {
+    this.store.transaction(() => {
+      this.items.forEach((item, index) => {
+        if (this.journaled[index] || !which(item)) return;
+        this.store.recordEvent(this.runId, eventOf(item));
+        this.journaled[index] = true;
+      });
+    });
+  }
+
+  /** The contract: interrupted, then auth failed, then any failure, else success. */
+  private exitCode(report: Report): number {
+    if (this.interruption.stopping.aborted) return ExitCode.interrupted;
+    if (this.authFailed) return ExitCode.auth;
+    return report.summary.failed > 0 ? ExitCode.failed : ExitCode.ok;
+  }
+}
+
+function isCached(parsed: ParsedFile | CachedParse): parsed is CachedParse {
+  return parsed.certificates.length === 0 || !("der" in parsed.certificates[0]!);
+}
+
+/** Expiry is judged against this run's clock, also for parses cached by an earlier run. */
+function withExpiryJudged(file: CachedParse, now: Date): CachedParse {
+  return {
+    ...file,
+    certificates: file.certificates.map((certificate) =>
+      certificate.upload && Date.parse(certificate.notAfter) <= now.getTime()
+        ? { ...certificate, upload: false, skipReason: "expired" }
+        : certificate,
+    ),
+  };
+}
+
+function fieldsOf(body: CertificateBody): SentFields {
+  const { content: _content, uploadDateTime: _uploadDateTime, ...fields } = body;
+  return fields;
+}
+
+function itemBase(candidate: Candidate): Pick<ReportItem, "path" | "sha256" | "reason" | "error"> {
+  return { path: candidate.path, sha256: candidate.sha256, reason: null, error: null };
+}
+
+function failedItem(
+  path: string,
+  sha256: string | null,
+  code: string,
+  message: string,
+  attempts = 0,
+): ReportItem {
+  return { path, sha256, id: null, action: "failed", reason: null, attempts, error: { code, message } };
+}
+
+/** A write not yet done: if the run stops before it, the report says so. */
+function pending() {
+  return {
+    code: "interrupted",
+    message: "the run stopped before this certificate was sent; the next run sends it",
+  };
+}
+
+function itemForDecision(candidate: Candidate, decision: Decision, dryRun: boolean): ReportItem {
+  const base = { ...itemBase(candidate), attempts: 0 };
+  switch (decision.action) {
+    case "create":
+      return dryRun
+        ? { ...base, id: null, action: "created" }
+        : { ...base, id: null, action: "failed", error: pending() };
+    case "update":
+      return dryRun
+        ? { ...base, id: decision.id, action: "updated" }
+        : { ...base, id: decision.id, action: "failed", error: pending() };
+    case "unchanged":
+      return { ...base, id: decision.id, action: "unchanged" };
+    case "skip":
+      return { ...base, id: null, action: "skipped", reason: decision.reason };
+    case "fail":
+      return {
+        ...base,
+        id: decision.id,
+        action: "failed",
+        error: { code: decision.code, message: decision.message },
+      };
+  }
+}
+
+function eventOf(item: ReportItem) {
+  return {
+    path: item.path,
+    sha256: item.sha256,
+    remoteId: item.id,
+    action: item.action,
+    reason: item.reason,
+    attempts: item.attempts,
+    errorCode: item.error?.code ?? null,
+    errorMessage: item.error?.message ?? null,
+  };
+}

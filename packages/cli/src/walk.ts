@@ -1,0 +1,129 @@
+import type { Stats } from "node:fs";
+import { lstat, readdir, realpath, stat } from "node:fs/promises";
+import { basename, resolve, sep } from "node:path";
+import picomatch from "picomatch";
+import { displayPath } from "./display-path.js";
+
+/** One file found under a scanned root, or a path that could not be taken as a file. */
+export interface WalkEntry {
+  /** The path as the file system knows it (bytes: names need not be valid UTF-8). */
+  path: Buffer;
+  /** The path for humans, reports and the state store. */
+  display: string;
+  /** The root argument this entry was found under. */
+  root: string;
+  /** Path relative to its root, with `/` separators (what `--map` keys and globs match). */
+  relative: string;
+  /** Present for regular files (after following an allowed symlink). */
+  stats: Stats | null;
+  /** Why this path is not a readable regular file (always `unreadable`). */
+  problem: string | null;
+}
+
+export interface WalkOptions {
+  include?: string[];
+  exclude?: string[];
+}
+
+const SLASH = Buffer.from(sep);
+
+/**
+ * Walks files and folders recursively and returns every file in sorted path order (bytewise, so the order does
+ * not depend on the locale). Symlinks are followed only while their target stays inside a scanned root; a
+ * directory is entered once, so symlink loops end. FIFOs, sockets and devices are returned with a problem
+ * instead of being opened (opening a FIFO would block the batch).
+ */
+export async function walk(roots: string[], options: WalkOptions = {}): Promise<WalkEntry[]> {
+  const include = options.include?.length ? picomatch(options.include, { dot: true }) : null;
+  const exclude = options.exclude?.length ? picomatch(options.exclude, { dot: true }) : null;
+  const realRoots = await Promise.all(roots.map((root) => realpath(root).catch(() => resolve(root))));
+  const entries: WalkEntry[] = [];
+  const visitedDirectories = new Set<string>();
+
+  const insideRoots = (real: string) =>
+    realRoots.some((root) => real === root || real.startsWith(root + sep));
+
+  const keep = (relative: string) => (!include || include(relative)) && !exclude?.(relative);
+
+  const add = (root: string, path: Buffer, relative: string, stats: Stats | null, problem: string | null) => {
+    // A file named as a root is always taken, whatever the globs say.
+    if (relative !== basename(root) || path.toString() !== root) {
+      if (!keep(relative)) return;
+    }
+    entries.push({ path, display: displayPath(path), root, relative, stats, problem });
+  };
+
+  const visit = async (root: string, path: Buffer, relative: string): Promise<void> => {
+    let linkStats: Stats;
+    try {
+      linkStats = await lstat(path);
+    } catch (error) {
+      add(root, path, relative, null, describe(error));
+      return;
+    }
+    let stats = linkStats;
+    if (linkStats.isSymbolicLink()) {
+      let target: string;
+      try {
+        target = await realpath(path, "utf8");
+        stats = await stat(path);
+      } catch (error) {
+        add(root, path, relative, null, `broken symbolic link: ${describe(error)}`);
+        return;
+      }
+      if (!insideRoots(target)) {
+        add(root, path, relative, null, "symbolic link leads outside the scanned folders; not followed");
+        return;
+      }
+    }
+    if (stats.isDirectory()) {
+      const identity = `${stats.dev}:${stats.ino}`;
+      if (visitedDirectories.has(identity)) return;
+      visitedDirectories.add(identity);
+      let names: Buffer[];
+      try {
+        names = await readdir(path, { encoding: "buffer" });
+      } catch (error) {
+        add(root, path, relative, null, describe(error));
+        return;
+      }
+      for (const name of names) {
+        const childRelative = relative === "" ? displayPath(name) : `${relative}/${displayPath(name)}`;
+        await visit(root, Buffer.concat([path, SLASH, name]), childRelative);
+      }
+      return;
+    }
+    if (stats.isFile()) add(root, path, relative, stats, null);
+    else add(root, path, relative, null, `not a regular file (${fileKind(stats)})`);
+  };
+
+  for (const root of roots) {
+    const rootStats = await stat(root).catch(() => null);
+    if (rootStats?.isDirectory()) {
+      await visit(root, Buffer.from(root.length > 1 ? root.replace(/\/+$/, "") : root), "");
+    } else {
+      await visit(root, Buffer.from(root), basename(root));
+    }
+  }
+  return entries.sort((a, b) => Buffer.compare(a.path, b.path));
+}
+
+function fileKind(stats: Stats): string {
+  if (stats.isFIFO()) return "FIFO";
+  if (stats.isSocket()) return "socket";
+  if (stats.isCharacterDevice()) return "character device";
+  if (stats.isBlockDevice()) return "block device";
+  return "unknown type";
+}
+
+function describe(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = {
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    ENOENT: "no such file",
+    ELOOP: "too many levels of symbolic links",
+    EIO: "input/output error",
+  };
+  return (code && reasons[code]) ?? (error instanceof Error ? error.message : String(error));
+}
