@@ -93,6 +93,17 @@ describe("fault injection", () => {
     expect(graph.emulator.requests()[0]?.fault).toBe("latency");
   });
 
+  it("does not hold close() for a pending latency fault", async () => {
+    graph = await startTestGraph({ faults: { rate: 1, kinds: ["latency"], latencyMs: 30_000 } });
+    const pending = graph.call("GET", COLLECTION).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = performance.now();
+    await graph.emulator.close();
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(await pending).toBeInstanceOf(TypeError);
+    graph = await startTestGraph();
+  });
+
   it("is deterministic for a seed across emulator runs", async () => {
     const run = async (seed: number) => {
       graph = await startTestGraph({

@@ -17,12 +17,18 @@ export class ObjectStore {
   private readonly entries = new Map<string, { sequence: number; object: StoredObject }>();
   private nextSequence = 1;
 
-  /** Loads `dataFile` when it exists; every later change rewrites it atomically. */
+  /**
+   * Loads `dataFile` when it exists, else creates it at once so an unwritable path fails at start rather
+   * than on the first upload; every later change rewrites it atomically.
+   */
   constructor(private readonly dataFile: string | undefined) {
-    if (dataFile && existsSync(dataFile)) {
-      const data = JSON.parse(readFileSync(dataFile, "utf8")) as { objects?: StoredObject[] };
-      for (const object of data.objects ?? []) this.put(object);
+    if (!dataFile) return;
+    if (!existsSync(dataFile)) {
+      this.persist();
+      return;
     }
+    const data = JSON.parse(readFileSync(dataFile, "utf8")) as { objects?: StoredObject[] };
+    for (const object of data.objects ?? []) this.put(object);
   }
 
   /** Copies of all objects, in creation order. */

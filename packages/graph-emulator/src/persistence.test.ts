@@ -43,11 +43,19 @@ describe("dataFile persistence", () => {
     expect((await graph.call("GET", `${COLLECTION}/${created.id}`)).status).toBe(200);
   });
 
-  it("starts empty when the file does not exist yet, and refuses a corrupt file", async () => {
-    graph = await startTestGraph({ dataFile: join(directory, "new.json") });
+  it("starts empty and creates the file when it does not exist yet", async () => {
+    const dataFile = join(directory, "new.json");
+    graph = await startTestGraph({ dataFile });
     expect(graph.emulator.objects()).toEqual([]);
-    await graph.emulator.close();
-    graph = undefined;
+    expect(JSON.parse(readFileSync(dataFile, "utf8"))).toEqual({ objects: [] });
+  });
+
+  it("refuses to start on an unwritable path or a corrupt file", async () => {
+    await expect(
+      startTestGraph({ dataFile: join(directory, "missing-dir", "data.json") }),
+    ).rejects.toMatchObject({
+      code: "ENOENT",
+    });
     const corrupt = join(directory, "corrupt.json");
     writeFileSync(corrupt, "{ half");
     await expect(startTestGraph({ dataFile: corrupt })).rejects.toThrow(SyntaxError);

@@ -73,6 +73,12 @@ describe("certificates resource over HTTP", () => {
     expect(large.value.length).toBe(2);
     expect((await graph.call("GET", `${COLLECTION}?$top=abc`)).status).toBe(400);
     expect((await graph.call("GET", `${COLLECTION}?$skiptoken=garbage`)).status).toBe(400);
+    const empty = (await (await graph.call("GET", `${COLLECTION}?$top=0`)).json()) as Record<string, unknown>;
+    expect(empty.value).toEqual([]);
+    expect(empty["@odata.nextLink"]).toBeUndefined();
+    const filter = await graph.call("GET", `${COLLECTION}?$filter=status eq 'provisioned'`);
+    expect(filter.status).toBe(400);
+    expect(((await filter.json()) as { error: { message: string } }).error.message).toContain("'$filter'");
   });
 
   it("keeps paging stable when an object of an earlier page is deleted", async () => {
