@@ -1,0 +1,148 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { DEFAULT_CLIENT, type RunningEmulator, startEmulator } from "@intune-codesign/graph-emulator";
+import { afterEach, describe, expect, it } from "vitest";
+import { type AuthOptions, createTokenProvider } from "./auth.js";
+import { ConfigError } from "./config-error.js";
+
+const dir = mkdtempSync(join(tmpdir(), "uploader-auth-"));
+const SCOPE = "https://graph.microsoft.com/.default";
+
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+let emulator: RunningEmulator | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+});
+
+describe("createTokenProvider: choosing a credential", () => {
+  it("a token file gives its first line and is re-read on a forced refresh", async () => {
+    const path = file("token", "first-token\r\nignored\n");
+    const provider = createTokenProvider({ accessTokenFile: path, scope: SCOPE, env: {} });
+    expect(await provider.getToken()).toBe("first-token");
+    writeFileSync(path, "second-token\n");
+    expect(await provider.getToken()).toBe("first-token");
+    expect(await provider.getToken({ forceRefresh: true })).toBe("second-token");
+  });
+
+  it.each<[string, Partial<AuthOptions>, NodeJS.ProcessEnv, RegExp]>([
+    ["nothing configured", {}, {}, /No credential configured/],
+    ["a secret without tenant", { clientId: "c", clientSecret: "s" }, {}, /tenant id and a client id/],
+    [
+      "a secret from env without client id",
+      {},
+      { AZURE_TENANT_ID: "t", AZURE_CLIENT_SECRET: "s" },
+      /client id/,
+    ],
+    ["an empty secret file", { tenantId: "t", clientId: "c", clientSecretFile: "EMPTY" }, {}, /is empty/],
+    [
+      "a bad authority host",
+      { tenantId: "t", clientId: "c", clientSecret: "s", authorityHost: "nope" },
+      {},
+      /Authority/,
+    ],
+  ])("%s is a ConfigError", (_, options, env, message) => {
+    const secretFile = options.clientSecretFile === "EMPTY" ? { clientSecretFile: file("empty", "\n") } : {};
+    const call = () => createTokenProvider({ ...options, ...secretFile, scope: SCOPE, env });
+    expect(call).toThrow(ConfigError);
+    expect(call).toThrow(message);
+  });
+
+  it("an unreachable authority (untrusted TLS here) is an AuthError that does not echo the secret", async () => {
+    emulator = await startEmulator({ https: true });
+    const provider = createTokenProvider({
+      tenantId: DEFAULT_CLIENT.tenantId,
+      clientId: DEFAULT_CLIENT.clientId,
+      clientSecret: "wrong-secret-value",
+      authorityHost: emulator.rootUrl,
+      scope: SCOPE,
+      env: {},
+    });
+    const error = await provider.getToken().catch((e: unknown) => e);
+    expect((error as Error).name).toBe("AuthError");
+    expect(String((error as Error).message)).not.toContain("wrong-secret-value");
+  });
+});
+
+const execFileAsync = promisify(execFile);
+const DIST_INDEX = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+
+/** Runs a script in a fresh Node that trusts the emulator's CA, as @azure/identity needs an https authority. */
+async function runTrusting(
+  emulatorCa: string,
+  script: string,
+  env: Record<string, string>,
+): Promise<unknown> {
+  const { stdout } = await execFileAsync(process.execPath, ["--input-type=module", "-e", script], {
+    env: { PATH: process.env.PATH ?? "", NODE_EXTRA_CA_CERTS: emulatorCa, ...env },
+  });
+  return JSON.parse(stdout);
+}
+
+describe("client-secret credential against the emulator's token service (built dist, child Node)", () => {
+  it("gets, caches and force-refreshes tokens from AZURE_* variables and a secret file, then lists", async () => {
+    emulator = await startEmulator({ https: true, tokenLifetimeSeconds: 3600 });
+    const secretFile = file("client-secret", `${DEFAULT_CLIENT.clientSecret}\n`);
+    const script = `
+      import { createTokenProvider, GraphClient } from ${JSON.stringify(DIST_INDEX)};
+      const fromEnv = createTokenProvider({ scope: "${SCOPE}" });
+      const a = await fromEnv.getToken();
+      const b = await fromEnv.getToken();
+      const c = await fromEnv.getToken({ forceRefresh: true });
+      const fromFile = createTokenProvider({ tenantId: process.env.AZURE_TENANT_ID, clientId: process.env.AZURE_CLIENT_ID,
+        clientSecretFile: ${JSON.stringify(secretFile)}, scope: "${SCOPE}", env: { AZURE_AUTHORITY_HOST: process.env.AZURE_AUTHORITY_HOST } });
+      const client = new GraphClient({ baseUrl: process.env.GRAPH_URL, tokenProvider: fromFile });
+      const listed = await client.list();
+      const wrong = createTokenProvider({ clientSecret: "wrong-secret-value", scope: "${SCOPE}" });
+      const error = await wrong.getToken().catch((e) => e);
+      console.log(JSON.stringify({ cached: a === b, refreshed: a !== c, listed: listed.length,
+        wrongSecret: error.name, echoed: error.message.includes("wrong-secret-value") }));
+    `;
+    const result = await runTrusting(emulator.caCertPath!, script, {
+      AZURE_TENANT_ID: DEFAULT_CLIENT.tenantId,
+      AZURE_CLIENT_ID: DEFAULT_CLIENT.clientId,
+      AZURE_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
+      AZURE_AUTHORITY_HOST: emulator.rootUrl,
+      GRAPH_URL: emulator.url,
+    });
+    expect(result).toEqual({
+      cached: true,
+      refreshed: true,
+      listed: 0,
+      wrongSecret: "AuthError",
+      echoed: false,
+    });
+    expect(emulator.tokenRequests().filter((r) => r.method === "POST" && r.status === 200)).toHaveLength(3);
+    expect(emulator.requests().map((r) => `${r.method} ${r.status}`)).toEqual(["GET 200"]);
+  });
+
+  it("refreshes before expiry: a 4 s token is renewed after 2 s", async () => {
+    emulator = await startEmulator({ https: true, tokenLifetimeSeconds: 4 });
+    const script = `
+      import { createTokenProvider } from ${JSON.stringify(DIST_INDEX)};
+      const provider = createTokenProvider({ scope: "${SCOPE}" });
+      const a = await provider.getToken();
+      await new Promise((r) => setTimeout(r, 1000));
+      const b = await provider.getToken();
+      await new Promise((r) => setTimeout(r, 1300));
+      const c = await provider.getToken();
+      console.log(JSON.stringify({ sameAt1s: a === b, renewedAt2_3s: b !== c }));
+    `;
+    const result = await runTrusting(emulator.caCertPath!, script, {
+      AZURE_TENANT_ID: DEFAULT_CLIENT.tenantId,
+      AZURE_CLIENT_ID: DEFAULT_CLIENT.clientId,
+      AZURE_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
+      AZURE_AUTHORITY_HOST: emulator.rootUrl,
+    });
+    expect(result).toEqual({ sameAt1s: true, renewedAt2_3s: true });
+  });
+});
