@@ -101,6 +101,21 @@ describe("token endpoint", () => {
     expect(((await response.json()) as { error: string }).error).toBe("invalid_request");
   });
 
+  it("answers 405 to a GET and 400 to a non-form body on the token endpoint", async () => {
+    emulator = await startEmulator();
+    const get = await fetch(emulator.tokenUrl);
+    expect(get.status).toBe(405);
+    expect(((await get.json()) as { error_codes: number[] }).error_codes).toEqual([900561]);
+    const json = await fetch(emulator.tokenUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ grant_type: "client_credentials" }),
+    });
+    expect(json.status).toBe(400);
+    expect(await json.json()).toMatchObject({ error: "invalid_request", error_codes: [900144] });
+    expect(emulator.tokenRequests().map((request) => request.status)).toEqual([405, 400]);
+  });
+
   it("serves configured clients per tenant", async () => {
     emulator = await startEmulator({
       clients: [
