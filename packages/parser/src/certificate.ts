@@ -15,6 +15,7 @@ import {
 } from "./asn1.js";
 import { decodeName, renderWindowsDn, simpleName } from "./distinguished-name.js";
 import { decodeExtensions } from "./extensions.js";
+import { bytesMemo } from "./memo.js";
 import { ParseError } from "./parse-error.js";
 import type { CertificateInfo } from "./types.js";
 
@@ -80,14 +81,29 @@ function readPublicKey(spki: Asn1Block | undefined): { algorithm: string; bits: 
   return { algorithm: algorithmName(oid), bits };
 }
 
+/** The Windows rendering and simple name of a Name, memoised: the issuer repeats in every file of a CA. */
+const renderedNames = bytesMemo<{ rendered: string; simple: string }>();
+
+function renderNameBlock(block: Asn1Block | undefined, what: string): { rendered: string; simple: string } {
+  if (!isUniversal(block, Tag.sequence)) throw new ParseError("malformed", `${what}: expected a Name`);
+  try {
+    return renderedNames(encodingOf(block), () => {
+      const name = decodeName(block, what);
+      return { rendered: renderWindowsDn(name), simple: simpleName(name) };
+    });
+  } catch (error) {
+    throw error instanceof ParseError ? new ParseError("malformed", `${what}: ${error.message}`) : error;
+  }
+}
+
 /** Decodes an element already known to be certificate-shaped; `malformed` when a field is broken. */
 export function readCertificate(block: Asn1Block): DecodedCertificate {
   const [tbsBlock, signatureAlgorithm] = expectConstructed(block, Tag.sequence, "certificate");
   const tbs = expectConstructed(tbsBlock, Tag.sequence, "tbsCertificate");
   const at = isContext(tbs[0], 0) ? 1 : 0;
-  const issuer = decodeName(tbs[at + 2], "issuer");
+  const issuer = renderNameBlock(tbs[at + 2], "issuer");
   const [notBefore, notAfter] = expectConstructed(tbs[at + 3], Tag.sequence, "validity");
-  const subject = decodeName(tbs[at + 4], "subject");
+  const subject = renderNameBlock(tbs[at + 4], "subject");
   const spkiBlock = tbs[at + 5];
   const publicKey = readPublicKey(spkiBlock);
   const extensions = decodeExtensions(tbs.slice(at + 6).find((b) => isContext(b, 3)));
@@ -97,10 +113,10 @@ export function readCertificate(block: Asn1Block): DecodedCertificate {
     sha256: createHash("sha256").update(der).digest("hex"),
     sha1: createHash("sha1").update(der).digest("hex"),
     serialNumber: serialHex(tbs[at]),
-    subject: renderWindowsDn(subject),
-    subjectName: simpleName(subject),
-    issuer: renderWindowsDn(issuer),
-    issuerName: simpleName(issuer),
+    subject: subject.rendered,
+    subjectName: subject.simple,
+    issuer: issuer.rendered,
+    issuerName: issuer.simple,
     notBefore: isoSeconds(notBefore, "notBefore"),
     notAfter: isoSeconds(notAfter, "notAfter"),
     isCA: extensions.isCA,

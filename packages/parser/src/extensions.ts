@@ -9,6 +9,7 @@ import {
   oidOf,
   Tag,
 } from "./asn1.js";
+import { bytesMemo } from "./memo.js";
 import { ParseError } from "./parse-error.js";
 
 /** keyUsage bit names in bit order (RFC 5280 4.2.1.3). */
@@ -54,6 +55,10 @@ function decodeExtendedKeyUsage(value: Uint8Array): string[] {
   return usages.map((usage) => oidOf(usage, "extKeyUsage"));
 }
 
+const basicConstraints = bytesMemo<boolean>();
+const keyUsages = bytesMemo<string[]>();
+const extendedKeyUsages = bytesMemo<string[]>();
+
 /** Reads basicConstraints, keyUsage and extKeyUsage from the `[3] Extensions` element, if any. */
 export function decodeExtensions(wrapper: Asn1Block | undefined): DecodedExtensions {
   const decoded: DecodedExtensions = { isCA: false, keyUsage: [], extendedKeyUsage: null };
@@ -67,9 +72,9 @@ export function decodeExtensions(wrapper: Asn1Block | undefined): DecodedExtensi
     if (!isUniversal(wrapped, Tag.octetString))
       throw new ParseError("malformed", `extension ${id}: no value`);
     const value = contentOf(wrapped);
-    if (id === BASIC_CONSTRAINTS) decoded.isCA = decodeBasicConstraints(value);
-    else if (id === KEY_USAGE) decoded.keyUsage = decodeKeyUsage(value);
-    else decoded.extendedKeyUsage = decodeExtendedKeyUsage(value);
+    if (id === BASIC_CONSTRAINTS) decoded.isCA = basicConstraints(value, () => decodeBasicConstraints(value));
+    else if (id === KEY_USAGE) decoded.keyUsage = [...keyUsages(value, () => decodeKeyUsage(value))];
+    else decoded.extendedKeyUsage = [...extendedKeyUsages(value, () => decodeExtendedKeyUsage(value))];
   }
   return decoded;
 }
