@@ -37,6 +37,8 @@ export const DEFAULT_CLIENT: EmulatorClient = {
 };
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+/** Request targets are paths; a base makes them parseable as URLs. */
+const BASE_FOR_PATHS = "http://emulator.invalid/";
 
 /** Starts an emulator of Graph's enterpriseCodeSigningCertificates API and its token service. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -77,7 +79,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const startedAt = now();
     const started = performance.now();
-    const url = new URL(request.url ?? "/", "http://emulator.invalid");
+    const url = URL.canParse(request.url ?? "/", BASE_FOR_PATHS)
+      ? new URL(request.url ?? "/", BASE_FOR_PATHS)
+      : new URL(BASE_FOR_PATHS);
     const requestId = randomUUID();
     const clientRequestId = headerValue(request, "client-request-id");
     let outcome: { status: number; fault: FaultKind | null };
@@ -87,7 +91,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         ? { status: await handleIdentityRequest(request, response, url.pathname, identity), fault: null }
         : await handleGraphRequest(request, response, url, { requestId, clientRequestId }, graph);
     } catch {
-      sendJson(response, 500, { error: "server_error" });
+      if (!response.headersSent) sendJson(response, 500, { error: "server_error" });
       outcome = { status: 500, fault: null };
     }
     (toIdentity ? tokenLog : graphLog).push({
