@@ -43,6 +43,25 @@ describe("creates whose outcome is unknown are never blindly re-sent", () => {
     expect(requestLine(emulator)).toEqual([first, "GET 200", "POST 201"]);
   });
 
+  it("a timed-out create is given recoveryDelayMs to land before the look, then re-sent when absent", async () => {
+    const setup = await withEmulator({ faults: { rate: 1, kinds: ["latency"], latencyMs: 300 } });
+    emulator = setup.emulator;
+    const body = buildBody(await makeCertificate("Slow Create"));
+    const client = setup.client({
+      fetch: faultsOffAfterFirst(emulator),
+      timeoutMs: 100,
+      recoveryDelayMs: 500,
+    });
+    const started = Date.now();
+    const result = await client.create(body);
+    expect(result).toMatchObject({ attempts: 2, status: 201 });
+    expect(emulator.objects().map((o) => o.subject)).toEqual([body.subject]);
+    // The emulator does not apply a create whose client gave up (it logs it as 500, or not at all).
+    const answered = emulator.requests().filter((r) => r.status === 200 || r.status === 201);
+    expect(answered.map((r) => `${r.method} ${r.status}`)).toEqual(["GET 200", "POST 201"]);
+    expect(answered[0]!.startedAt - started).toBeGreaterThanOrEqual(100 + 500 - 2);
+  });
+
   it("a 429 is a definite refusal: re-sent without looking", async () => {
     const setup = await withEmulator({ faults: { rate: 1, kinds: ["429"], retryAfterSeconds: 0.05 } });
     emulator = setup.emulator;

@@ -24,6 +24,8 @@ export interface GraphClientOptions {
   /** Backoff base and cap when the server gives no Retry-After; default 1 s and 60 s. */
   backoffBaseMs?: number;
   backoffCapMs?: number;
+  /** Least wait before looking for a create whose outcome is unknown; default 2 s. */
+  recoveryDelayMs?: number;
   /** Shared by all workers for POST/PATCH. */
   writeLimiter?: RateLimiter;
   /** Shared by all workers for GET. */

@@ -20,6 +20,7 @@ export interface RequestSettings {
   retryBudgetMs?: number | undefined;
   backoffBaseMs?: number | undefined;
   backoffCapMs?: number | undefined;
+  recoveryDelayMs?: number | undefined;
   writeLimiter?: RateLimiter | undefined;
   readLimiter?: RateLimiter | undefined;
 }
@@ -144,12 +145,16 @@ export async function sendRequest(spec: RequestSpec, options: RequestSettings): 
           (error instanceof GraphError && isRetryableStatus(error.status)) ||
           (error instanceof NetworkError && isRetryableNetworkError(error));
         if (!retryable) return false;
-        const delayMs =
+        const retryDelayMs =
           (error instanceof GraphError ? error.retryAfterMs : undefined) ??
           backoffMs(attemptNumber, {
             ...(options.backoffBaseMs === undefined ? {} : { baseMs: options.backoffBaseMs }),
             ...(options.backoffCapMs === undefined ? {} : { capMs: options.backoffCapMs }),
           });
+        // A create the server may still be processing (a timeout) needs time to land before we look for it.
+        const delayMs = unknownOutcome
+          ? Math.max(retryDelayMs, options.recoveryDelayMs ?? 2000)
+          : retryDelayMs;
         const bindings = {
           attempt: attempts,
           delayMs,

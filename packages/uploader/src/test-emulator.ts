@@ -31,6 +31,7 @@ export async function withEmulator(options: EmulatorOptions = {}): Promise<{
         baseUrl: emulator.url,
         tokenProvider: new FileTokenProvider(tokenFile),
         backoffBaseMs: 10,
+        recoveryDelayMs: 20,
         ...overrides,
       }),
   };
