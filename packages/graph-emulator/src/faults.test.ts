@@ -93,6 +93,24 @@ describe("fault injection", () => {
     expect(graph.emulator.requests()[0]?.fault).toBe("latency");
   });
 
+  it("latency still applies a create whose client gave up, when the delay ends (the timeout trap)", async () => {
+    graph = await startTestGraph({ faults: { rate: 1, kinds: ["latency"], latencyMs: 400 } });
+    const response = graph.call(
+      "POST",
+      COLLECTION,
+      createBody({ subjectName: "late" }),
+      {},
+      AbortSignal.timeout(100),
+    );
+    await expect(response).rejects.toMatchObject({ name: "TimeoutError" });
+    expect(graph.emulator.objects()).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(graph.emulator.objects().map((object) => object.subjectName)).toEqual(["late"]);
+    expect(graph.emulator.requests().map((request) => [request.status, request.fault])).toEqual([
+      [201, "latency"],
+    ]);
+  });
+
   it("does not hold close() for a pending latency fault", async () => {
     graph = await startTestGraph({ faults: { rate: 1, kinds: ["latency"], latencyMs: 30_000 } });
     const pending = graph.call("GET", COLLECTION).catch((error: unknown) => error);

@@ -40,7 +40,8 @@ const ODATA_JSON =
 
 /**
  * Handles a Graph request in Graph's order: authentication, throttling, routing, then (when enabled) one
- * fault draw, then the resource itself.
+ * fault draw, then the resource itself. The body is read in full first, so a request is applied (after a
+ * latency fault too) whether or not its client is still waiting, as a real server would.
  */
 export async function handleGraphRequest(
   request: IncomingMessage,
@@ -54,13 +55,17 @@ export async function handleGraphRequest(
     const owner = authenticate(request, context);
     throttle(request.method ?? "GET", owner, context);
     const { version, route } = resolveGraphPath(url.pathname);
-    fault = context.faults()?.next(request.method === "POST" && route.kind === "collection") ?? null;
-    if (fault === "reset-before-response") {
-      await readBody(request);
-      return { status: resetConnection(request, context), fault };
-    }
+    const method = request.method ?? "GET";
+    const resourceRequest = {
+      method,
+      url,
+      contentType: headerValue(request, "content-type") ?? "",
+      body: await readBody(request),
+    };
+    fault = context.faults()?.next(method === "POST" && route.kind === "collection") ?? null;
+    if (fault === "reset-before-response") return { status: resetConnection(request, context), fault };
     if (fault !== null) await applyFault(fault, context);
-    const reply = await serveResource(request, url, `${context.rootUrl}/${version}`, route, context);
+    const reply = serveResource(resourceRequest, `${context.rootUrl}/${version}`, route, context);
     if (fault === "reset-after-create") return { status: resetConnection(request, context), fault };
     const headers = { ...responseHeaders(exchange), ...reply.headers };
     if (reply.body === undefined) sendEmpty(response, reply.status, headers);

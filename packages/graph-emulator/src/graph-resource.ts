@@ -1,6 +1,4 @@
-import type { IncomingMessage } from "node:http";
 import { GraphError } from "./graph-error.js";
-import { headerValue, readBody } from "./http-io.js";
 import type { ObjectStore } from "./object-store.js";
 import type { StoredObject } from "./types.js";
 import { ENTITY_ODATA_TYPE, parseJsonObject, validateCertificateBody } from "./validate-body.js";
@@ -14,6 +12,14 @@ export interface Reply {
 
 /** Where a Graph path points: the collection, one certificate, or nowhere Graph knows. */
 export type GraphRoute = { kind: "collection" } | { kind: "item"; id: string };
+
+/** A request as the resource sees it: already fully received, so a client going away changes nothing. */
+export interface ResourceRequest {
+  method: string;
+  url: URL;
+  contentType: string;
+  body: string;
+}
 
 /** What the resource handlers need from the emulator. */
 export interface ResourceContext {
@@ -45,16 +51,15 @@ export function resolveGraphPath(path: string): { version: string; route: GraphR
 }
 
 /** Serves one request on the certificates resource. */
-export async function serveResource(
-  request: IncomingMessage,
-  url: URL,
+export function serveResource(
+  request: ResourceRequest,
   graphBase: string,
   route: GraphRoute,
   context: ResourceContext,
-): Promise<Reply> {
-  const method = request.method ?? "GET";
+): Reply {
+  const method = request.method;
   if (route.kind === "collection") {
-    if (method === "GET") return list(url, graphBase, context);
+    if (method === "GET") return list(request.url, graphBase, context);
     if (method === "POST") return create(request, graphBase, context);
     throw methodNotAllowed(method, "GET, POST");
   }
@@ -94,11 +99,8 @@ function list(url: URL, graphBase: string, context: ResourceContext): Reply {
   return { status: 200, body };
 }
 
-async function create(request: IncomingMessage, graphBase: string, context: ResourceContext): Promise<Reply> {
-  const fields = validateCertificateBody(await readJsonBody(request), [
-    "expirationDateTime",
-    "uploadDateTime",
-  ]);
+function create(request: ResourceRequest, graphBase: string, context: ResourceContext): Reply {
+  const fields = validateCertificateBody(readJsonBody(request), ["expirationDateTime", "uploadDateTime"]);
   const object = context.store.create(fields);
   // Graph's documented create response echoes the content; reads never return it.
   return {
@@ -108,22 +110,17 @@ async function create(request: IncomingMessage, graphBase: string, context: Reso
   };
 }
 
-async function update(
-  request: IncomingMessage,
-  graphBase: string,
-  id: string,
-  context: ResourceContext,
-): Promise<Reply> {
+function update(request: ResourceRequest, graphBase: string, id: string, context: ResourceContext): Reply {
   findOrThrow(context, id);
-  const fields = validateCertificateBody(await readJsonBody(request), []);
+  const fields = validateCertificateBody(readJsonBody(request), []);
   const object = context.store.update(id, fields);
   if (!object) throw notFound(id);
   const status = context.nextPatchStatus();
   return status === 204 ? { status } : { status, body: render(graphBase, object) };
 }
 
-async function readJsonBody(request: IncomingMessage): Promise<Record<string, unknown>> {
-  const contentType = headerValue(request, "content-type") ?? "";
+function readJsonBody(request: ResourceRequest): Record<string, unknown> {
+  const contentType = request.contentType;
   if (!/^application\/json\s*(;|$)/i.test(contentType)) {
     throw new GraphError(
       415,
@@ -131,7 +128,7 @@ async function readJsonBody(request: IncomingMessage): Promise<Record<string, un
       `The content type '${contentType}' is not supported; send application/json.`,
     );
   }
-  return parseJsonObject(await readBody(request));
+  return parseJsonObject(request.body);
 }
 
 function findOrThrow(context: ResourceContext, id: string): StoredObject {

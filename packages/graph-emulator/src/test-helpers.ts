@@ -10,16 +10,29 @@ export interface TestGraph {
   emulator: RunningEmulator;
   token: string;
   /** Sends a request to `emulator.url + path`, JSON-encoding `body` unless it is a string. */
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<Response>;
 }
 
 /** Starts an emulator for a test and mints a token for it. */
 export async function startTestGraph(options: EmulatorOptions = {}): Promise<TestGraph> {
   const emulator = await startEmulator(options);
   const token = emulator.issueToken();
-  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  const call = (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    signal?: AbortSignal,
+  ) =>
     fetch(`${emulator.url}${path}`, {
       method,
+      ...(signal ? { signal } : {}),
       headers: {
         authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { "content-type": "application/json" }),
