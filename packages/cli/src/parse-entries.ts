@@ -14,26 +14,26 @@ const IN_FLIGHT = 64;
 export async function parseEntries<Cached extends CachedParse = ParsedFile>(
   entries: WalkEntry[],
   options: ParseOptions,
-  onParsed: (entry: WalkEntry, parsed: ParsedFile | Cached, index: number) => void,
+  onParsed: (entry: WalkEntry, parsed: { fresh: ParsedFile } | { cached: Cached }) => void,
   cached: (entry: WalkEntry) => Cached | null = () => null,
   stop?: AbortSignal,
 ): Promise<void> {
   const pool = createParserPool();
-  const pending = new Map<number, Promise<ParsedFile | Cached>>();
+  const pending = new Map<number, Promise<{ fresh: ParsedFile } | { cached: Cached }>>();
   try {
     const start = (index: number) => {
       const entry = entries[index]!;
       if (entry.problem !== null || entry.stats === null) {
-        pending.set(index, Promise.resolve(unreadable(entry)));
+        pending.set(index, Promise.resolve({ fresh: unreadable(entry) }));
         return;
       }
       const hit = cached(entry);
       // The parser reads by the path's bytes (names need not be valid UTF-8); reports show the display form.
       const parsed = hit
-        ? Promise.resolve(hit)
+        ? Promise.resolve({ cached: hit })
         : pool
             .parseFile(entry.path as unknown as string, options)
-            .then((file) => ({ ...file, path: entry.display }));
+            .then((file) => ({ fresh: { ...file, path: entry.display } }));
       pending.set(index, parsed);
     };
     let next = 0;
@@ -42,7 +42,7 @@ export async function parseEntries<Cached extends CachedParse = ParsedFile>(
       const parsed = await pending.get(index)!;
       pending.delete(index);
       if (next < entries.length && !stop?.aborted) start(next++);
-      onParsed(entries[index]!, parsed, index);
+      onParsed(entries[index]!, parsed);
     }
   } finally {
     // Parses still in flight after an early stop are not wanted; their outcome must not surface as unhandled.

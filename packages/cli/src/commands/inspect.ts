@@ -60,7 +60,7 @@ export async function inspectPaths(paths: string[], options: InspectOptions): Pr
   const tracker = new DuplicateTracker();
   const files: ParsedFile[] = [];
   await parseEntries(entries, { password, maxFileSize: options.maxFileSize }, (_entry, parsed) => {
-    files.push(tracker.mark(parsed));
+    if ("fresh" in parsed) files.push(tracker.mark(parsed.fresh));
   });
   return files;
 }

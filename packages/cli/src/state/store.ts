@@ -146,7 +146,10 @@ export class StateStore {
     return JSON.parse(row.parsed) as CachedParse;
   }
 
-  /** Remembers a file's parse and its certificates' DER (public material: needed to send them without re-reading). */
+  /**
+   * Remembers a file's parse and its certificates' DER (public material: needed to send them without re-reading).
+   * A file that failed is not cached: a fixed password or permission must take effect on the next run.
+   */
   rememberParse(path: Buffer, size: number, mtimeMs: number, parsed: ParsedFile): CachedParse {
     const cached: CachedParse = {
       ...parsed,
@@ -161,6 +164,7 @@ export class StateStore {
           certificate.notAfter,
         );
       }
+      if (parsed.error) return;
       this.statements.putFile.run(
         path,
         parsed.path,

@@ -164,10 +164,15 @@ class UploadRun {
       { password: config.pfxPassword, maxFileSize: config.maxFileSize, now },
       (entry, parsed) => {
         config.progress.tick();
-        const kept: CachedParse =
-          entry.stats && !isCached(parsed)
-            ? store.rememberParse(entry.path, entry.stats.size, entry.stats.mtimeMs, parsed as ParsedFile)
-            : parsed;
+        const kept =
+          "cached" in parsed
+            ? parsed.cached
+            : store.rememberParse(
+                entry.path,
+                entry.stats?.size ?? 0,
+                entry.stats?.mtimeMs ?? 0,
+                parsed.fresh,
+              );
         const file = tracker.mark(withExpiryJudged(kept, now) as ParsedFile) as CachedParse;
         if (file.error) {
           config.logger.warn({ file: file.path, code: file.error.code }, file.error.message);
@@ -327,10 +332,6 @@ class UploadRun {
     if (this.authFailed) return ExitCode.auth;
     return report.summary.failed > 0 ? ExitCode.failed : ExitCode.ok;
   }
-}
-
-function isCached(parsed: ParsedFile | CachedParse): parsed is CachedParse {
-  return parsed.certificates.length === 0 || !("der" in parsed.certificates[0]!);
 }
 
 /** Expiry is judged against this run's clock, also for parses cached by an earlier run. */

@@ -1,0 +1,133 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { makeCa, makeLeaf, type TestCertificate } from "./helpers/certificates.js";
+import { runCli } from "./helpers/cli.js";
+import { Scenario } from "./helpers/scenario.js";
+
+let certificates: TestCertificate[];
+
+beforeAll(async () => {
+  const ca = await makeCa();
+  certificates = await Promise.all(
+    Array.from({ length: 40 }, (_, i) => makeLeaf(ca, { subject: `C=US, O=Contoso, CN=Signer ${i}` })),
+  );
+});
+
+let scenario: Scenario;
+afterEach(async () => {
+  await scenario?.close();
+});
+
+function writeAll(target: Scenario, count = certificates.length) {
+  certificates
+    .slice(0, count)
+    .forEach((c, i) => target.write(`signer-${String(i).padStart(2, "0")}.cer`, c.der));
+}
+
+/** Waits until the emulator has answered `count` write requests (the run is then mid-batch). */
+async function untilWrites(target: Scenario, count: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (target.writeRequests() < count) {
+    if (Date.now() > deadline) throw new Error("the run never started writing");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe("exit codes", () => {
+  it("2 for usage errors, before anything is touched", async () => {
+    scenario = await Scenario.start();
+    const missingFolder = await runCli([
+      "upload",
+      "--access-token-file",
+      scenario.tokenFile,
+      "--state",
+      scenario.state,
+      "/no/such/folder",
+    ]);
+    expect(missingFolder.code).toBe(2);
+    expect(missingFolder.stderr).toContain("no such file or folder: /no/such/folder");
+    const badRate = await scenario.upload(["--rate-limit", "fast"]);
+    expect(badRate.code).toBe(2);
+    const unknownFlag = await scenario.upload(["--frobnicate"]);
+    expect(unknownFlag.code).toBe(2);
+    const plainHttpRemote = await scenario.upload(["--graph-url", "http://graph.example.com/beta"]);
+    expect(plainHttpRemote.code).toBe(2);
+    const noCredential = await runCli(["upload", "--state", scenario.state, scenario.certs]);
+    expect(noCredential.code).toBe(2);
+    expect(existsSync(scenario.state)).toBe(false);
+  });
+
+  it("3 when the token is refused, and nothing is written", async () => {
+    scenario = await Scenario.start();
+    writeAll(scenario, 2);
+    writeFileSync(scenario.tokenFile, "not-a-valid-token\n");
+    const result = await scenario.upload();
+    expect(result.code).toBe(3);
+    expect(result.report.summary.failed).toBe(2);
+    expect(result.report.items.every((i) => i.error?.code === "auth_failed")).toBe(true);
+    expect(scenario.writeRequests()).toBe(0);
+  });
+
+  it("4 when another run holds the lock; the second run writes nothing", async () => {
+    scenario = await Scenario.start({ faults: undefined, writeLimit: { limit: 5, windowMs: 1000 } });
+    writeAll(scenario, 20);
+    const first = scenario.startUpload(["--rate-limit", "5/1s"]);
+    await untilWrites(scenario, 1);
+    const second = await scenario.upload();
+    expect(second.code).toBe(4);
+    expect(second.stdout).toBe("");
+    expect(second.stderr).toMatch(/another run holds the lock/);
+    const firstResult = await first.done;
+    expect(firstResult.code).toBe(0);
+    expect(scenario.emulator.objects()).toHaveLength(20);
+  });
+
+  it("a lock left by a killed run is taken over at once, and the rerun converges without duplicates", async () => {
+    scenario = await Scenario.start({ writeLimit: { limit: 10, windowMs: 1000 } });
+    writeAll(scenario);
+    const killed = scenario.startUpload(["--rate-limit", "10/1s"]);
+    await untilWrites(scenario, 5);
+    killed.child.kill("SIGKILL");
+    expect((await killed.done).signal).toBe("SIGKILL");
+    const started = Date.now();
+    const rerun = await scenario.upload(["--rate-limit", "100/1s"]);
+    expect(rerun.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const objects = scenario.emulator.objects();
+    expect(objects).toHaveLength(certificates.length);
+    expect(new Set(objects.map((o) => o.subject)).size).toBe(certificates.length);
+    const db = new Database(scenario.state, { readonly: true });
+    expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
+    db.close();
+  });
+
+  it("130 on SIGTERM: requests in flight finish, state and report are written", async () => {
+    scenario = await Scenario.start({ faults: undefined, writeLimit: { limit: 5, windowMs: 1000 } });
+    writeAll(scenario);
+    const reportFile = join(scenario.root, "report.json");
+    const run = scenario.startUpload(["--rate-limit", "5/1s", "--report", reportFile]);
+    await untilWrites(scenario, 3);
+    run.child.kill("SIGTERM");
+    const result = await run.done;
+    expect(result.code).toBe(130);
+    const report = JSON.parse(readFileSync(reportFile, "utf8"));
+    expect(report).toEqual(JSON.parse(result.stdout));
+    const created = report.items.filter((i: { action: string }) => i.action === "created").length;
+    expect(created).toBe(scenario.emulator.objects().length);
+    expect(created).toBeLessThan(certificates.length);
+    expect(
+      report.items.filter((i: { error: { code: string } | null }) => i.error?.code === "interrupted"),
+    ).toHaveLength(certificates.length - created);
+    // The next run sends only what the interrupted one did not.
+    const writesBefore = scenario.acceptedWrites();
+    const rerun = await scenario.upload(["--rate-limit", "5/1s"]);
+    expect(rerun.code).toBe(0);
+    expect(rerun.report.summary).toMatchObject({
+      created: certificates.length - created,
+      unchanged: created,
+    });
+    expect(scenario.acceptedWrites() - writesBefore).toBe(certificates.length - created);
+  });
+});
