@@ -21,9 +21,9 @@ afterEach(async () => {
 });
 
 function writeAll(target: Scenario, count = certificates.length) {
-  certificates
-    .slice(0, count)
-    .forEach((c, i) => target.write(`signer-${String(i).padStart(2, "0")}.cer`, c.der));
+  for (const [i, c] of certificates.slice(0, count).entries()) {
+    target.write(`signer-${String(i).padStart(2, "0")}.cer`, c.der);
+  }
 }
 
 /** Waits until the emulator has answered `count` write requests (the run is then mid-batch). */

@@ -34,7 +34,7 @@ function remoteFor(certificate: TestCertificate, id?: string) {
   return {
     ...(id ? { id } : {}),
     status: "provisioned" as const,
-    subject: "CN=" + certificate.certificate.subjectName.getField("CN")[0] + ", O=Contoso, C=US",
+    subject: `CN=${certificate.certificate.subjectName.getField("CN")[0]}, O=Contoso, C=US`,
     subjectName: certificate.certificate.subjectName.getField("CN")[0]!,
     issuer: "CN=Test Root CA, O=Test Org, C=US",
     issuerName: "Test Root CA",
