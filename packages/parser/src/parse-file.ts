@@ -2,7 +2,7 @@ import { lstatSync, readFileSync, type Stats, statSync } from "node:fs";
 import { lstat, readFile, stat } from "node:fs/promises";
 import { DEFAULT_MAX_FILE_SIZE, failedFile, parseBytes } from "./parse-bytes.js";
 import { ParseError } from "./parse-error.js";
-import type { ParsedFile, ParseOptions } from "./types.js";
+import type { FilePath, ParsedFile, ParseOptions } from "./types.js";
 
 /** Why a file cannot be read, checked before opening it: opening a FIFO would block the batch. */
 function sizeProblem(stats: Stats, options: ParseOptions): ParseError | null {
@@ -25,35 +25,45 @@ function ioError(error: unknown): ParseError {
   return new ParseError("unreadable", `cannot read: ${reason ?? String(error)}`);
 }
 
+/** The path as Node's fs takes it (a byte path crosses worker threads as a plain Uint8Array). */
+function fsPath(path: FilePath): string | Buffer {
+  return typeof path === "string" ? path : Buffer.from(path.buffer, path.byteOffset, path.byteLength);
+}
+
+/** The path as reports show it: invalid UTF-8 in a byte path becomes U+FFFD. */
+function shownPath(path: FilePath): string {
+  return typeof path === "string" ? path : Buffer.from(path).toString("utf8");
+}
+
 /** The stat of a path, following a symbolic link to the file it names. */
-function statFollowingLinks(path: string): Stats {
+function statFollowingLinks(path: string | Buffer): Stats {
   const stats = lstatSync(path);
   return stats.isSymbolicLink() ? statSync(path) : stats;
 }
 
 /** Reads and parses one file synchronously (what each pool worker runs). */
-export function parseFileSync(path: string, options: ParseOptions = {}): ParsedFile {
+export function parseFileSync(path: FilePath, options: ParseOptions = {}): ParsedFile {
   let bytes: Uint8Array;
   try {
-    const problem = sizeProblem(statFollowingLinks(path), options);
-    if (problem) return failedFile(path, problem);
-    bytes = readFileSync(path);
+    const problem = sizeProblem(statFollowingLinks(fsPath(path)), options);
+    if (problem) return failedFile(shownPath(path), problem);
+    bytes = readFileSync(fsPath(path));
   } catch (error) {
-    return failedFile(path, ioError(error));
+    return failedFile(shownPath(path), ioError(error));
   }
-  return parseBytes(bytes, path, options);
+  return parseBytes(bytes, shownPath(path), options);
 }
 
 /** Reads (after a type and size check) and parses one file; never rejects for bad input. */
-export async function parseFile(path: string, options: ParseOptions = {}): Promise<ParsedFile> {
+export async function parseFile(path: FilePath, options: ParseOptions = {}): Promise<ParsedFile> {
   let bytes: Uint8Array;
   try {
-    const linkStats = await lstat(path);
-    const problem = sizeProblem(linkStats.isSymbolicLink() ? await stat(path) : linkStats, options);
-    if (problem) return failedFile(path, problem);
-    bytes = await readFile(path);
+    const linkStats = await lstat(fsPath(path));
+    const problem = sizeProblem(linkStats.isSymbolicLink() ? await stat(fsPath(path)) : linkStats, options);
+    if (problem) return failedFile(shownPath(path), problem);
+    bytes = await readFile(fsPath(path));
   } catch (error) {
-    return failedFile(path, ioError(error));
+    return failedFile(shownPath(path), ioError(error));
   }
-  return parseBytes(bytes, path, options);
+  return parseBytes(bytes, shownPath(path), options);
 }

@@ -1,19 +1,19 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { WorkerRequest, WorkerResponse } from "./parser-worker.js";
-import type { ParsedFile, ParseOptions } from "./types.js";
+import type { FilePath, ParsedFile, ParseOptions } from "./types.js";
 
 /** Parses files on worker threads; each call resolves on its own, so callers keep their own order. */
 export interface ParserPool {
   /** Reads and parses one file on a worker; never rejects for bad input. */
-  parseFile(path: string, options?: ParseOptions): Promise<ParsedFile>;
+  parseFile(path: FilePath, options?: ParseOptions): Promise<ParsedFile>;
   /** Stops the workers; calls still pending reject. */
   close(): Promise<void>;
 }
 
 interface Job {
   id: number;
-  path: string;
+  path: FilePath;
   options: ParseOptions;
   resolve(file: ParsedFile): void;
   reject(error: Error): void;

@@ -1,10 +1,10 @@
 import { parentPort } from "node:worker_threads";
 import { parseFileSync } from "./parse-file.js";
-import type { ParsedFile, ParseOptions } from "./types.js";
+import type { FilePath, ParsedFile, ParseOptions } from "./types.js";
 
 /** A batch of files for one worker. */
 export interface WorkerRequest {
-  jobs: { id: number; path: string; options: ParseOptions }[];
+  jobs: { id: number; path: FilePath; options: ParseOptions }[];
 }
 
 /** The results of one batch, in the request's order. */

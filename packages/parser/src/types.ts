@@ -79,3 +79,6 @@ export interface ParseOptions {
   /** The instant against which `expired` is judged. Default: now. */
   now?: Date | undefined;
 }
+
+/** A path as text, or as the bytes the file system uses (file names need not be valid UTF-8). */
+export type FilePath = string | Uint8Array;

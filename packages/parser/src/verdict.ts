@@ -27,9 +27,13 @@ function skipReason(certificate: DecodedCertificate, holdsKey: boolean, now: num
   return Date.parse(info.notAfter) < now ? "expired" : null;
 }
 
+/** Reasons that mark chain material rather than a certificate someone meant to upload. */
+const CHAIN_MATERIAL: ReadonlySet<SkipReason | null> = new Set(["ca_certificate", "no_private_key"]);
+
 /**
  * Decides which certificates are uploaded. In a PKCS#12 holding private keys only the certificates of
- * those keys are candidates; elsewhere every non-CA certificate is.
+ * those keys are candidates; elsewhere every non-CA certificate is. Chain material is left out of a file that
+ * has a candidate, and yielded (skipped) only from a file that holds nothing else.
  */
 export function judgeCertificates(
   certificates: DecodedCertificate[],
@@ -37,9 +41,11 @@ export function judgeCertificates(
   now: Date,
 ): CertificateEntry[] {
   const keys = keyPublicKeys && keyPublicKeys.length > 0 ? new Set(keyPublicKeys.map(normalizedSpki)) : null;
-  return certificates.map((certificate) => {
+  const entries = certificates.map((certificate): CertificateEntry => {
     const holdsKey = keys === null || keys.has(normalizedSpki(certificate.spki));
     const reason = skipReason(certificate, holdsKey, now.getTime());
     return { ...certificate.info, upload: reason === null, skipReason: reason };
   });
+  const candidates = entries.filter((entry) => !CHAIN_MATERIAL.has(entry.skipReason));
+  return candidates.length > 0 ? candidates : entries;
 }

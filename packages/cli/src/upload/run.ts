@@ -173,7 +173,7 @@ class UploadRun {
                 entry.stats?.mtimeMs ?? 0,
                 parsed.fresh,
               );
-        const file = tracker.mark(withExpiryJudged(kept, now) as ParsedFile) as CachedParse;
+        const file = tracker.mark(withExpiryJudged(kept, now));
         if (file.error) {
           config.logger.warn({ file: file.path, code: file.error.code }, file.error.message);
           this.items.push(failedItem(file.path, null, file.error.code, file.error.message));
