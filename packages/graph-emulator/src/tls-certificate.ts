@@ -1,9 +1,14 @@
-import "reflect-metadata";
 import { webcrypto } from "node:crypto";
-import * as x509 from "@peculiar/x509";
+import type * as X509 from "@peculiar/x509";
 import type { TlsCertificate } from "./types.js";
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+/** @peculiar/x509 takes about 0.3 s to load: only an HTTPS emulator needs it, so it loads on first use. */
+async function loadX509(): Promise<typeof X509> {
+  await import("reflect-metadata");
+  const x509 = await import("@peculiar/x509");
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  return x509;
+}
 
 const ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -13,6 +18,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * cA) so that trusting it with NODE_EXTRA_CA_CERTS is enough; it is valid from a day ago for 30 days.
  */
 export async function generateTlsCertificate(now: number): Promise<TlsCertificate> {
+  const x509 = await loadX509();
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"]);
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
@@ -22,7 +28,7 @@ export async function generateTlsCertificate(now: number): Promise<TlsCertificat
     notBefore: new Date(now - DAY_MS),
     notAfter: new Date(now + 30 * DAY_MS),
     signingAlgorithm: ALGORITHM,
-    keys: keys as unknown as x509.X509CertificateCreateSelfSignedParams["keys"],
+    keys: keys as unknown as X509.X509CertificateCreateSelfSignedParams["keys"],
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign, true),
