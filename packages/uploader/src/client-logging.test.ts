@@ -52,8 +52,10 @@ describe("logging", () => {
     const answers = entries.filter((e) => e.msg === "answer");
     expect(answers.length).toBe(emulator.requests().filter((r) => r.status !== 0).length);
     const recorded = new Set(emulator.requests().map((r) => r.id));
+    const clientIds = new Map(emulator.requests().map((r) => [r.id, r.clientRequestId]));
     for (const a of answers) {
       expect(recorded.has(a.requestId as string)).toBe(true);
+      expect(clientIds.get(a.requestId as string)).toBe(a.clientRequestId);
       expect(typeof a.status).toBe("number");
       expect(typeof a.attempt).toBe("number");
     }

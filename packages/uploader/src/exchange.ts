@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { NetworkError } from "./network-error.js";
 import { networkErrorCode } from "./retry.js";
 
@@ -9,6 +10,8 @@ export interface Exchange {
   json: unknown;
   /** Graph's `request-id` response header. */
   requestId: string | null;
+  /** The `client-request-id` we sent: Graph support can trace a request by it even when no answer came. */
+  clientRequestId: string;
 }
 
 /** What one HTTP request needs; the token goes only into the Authorization header. */
@@ -29,9 +32,11 @@ export interface ExchangeRequest {
 export async function exchange(request: ExchangeRequest): Promise<Exchange> {
   const timeout = AbortSignal.timeout(request.timeoutMs);
   const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+  const clientRequestId = randomUUID();
   const headers: Record<string, string> = {
     authorization: `Bearer ${request.token}`,
     accept: "application/json",
+    "client-request-id": clientRequestId,
   };
   if (request.body !== undefined) headers["content-type"] = "application/json";
   const where = `${request.method} ${new URL(request.url).pathname}`;
@@ -48,14 +53,18 @@ export async function exchange(request: ExchangeRequest): Promise<Exchange> {
       headers: response.headers,
       json: parseJson(text),
       requestId: response.headers.get("request-id"),
+      clientRequestId,
     };
   } catch (error) {
     if (request.signal?.aborted) throw request.signal.reason;
     if (timeout.aborted) {
-      throw new NetworkError(`${where} got no answer within ${request.timeoutMs} ms`, { code: "ETIMEDOUT" });
+      throw new NetworkError(`${where} got no answer within ${request.timeoutMs} ms`, {
+        code: "ETIMEDOUT",
+        clientRequestId,
+      });
     }
     const code = networkErrorCode(error) ?? "EUNKNOWN";
-    throw new NetworkError(`${where} failed without an HTTP answer (${code})`, { code });
+    throw new NetworkError(`${where} failed without an HTTP answer (${code})`, { code, clientRequestId });
   }
 }
 

@@ -96,7 +96,10 @@ export async function sendRequest(spec: RequestSpec, options: RequestSettings): 
         });
       } catch (error) {
         if (!(error instanceof NetworkError)) throw new AbortError(asError(error));
-        log.debug({ attempt: attempts, code: error.code }, "no answer");
+        log.debug(
+          { attempt: attempts, code: error.code, clientRequestId: error.clientRequestId },
+          "no answer",
+        );
         if (spec.method === "POST" && !NOT_SENT_CODES.has(error.code)) unknownOutcome = true;
         throw error;
       } finally {
@@ -104,7 +107,13 @@ export async function sendRequest(spec: RequestSpec, options: RequestSettings): 
       }
       const durationMs = Math.round(performance.now() - sentAt);
       log.debug(
-        { attempt: attempts, status: answer.status, requestId: answer.requestId, durationMs },
+        {
+          attempt: attempts,
+          status: answer.status,
+          requestId: answer.requestId,
+          clientRequestId: answer.clientRequestId,
+          durationMs,
+        },
         "answer",
       );
       if (answer.status >= 200 && answer.status < 300) return { answer, attempts };
