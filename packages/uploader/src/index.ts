@@ -12,7 +12,7 @@ export { type CloudName, cloudEndpoints, isLoopbackHost, validateGraphUrl } from
 export { ConfigError } from "./config-error.js";
 export { GraphError, type GraphErrorDetails } from "./graph-error.js";
 export { NetworkError } from "./network-error.js";
-export { type Grant, parseRateLimit, RateLimiter } from "./pacing.js";
+export { DEFAULT_RATE_LIMIT, type Grant, parseRateLimit, RateLimiter } from "./pacing.js";
 export { REDACT_PATHS } from "./redact.js";
 export { matchesCertificate, type RemoteCertificate, sameInstant, toRemoteCertificate } from "./remote.js";
 export { backoffMs, isRetryableNetworkError, isRetryableStatus, retryAfterMs } from "./retry.js";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ConfigError } from "./config-error.js";
-import { parseRateLimit, RateLimiter } from "./pacing.js";
+import { DEFAULT_RATE_LIMIT, parseRateLimit, RateLimiter } from "./pacing.js";
 
 describe("parseRateLimit", () => {
   it.each([
@@ -10,6 +10,7 @@ describe("parseRateLimit", () => {
     ["600/1m", { limit: 600, windowMs: 60_000 }],
     ["5/0.5s", { limit: 5, windowMs: 500 }],
     [" 7 / 2s ", { limit: 7, windowMs: 2000 }],
+    [DEFAULT_RATE_LIMIT, { limit: 100, windowMs: 20_000 }],
   ])("%s", (spec, expected) => {
     expect(parseRateLimit(spec)).toEqual(expected);
   });

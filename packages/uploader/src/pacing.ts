@@ -1,5 +1,8 @@
 import { ConfigError } from "./config-error.js";
 
+/** Intune's write limit for this resource family, per app and tenant: the default pacing. */
+export const DEFAULT_RATE_LIMIT = "100/20s";
+
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
 /** Parses `N/<window>` such as `100/20s`, `50/1s`, `10/500ms`, `600/1m`. */
