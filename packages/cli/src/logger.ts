@@ -1,9 +1,7 @@
 import { REDACT_PATHS } from "@intune-codesign/uploader";
 import { type Logger, pino } from "pino";
 import pretty from "pino-pretty";
-
-export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import type { LogLevel } from "./options.js";
 
 /**
  * The process's one logger: JSON lines on stderr (results own stdout), pretty only when stderr is a terminal.

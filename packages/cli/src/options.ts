@@ -45,3 +45,7 @@ export function checkPathsExist(paths: string[]): void {
   const missing = paths.filter((path) => !existsSync(path));
   if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(", ")}`);
 }
+
+/** The log levels `--log-level` and LOG_LEVEL accept (pino's). */
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];

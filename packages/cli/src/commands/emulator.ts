@@ -1,16 +1,15 @@
-import { writeFileSync } from "node:fs";
 import {
   ALL_FAULT_KINDS,
   DEFAULT_CLIENT,
   type FaultKind,
   type RateLimit,
-  startEmulator,
 } from "@intune-codesign/graph-emulator";
 import { parseRateLimit } from "@intune-codesign/uploader";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseNonNegativeInteger, parsePositiveInteger } from "../options.js";
 
-interface EmulatorFlags {
+/** The `emulator` flags, parsed. */
+export interface EmulatorFlags {
   host: string;
   port: number;
   https: boolean;
@@ -122,46 +121,7 @@ export function emulatorCommand(): Command {
         "  intune-codesign upload --graph-url http://127.0.0.1:8443/beta --access-token-file /tmp/token ./certs",
     )
     .action(async (flags: EmulatorFlags) => {
-      const emulator = await startEmulator({
-        host: flags.host,
-        port: flags.port,
-        https: flags.https,
-        ...(flags.certDir ? { certDir: flags.certDir } : {}),
-        ...(flags.data ? { dataFile: flags.data } : {}),
-        pageSize: flags.pageSize,
-        patchResponse:
-          flags.patchResponse === "alternate" ? "alternate" : flags.patchResponse === "200" ? 200 : 204,
-        writeLimit: flags.writeLimit,
-        readLimit: flags.readLimit,
-        ...(flags.faultRate > 0
-          ? {
-              faults: {
-                rate: flags.faultRate,
-                seed: flags.seed,
-                latencyMs: flags.latency,
-                retryAfterSeconds: flags.retryAfter,
-                ...(flags.faultKinds ? { kinds: flags.faultKinds } : {}),
-              },
-            }
-          : {}),
-        tokenLifetimeSeconds: flags.tokenLifetime,
-      });
-      if (flags.tokenFile) {
-        writeFileSync(flags.tokenFile, `${emulator.issueToken({ lifetimeSeconds: flags.tokenLifetime })}\n`, {
-          mode: 0o600,
-        });
-      }
-      process.stdout.write(
-        `Graph emulator listening\n  graph url:  ${emulator.url}\n  token url:  ${emulator.tokenUrl}\n` +
-          (emulator.caCertPath
-            ? `  ca cert:    ${emulator.caCertPath} (set NODE_EXTRA_CA_CERTS to it)\n`
-            : "") +
-          (flags.tokenFile ? `  token file: ${flags.tokenFile}\n` : ""),
-      );
-      await new Promise<void>((resolve) => {
-        process.once("SIGINT", resolve);
-        process.once("SIGTERM", resolve);
-      });
-      await emulator.close();
+      const { serveEmulator } = await import("../emulator/serve.js");
+      await serveEmulator(flags);
     });
 }

@@ -1,58 +1,6 @@
-import { homedir } from "node:os";
-import { join } from "node:path";
-import {
-  type CertificateStatus,
-  type CloudName,
-  ConfigError,
-  cloudEndpoints,
-  createTokenProvider,
-  parseRateLimit,
-  validateGraphUrl,
-} from "@intune-codesign/uploader";
-import { Command, InvalidArgumentError, Option } from "commander";
-import { applyConfigFile } from "../config-file.js";
-import { UsageError } from "../exit-codes.js";
-import { createLogger, LOG_LEVELS, type LogLevel } from "../logger.js";
-import { checkPathsExist, parseNonNegativeInteger, parsePositiveInteger, parseSize } from "../options.js";
-import { createProgress } from "../progress.js";
-import { pfxPassword } from "../secrets.js";
-import { loadMappingFile } from "../upload/mapping.js";
-import { printOutcome } from "../upload/output.js";
-import { runUpload, type UploadConfig } from "../upload/run.js";
-
-/** The flags as commander hands them over, after environment and config file are applied. */
-export interface UploadFlags {
-  graphUrl?: string;
-  cloud: CloudName;
-  tenantId?: string;
-  clientId?: string;
-  clientSecretFile?: string;
-  clientCertificate?: string;
-  managedIdentity: boolean;
-  accessTokenFile?: string;
-  authorityHost?: string;
-  pfxPasswordFile?: string;
-  include?: string[];
-  exclude?: string[];
-  maxFileSize: number;
-  state?: string;
-  report?: string;
-  json: boolean;
-  metricsFile?: string;
-  warnDays: number;
-  map?: string;
-  create: boolean;
-  force: boolean;
-  dryRun: boolean;
-  status: CertificateStatus;
-  fullDnNames: boolean;
-  rateLimit: string;
-  concurrency: number;
-  timeout: number;
-  retries: number;
-  logLevel: LogLevel;
-  config?: string;
-}
+import { Command, Option } from "commander";
+import { LOG_LEVELS, parseNonNegativeInteger, parsePositiveInteger, parseSize } from "../options.js";
+import type { UploadFlags } from "../upload/config.js";
 
 /** `upload`: the unattended batch. */
 export function uploadCommand(): Command {
@@ -175,12 +123,8 @@ export function uploadCommand(): Command {
     .option("--config <file>", "JSON file of settings (keys as the long flags in camelCase)")
     .addHelpText("after", UPLOAD_HELP_FOOTER)
     .action(async (folders: string[], _flags: UploadFlags, command: Command) => {
-      const flags = resolveFlags(command);
-      checkPathsExist(folders);
-      const config = buildConfig(folders, flags);
-      const outcome = await runUpload(config);
-      printOutcome(outcome, { json: flags.json, dryRun: flags.dryRun, warnDays: flags.warnDays });
-      process.exitCode = outcome.exitCode;
+      const { uploadAction } = await import("../upload/action.js");
+      await uploadAction(folders, command);
     });
 }
 
@@ -202,70 +146,3 @@ Examples:
   intune-codesign upload --tenant-id $TENANT --client-id $APP --client-secret-file /etc/intune-codesign/secret /srv/certs
   intune-codesign upload --dry-run --json /srv/certs | jq .summary
   intune-codesign upload --metrics-file /var/lib/node_exporter/textfile/intune_codesign.prom /srv/certs`;
-
-/** Options after the config file is applied; commander's own errors become usage errors. */
-function resolveFlags(command: Command): UploadFlags {
-  const configPath = command.getOptionValue("config") as string | undefined;
-  if (configPath) {
-    try {
-      applyConfigFile(command, configPath);
-    } catch (error) {
-      if (error instanceof InvalidArgumentError)
-        throw new UsageError(`--config ${configPath}: ${error.message}`);
-      throw error;
-    }
-  }
-  return command.opts<UploadFlags>();
-}
-
-/** Turns flags into a run's configuration; every bad value is a usage error (exit 2) before anything is touched. */
-export function buildConfig(folders: string[], flags: UploadFlags): UploadConfig {
-  try {
-    const cloud = cloudEndpoints(flags.cloud);
-    const graphUrl = validateGraphUrl(flags.graphUrl ?? cloud.graphUrl)
-      .toString()
-      .replace(/\/$/, "");
-    const logger = createLogger(flags.logLevel);
-    return {
-      roots: folders,
-      include: flags.include,
-      exclude: flags.exclude,
-      maxFileSize: flags.maxFileSize,
-      pfxPassword: pfxPassword(flags.pfxPasswordFile),
-      graphUrl,
-      tokenProvider: createTokenProvider({
-        accessTokenFile: flags.accessTokenFile,
-        tenantId: flags.tenantId,
-        clientId: flags.clientId,
-        clientSecretFile: flags.clientSecretFile,
-        certificatePath: flags.clientCertificate,
-        managedIdentity: flags.managedIdentity,
-        authorityHost: flags.authorityHost ?? cloud.authorityHost,
-        scope: cloud.scope,
-      }),
-      statePath: flags.state ?? defaultStatePath(),
-      reportPath: flags.report,
-      metricsFile: flags.metricsFile,
-      mapping: flags.map ? loadMappingFile(flags.map) : null,
-      dryRun: flags.dryRun,
-      force: flags.force,
-      create: flags.create,
-      body: { status: flags.status, fullDnNames: flags.fullDnNames },
-      rateLimit: parseRateLimit(flags.rateLimit),
-      concurrency: flags.concurrency,
-      timeoutMs: flags.timeout * 1000,
-      retries: flags.retries,
-      logger,
-      progress: createProgress(),
-    };
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
-}
-
-/** `$XDG_STATE_HOME/intune-codesign/state.db`, falling back to `~/.local/state/…` as the XDG spec says. */
-export function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_STATE_HOME?.startsWith("/") ? env.XDG_STATE_HOME : join(homedir(), ".local", "state");
-  return join(base, "intune-codesign", "state.db");
-}

@@ -1,4 +1,4 @@
-import { type CertificateEntry, DuplicateTracker, type ParsedFile } from "@intune-codesign/parser";
+import { type CertificateEntry, DuplicateTracker } from "@intune-codesign/parser";
 import {
   type BodyOptions,
   buildBody,

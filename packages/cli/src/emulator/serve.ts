@@ -1,0 +1,46 @@
+import { writeFileSync } from "node:fs";
+import { startEmulator } from "@intune-codesign/graph-emulator";
+import type { EmulatorFlags } from "../commands/emulator.js";
+
+/** The `emulator` command's action: serve until SIGINT/SIGTERM. */
+export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
+  const emulator = await startEmulator({
+    host: flags.host,
+    port: flags.port,
+    https: flags.https,
+    ...(flags.certDir ? { certDir: flags.certDir } : {}),
+    ...(flags.data ? { dataFile: flags.data } : {}),
+    pageSize: flags.pageSize,
+    patchResponse:
+      flags.patchResponse === "alternate" ? "alternate" : flags.patchResponse === "200" ? 200 : 204,
+    writeLimit: flags.writeLimit,
+    readLimit: flags.readLimit,
+    ...(flags.faultRate > 0
+      ? {
+          faults: {
+            rate: flags.faultRate,
+            seed: flags.seed,
+            latencyMs: flags.latency,
+            retryAfterSeconds: flags.retryAfter,
+            ...(flags.faultKinds ? { kinds: flags.faultKinds } : {}),
+          },
+        }
+      : {}),
+    tokenLifetimeSeconds: flags.tokenLifetime,
+  });
+  if (flags.tokenFile) {
+    writeFileSync(flags.tokenFile, `${emulator.issueToken({ lifetimeSeconds: flags.tokenLifetime })}\n`, {
+      mode: 0o600,
+    });
+  }
+  process.stdout.write(
+    `Graph emulator listening\n  graph url:  ${emulator.url}\n  token url:  ${emulator.tokenUrl}\n` +
+      (emulator.caCertPath ? `  ca cert:    ${emulator.caCertPath} (set NODE_EXTRA_CA_CERTS to it)\n` : "") +
+      (flags.tokenFile ? `  token file: ${flags.tokenFile}\n` : ""),
+  );
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await emulator.close();
+}
