@@ -35,5 +35,5 @@ function utf8SequenceLength(bytes: Buffer, i: number): number {
             : 0;
   if (length <= 1 || i + length > bytes.length) return length === 1 ? 1 : 0;
   const decoded = bytes.subarray(i, i + length).toString("utf8");
-  return decoded.length > 0 && !decoded.includes("\uFFFD") ? length : 0;
+  return Buffer.from(decoded, "utf8").equals(bytes.subarray(i, i + length)) ? length : 0;
 }
