@@ -111,7 +111,7 @@ export function planCandidates(candidates: Candidate[], context: PlanContext): D
     const remote = context.tenant.get(id);
     const unchanged =
       !context.force &&
-      sent?.remoteId === id &&
+      sent?.remoteId.toLowerCase() === id &&
       sent.fields === serializeFields(candidate.fields) &&
       remote !== undefined &&
       remoteShows(remote, candidate.fields);
