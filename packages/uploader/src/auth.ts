@@ -1,12 +1,5 @@
-import {
-  ClientCertificateCredential,
-  ClientSecretCredential,
-  ManagedIdentityCredential,
-  type TokenCredential,
-  WorkloadIdentityCredential,
-} from "@azure/identity";
 import { ConfigError } from "./config-error.js";
-import { CredentialTokenProvider } from "./credential-token-provider.js";
+import { type CredentialFactory, CredentialTokenProvider } from "./credential-token-provider.js";
 import { FileTokenProvider } from "./file-token-provider.js";
 import { readSecretFile } from "./secrets.js";
 import type { TokenProvider } from "./token-provider.js";
@@ -57,11 +50,13 @@ export function createTokenProvider(options: AuthOptions): TokenProvider {
   };
   const tenantId = options.tenantId ?? env.AZURE_TENANT_ID;
   const clientId = options.clientId ?? env.AZURE_CLIENT_ID;
-  const create = (factory: () => TokenCredential) => new CredentialTokenProvider(factory, options.scope);
+  const create = (factory: CredentialFactory) => new CredentialTokenProvider(factory, options.scope);
 
   if (options.managedIdentity) {
     const miClientId = options.managedIdentityClientId ?? env.AZURE_CLIENT_ID;
-    return create(() => new ManagedIdentityCredential(miClientId ? { clientId: miClientId } : {}));
+    return create(
+      (identity) => new identity.ManagedIdentityCredential(miClientId ? { clientId: miClientId } : {}),
+    );
   }
   const secret = options.clientSecretFile
     ? readSecretFile(options.clientSecretFile)
@@ -78,15 +73,20 @@ export function createTokenProvider(options: AuthOptions): TokenProvider {
       "A tenant id and a client id are required (options or AZURE_TENANT_ID, AZURE_CLIENT_ID).",
     );
   }
-  if (secret) return create(() => new ClientSecretCredential(tenantId, clientId, secret, common));
+  if (secret)
+    return create((identity) => new identity.ClientSecretCredential(tenantId, clientId, secret, common));
   if (certificatePath) {
     const certificatePassword = options.certificatePassword ?? env.AZURE_CLIENT_CERTIFICATE_PASSWORD;
     const configuration = certificatePassword
       ? { certificatePath, certificatePassword }
       : { certificatePath };
-    return create(() => new ClientCertificateCredential(tenantId, clientId, configuration, common));
+    return create(
+      (identity) => new identity.ClientCertificateCredential(tenantId, clientId, configuration, common),
+    );
   }
-  return create(() => new WorkloadIdentityCredential({ tenantId, clientId, tokenFilePath, ...common }));
+  return create(
+    (identity) => new identity.WorkloadIdentityCredential({ tenantId, clientId, tokenFilePath, ...common }),
+  );
 }
 
 function hostOf(url: string): string {
