@@ -1,10 +1,4 @@
-import {
-  ALL_FAULT_KINDS,
-  DEFAULT_CLIENT,
-  type FaultKind,
-  type RateLimit,
-} from "@intune-codesign/graph-emulator";
-import { parseRateLimit } from "@intune-codesign/uploader";
+import { ALL_FAULT_KINDS, DEFAULT_CLIENT, type FaultKind } from "@intune-codesign/graph-emulator";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseNonNegativeInteger, parsePositiveInteger } from "../options.js";
 
@@ -17,8 +11,9 @@ export interface EmulatorFlags {
   data?: string;
   pageSize: number;
   patchResponse: "alternate" | "200" | "204";
-  writeLimit: RateLimit | null;
-  readLimit: RateLimit | null;
+  /** `N/<window>` (parsed when the emulator starts) or "none". */
+  writeLimit: string;
+  readLimit: string;
   faultRate: number;
   faultKinds?: FaultKind[];
   seed: number;
@@ -38,15 +33,6 @@ function parseSeconds(value: string): number {
   const seconds = Number(value);
   if (!(seconds >= 0)) throw new InvalidArgumentError("expected a number of seconds");
   return seconds;
-}
-
-function parseLimit(value: string): RateLimit | null {
-  if (value === "none") return null;
-  try {
-    return parseRateLimit(value);
-  } catch (error) {
-    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
-  }
 }
 
 /** `emulator`: a local stand-in for Graph's enterpriseCodeSigningCertificates, for trials and tests. */
@@ -77,14 +63,10 @@ export function emulatorCommand(): Command {
         .default("alternate"),
     )
     .addOption(
-      new Option("--write-limit <n/window>", 'writes per app per window, or "none"')
-        .default(parseLimit("100/20s"), "100/20s")
-        .argParser(parseLimit),
+      new Option("--write-limit <n/window>", 'writes per app per window, or "none"').default("100/20s"),
     )
     .addOption(
-      new Option("--read-limit <n/window>", 'reads per app per window, or "none"')
-        .default(parseLimit("1000/20s"), "1000/20s")
-        .argParser(parseLimit),
+      new Option("--read-limit <n/window>", 'reads per app per window, or "none"').default("1000/20s"),
     )
     .addOption(
       new Option("--fault-rate <r>", "share of Graph requests given a fault (0..1)")

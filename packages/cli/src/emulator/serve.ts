@@ -1,6 +1,8 @@
 import { writeFileSync } from "node:fs";
-import { startEmulator } from "@intune-codesign/graph-emulator";
+import { type RateLimit, startEmulator } from "@intune-codesign/graph-emulator";
+import { ConfigError, parseRateLimit } from "@intune-codesign/uploader";
 import type { EmulatorFlags } from "../commands/emulator.js";
+import { UsageError } from "../exit-codes.js";
 
 /** The `emulator` command's action: serve until SIGINT/SIGTERM. */
 export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
@@ -13,8 +15,8 @@ export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
     pageSize: flags.pageSize,
     patchResponse:
       flags.patchResponse === "alternate" ? "alternate" : flags.patchResponse === "200" ? 200 : 204,
-    writeLimit: flags.writeLimit,
-    readLimit: flags.readLimit,
+    writeLimit: parseLimit("--write-limit", flags.writeLimit),
+    readLimit: parseLimit("--read-limit", flags.readLimit),
     ...(flags.faultRate > 0
       ? {
           faults: {
@@ -43,4 +45,14 @@ export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
     process.once("SIGTERM", resolve);
   });
   await emulator.close();
+}
+
+function parseLimit(flag: string, value: string): RateLimit | null {
+  if (value === "none") return null;
+  try {
+    return parseRateLimit(value);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`${flag}: ${error.message}`);
+    throw error;
+  }
 }
