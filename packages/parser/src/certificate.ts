@@ -1,94 +1,106 @@
 import { createHash } from "node:crypto";
-import * as asn1js from "asn1js";
 import { algorithmName, keyBitsForOid } from "./algorithm-names.js";
+import { childrenOf, decodeBerOrThrow, encodingOf, isContext, Tag } from "./asn1.js";
+import { certificateTime } from "./certificate-time.js";
 import {
-  type Asn1Block,
-  childrenOf,
-  contentOf,
-  decodeBer,
-  encodingOf,
-  expectConstructed,
-  isContext,
-  isUniversal,
-  oidOf,
-  Tag,
-} from "./asn1.js";
+  byteString,
+  childNodes,
+  type DerNode,
+  decodeDerPrefix,
+  expectChildNodes,
+  isContextNode,
+  isUniversalNode,
+  oidOfNode,
+  stringBytes,
+} from "./der-tree.js";
 import { decodeName, renderWindowsDn, simpleName } from "./distinguished-name.js";
 import { decodeExtensions } from "./extensions.js";
 import { bytesMemo } from "./memo.js";
 import { ParseError } from "./parse-error.js";
 import type { CertificateInfo } from "./types.js";
 
+/** A certificate's exact DER bytes and their decoded tree. */
+export interface CertificateDer {
+  der: Uint8Array;
+  tree: DerNode;
+}
+
 /** A decoded certificate plus its SubjectPublicKeyInfo, which only PKCS#12 key matching needs. */
 export interface DecodedCertificate {
   info: CertificateInfo;
-  spki: Uint8Array;
+  /** The SPKI's exact encoding, located on demand: most containers never ask. */
+  spki(): Uint8Array;
 }
 
 const RSA = "1.2.840.113549.1.1.1";
 const RSA_PSS = "1.2.840.113549.1.1.10";
 
 /** True when a decoded element has the shape of an X.509 Certificate (not a CSR, CRL or key). */
-export function isCertificateShaped(block: Asn1Block): boolean {
-  const outer = isUniversal(block, Tag.sequence) ? childrenOf(block) : [];
-  const tbs =
-    outer.length === 3 && isUniversal(outer[0], Tag.sequence) ? childrenOf(outer[0] as Asn1Block) : [];
-  const at = isContext(tbs[0], 0) ? 1 : 0;
+function isCertificateShaped(node: DerNode): boolean {
+  const outer = isUniversalNode(node, Tag.sequence) ? childNodes(node) : [];
+  const tbs = outer.length === 3 && isUniversalNode(outer[0], Tag.sequence) ? outer[0].value : [];
+  if (typeof tbs === "string") return false;
+  const at = isContextNode(tbs[0], 0) ? 1 : 0;
   return (
-    isUniversal(tbs[at], Tag.integer) &&
-    [1, 2, 3, 4, 5].every((i) => isUniversal(tbs[at + i], Tag.sequence)) &&
-    isUniversal(outer[2], Tag.bitString)
+    isUniversalNode(tbs[at], Tag.integer) &&
+    [1, 2, 3, 4, 5].every((i) => isUniversalNode(tbs[at + i], Tag.sequence)) &&
+    isUniversalNode(outer[2], Tag.bitString)
   );
 }
 
-function isoSeconds(block: Asn1Block | undefined, what: string): string {
-  if (!(block instanceof asn1js.UTCTime)) throw new ParseError("malformed", `${what}: expected a time`);
-  const time = block.toDate().getTime();
-  if (Number.isNaN(time)) throw new ParseError("malformed", `${what}: invalid time`);
-  return new Date(time).toISOString().replace(/\.\d{3}Z$/, "Z");
+/** DER forbids end-of-contents octets (universal tag 0) in a certificate; asn1js, which came before, rejected them. */
+function holdsEndOfContents(node: DerNode): boolean {
+  return isUniversalNode(node, 0) || childNodes(node).some(holdsEndOfContents);
 }
 
-function serialHex(block: Asn1Block | undefined): string {
-  if (!isUniversal(block, Tag.integer))
+/**
+ * Decodes the certificate at the start of `bytes` (node-forge's ASN.1 layer, an order of magnitude faster than
+ * asn1js here); null when the bytes do not hold a certificate-shaped element.
+ */
+export function decodeCertificateDer(bytes: Uint8Array): CertificateDer | null {
+  const decoded = bytes[0] === 0x30 ? decodeDerPrefix(byteString(bytes)) : null;
+  if (decoded === null || !isCertificateShaped(decoded.node) || holdsEndOfContents(decoded.node)) return null;
+  return { der: bytes.subarray(0, decoded.length), tree: decoded.node };
+}
+
+/** Lower-case hex of an INTEGER's content, leading zero bytes left out. */
+function serialHex(node: DerNode | undefined): string {
+  if (!isUniversalNode(node, Tag.integer) || typeof node.value !== "string")
     throw new ParseError("malformed", "serialNumber: expected an INTEGER");
-  const bytes = contentOf(block);
-  let start = 0;
-  while (start < bytes.length - 1 && bytes[start] === 0) start++;
-  return Buffer.from(bytes.subarray(start)).toString("hex");
+  return stringBytes(node.value.replace(/^\0+(?=.)/s, "")).toString("hex");
 }
 
-function rsaModulusBits(subjectPublicKey: Uint8Array): number | null {
-  const key = decodeBer(subjectPublicKey.subarray(1));
-  const modulus = key ? childrenOf(key)[0] : undefined;
-  if (!isUniversal(modulus, Tag.integer)) return null;
-  const bytes = contentOf(modulus);
-  let start = 0;
-  while (start < bytes.length - 1 && bytes[start] === 0) start++;
-  const top = bytes[start] ?? 0;
-  return (bytes.length - start - 1) * 8 + (top === 0 ? 0 : 32 - Math.clz32(top));
+function rsaModulusBits(subjectPublicKey: string): number | null {
+  const key = decodeDerPrefix(subjectPublicKey.slice(1))?.node;
+  const modulus = key && typeof key.value !== "string" ? key.value[0] : undefined;
+  if (!isUniversalNode(modulus, Tag.integer) || typeof modulus.value !== "string") return null;
+  const bytes = modulus.value.replace(/^\0+(?=.)/s, "");
+  const top = bytes.charCodeAt(0) || 0;
+  return (bytes.length - 1) * 8 + (top === 0 ? 0 : 32 - Math.clz32(top));
 }
 
-function readPublicKey(spki: Asn1Block | undefined): { algorithm: string; bits: number | null } {
-  const [algorithm, key] = expectConstructed(spki, Tag.sequence, "subjectPublicKeyInfo");
-  const [oidBlock, parameters] = expectConstructed(algorithm, Tag.sequence, "subjectPublicKeyInfo");
-  const oid = oidOf(oidBlock, "subjectPublicKeyInfo");
-  if (!isUniversal(key, Tag.bitString))
+function readPublicKey(spki: DerNode | undefined): { algorithm: string; bits: number | null } {
+  const [algorithm, key] = expectChildNodes(spki, Tag.sequence, "subjectPublicKeyInfo");
+  const [oidNode, parameters] = expectChildNodes(algorithm, Tag.sequence, "subjectPublicKeyInfo");
+  const oid = oidOfNode(oidNode, "subjectPublicKeyInfo");
+  if (!isUniversalNode(key, Tag.bitString) || typeof key.value !== "string")
     throw new ParseError("malformed", "subjectPublicKey: expected a BIT STRING");
   let bits: number | null;
-  if (oid === RSA || oid === RSA_PSS) bits = rsaModulusBits(contentOf(key));
-  else if (parameters instanceof asn1js.ObjectIdentifier) bits = keyBitsForOid(parameters.getValue());
+  if (oid === RSA || oid === RSA_PSS) bits = rsaModulusBits(key.value);
+  else if (isUniversalNode(parameters, Tag.oid) && typeof parameters.value === "string")
+    bits = keyBitsForOid(oidOfNode(parameters, "subjectPublicKeyInfo"));
   else bits = keyBitsForOid(oid);
   return { algorithm: algorithmName(oid), bits };
 }
 
-/** The Windows rendering and simple name of a Name, memoised: the issuer repeats in every file of a CA. */
+/** Windows rendering and simple name of a Name, memoised: the issuer repeats in every file of a CA. */
 const renderedNames = bytesMemo<{ rendered: string; simple: string }>();
 
-function renderNameBlock(block: Asn1Block | undefined, what: string): { rendered: string; simple: string } {
-  if (!isUniversal(block, Tag.sequence)) throw new ParseError("malformed", `${what}: expected a Name`);
+function renderName(node: DerNode | undefined, what: string): { rendered: string; simple: string } {
+  if (!isUniversalNode(node, Tag.sequence)) throw new ParseError("malformed", `${what}: expected a Name`);
   try {
-    return renderedNames(encodingOf(block), () => {
-      const name = decodeName(block, what);
+    return renderedNames(nameKey(node), () => {
+      const name = decodeName(node, what);
       return { rendered: renderWindowsDn(name), simple: simpleName(name) };
     });
   } catch (error) {
@@ -96,18 +108,45 @@ function renderNameBlock(block: Asn1Block | undefined, what: string): { rendered
   }
 }
 
-/** Decodes an element already known to be certificate-shaped; `malformed` when a field is broken. */
-export function readCertificate(block: Asn1Block): DecodedCertificate {
-  const [tbsBlock, signatureAlgorithm] = expectConstructed(block, Tag.sequence, "certificate");
-  const tbs = expectConstructed(tbsBlock, Tag.sequence, "tbsCertificate");
-  const at = isContext(tbs[0], 0) ? 1 : 0;
-  const issuer = renderNameBlock(tbs[at + 2], "issuer");
-  const [notBefore, notAfter] = expectConstructed(tbs[at + 3], Tag.sequence, "validity");
-  const subject = renderNameBlock(tbs[at + 4], "subject");
-  const spkiBlock = tbs[at + 5];
-  const publicKey = readPublicKey(spkiBlock);
-  const extensions = decodeExtensions(tbs.slice(at + 6).find((b) => isContext(b, 3)));
-  const der = new Uint8Array(encodingOf(block));
+/**
+ * A memo key that determines the rendering: every element's tag and content, each length-prefixed so two
+ * different names never share a key (forge keeps no encodings to key on).
+ */
+function nameKey(node: DerNode): string {
+  if (typeof node.value === "string")
+    return `${node.tagClass}.${node.type}:${node.value.length}:${node.value}`;
+  return `${node.tagClass}.${node.type}[${node.value.length}:${node.value.map(nameKey).join("")}]`;
+}
+
+/** The ISO 8601 form of a validity time, or throws `malformed`. */
+function isoTime(node: DerNode | undefined, what: string): string {
+  const isTime = isUniversalNode(node, 23) || isUniversalNode(node, 24);
+  if (!isTime || typeof node.value !== "string")
+    throw new ParseError("malformed", `${what}: expected a time`);
+  return certificateTime(node.type === 24, node.value, what);
+}
+
+/** The SPKI's exact encoding, found with asn1js (forge keeps no encodings); only PKCS#12 key matching asks. */
+function spkiOf(der: Uint8Array): Uint8Array {
+  const [tbs] = childrenOf(decodeBerOrThrow(der, "certificate"));
+  const fields = tbs ? childrenOf(tbs) : [];
+  const spki = fields[(isContext(fields[0], 0) ? 1 : 0) + 5];
+  if (!spki) throw new ParseError("malformed", "subjectPublicKeyInfo is missing");
+  return encodingOf(spki);
+}
+
+/** Decodes a certificate-shaped element; `malformed` when a field is broken. */
+export function readCertificate({ der: bytes, tree }: CertificateDer): DecodedCertificate {
+  const [tbsNode, signatureAlgorithm] = expectChildNodes(tree, Tag.sequence, "certificate");
+  const tbs = expectChildNodes(tbsNode, Tag.sequence, "tbsCertificate");
+  const at = isContextNode(tbs[0], 0) ? 1 : 0;
+  const issuer = renderName(tbs[at + 2], "issuer");
+  const [notBefore, notAfter] = expectChildNodes(tbs[at + 3], Tag.sequence, "validity");
+  const subject = renderName(tbs[at + 4], "subject");
+  const publicKey = readPublicKey(tbs[at + 5]);
+  const extensions = decodeExtensions(tbs.slice(at + 6).find((node) => isContextNode(node, 3)));
+  // A copy the certificate owns: it crosses threads as a transferred buffer.
+  const der = new Uint8Array(bytes);
   const info: CertificateInfo = {
     der,
     sha256: createHash("sha256").update(der).digest("hex"),
@@ -117,19 +156,19 @@ export function readCertificate(block: Asn1Block): DecodedCertificate {
     subjectName: subject.simple,
     issuer: issuer.rendered,
     issuerName: issuer.simple,
-    notBefore: isoSeconds(notBefore, "notBefore"),
-    notAfter: isoSeconds(notAfter, "notAfter"),
+    notBefore: isoTime(notBefore, "notBefore"),
+    notAfter: isoTime(notAfter, "notAfter"),
     isCA: extensions.isCA,
     keyUsage: extensions.keyUsage,
     extendedKeyUsage: extensions.extendedKeyUsage,
     signatureAlgorithm: algorithmName(
-      oidOf(
-        expectConstructed(signatureAlgorithm, Tag.sequence, "signatureAlgorithm")[0],
+      oidOfNode(
+        expectChildNodes(signatureAlgorithm, Tag.sequence, "signatureAlgorithm")[0],
         "signatureAlgorithm",
       ),
     ),
     publicKeyAlgorithm: publicKey.algorithm,
     publicKeySize: publicKey.bits,
   };
-  return { info, spki: encodingOf(spkiBlock as Asn1Block) };
+  return { info, spki: () => spkiOf(der) };
 }

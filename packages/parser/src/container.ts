@@ -2,7 +2,7 @@ import { type DecodedCertificate, readCertificate } from "./certificate.js";
 import { classifyDer, type DerKind } from "./der-kind.js";
 import { ParseError } from "./parse-error.js";
 import { decodeBase64, findPemBlocks, type PemBlock } from "./pem.js";
-import { pkcs7CertificateBlocks } from "./pkcs7.js";
+import { pkcs7Certificates } from "./pkcs7.js";
 import { readPkcs12 } from "./pkcs12.js";
 import { bytesToText, hasByteOrderMark } from "./text.js";
 import type { ContainerFormat } from "./types.js";
@@ -34,11 +34,16 @@ function readClassified(
   try {
     switch (kind.kind) {
       case "certificate":
-        return { format, certificates: [readCertificate(kind.block)], keyPublicKeys: null, error: null };
+        return {
+          format,
+          certificates: [readCertificate(kind.certificate)],
+          keyPublicKeys: null,
+          error: null,
+        };
       case "pkcs7":
         return {
           format,
-          certificates: pkcs7CertificateBlocks(kind.block).map(readCertificate),
+          certificates: pkcs7Certificates(kind.block).map(readCertificate),
           keyPublicKeys: null,
           error: null,
         };

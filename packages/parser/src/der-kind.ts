@@ -1,9 +1,19 @@
-import { type Asn1Block, childrenOf, decodeBer, integerOf, isUniversal, oidOf, Tag } from "./asn1.js";
-import { isCertificateShaped } from "./certificate.js";
+import {
+  type Asn1Block,
+  childrenOf,
+  decodeBer,
+  integerOf,
+  isContext,
+  isUniversal,
+  oidOf,
+  Tag,
+} from "./asn1.js";
+import { type CertificateDer, decodeCertificateDer } from "./certificate.js";
 
 /** What a DER/BER blob turned out to be. */
 export type DerKind =
-  | { kind: "certificate" | "pkcs7" | "pkcs12"; block: Asn1Block }
+  | { kind: "certificate"; certificate: CertificateDer }
+  | { kind: "pkcs7" | "pkcs12"; block: Asn1Block }
   | { kind: "other"; description: string }
   | { kind: "truncated" }
   | { kind: "not_asn1" };
@@ -20,6 +30,22 @@ function describeOther(children: Asn1Block[]): string {
   return "an ASN.1 structure that is not a certificate";
 }
 
+/**
+ * A certificate's outline as asn1js sees it. The fast decoder rejected these bytes, so a match is a broken
+ * certificate (asn1js tolerates inconsistent inner lengths and end-of-contents octets that node-forge refuses).
+ */
+function looksLikeCertificate(root: Asn1Block): boolean {
+  const outer = childrenOf(root);
+  const tbs =
+    outer.length === 3 && isUniversal(outer[0], Tag.sequence) ? childrenOf(outer[0] as Asn1Block) : [];
+  const at = isContext(tbs[0], 0) ? 1 : 0;
+  return (
+    isUniversal(tbs[at], Tag.integer) &&
+    [1, 2, 3, 4, 5].every((i) => isUniversal(tbs[at + i], Tag.sequence)) &&
+    isUniversal(outer[2], Tag.bitString)
+  );
+}
+
 function isPfx(children: Asn1Block[]): boolean {
   const [version, authSafe] = children;
   if (!isUniversal(version, Tag.integer) || !isUniversal(authSafe, Tag.sequence)) return false;
@@ -33,6 +59,9 @@ function isPfx(children: Asn1Block[]): boolean {
 
 /** Classifies a blob by its ASN.1 shape: the extension or armour label is only a hint. */
 export function classifyDer(bytes: Uint8Array): DerKind {
+  // Certificates are nearly every input: they take the fast decoder, and only other blobs reach asn1js.
+  const certificate = decodeCertificateDer(bytes);
+  if (certificate) return { kind: "certificate", certificate };
   const root = decodeBer(bytes);
   if (root === null) {
     // A SEQUENCE with a long-form length is how every certificate container starts: call it truncated.
@@ -42,7 +71,7 @@ export function classifyDer(bytes: Uint8Array): DerKind {
       : { kind: "not_asn1" };
   }
   if (!isUniversal(root, Tag.sequence)) return { kind: "not_asn1" };
-  if (isCertificateShaped(root)) return { kind: "certificate", block: root };
+  if (looksLikeCertificate(root)) return { kind: "truncated" };
   const children = childrenOf(root);
   const [first] = children;
   if (isUniversal(first, Tag.oid) && oidOf(first, "contentType") === SIGNED_DATA)

@@ -1,4 +1,5 @@
-import { type Asn1Block, contentOf, encodingOf, expectConstructed, oidOf, Tag } from "./asn1.js";
+import { Tag } from "./asn1.js";
+import { type DerNode, derOf, expectChildNodes, oidOfNode, stringBytes } from "./der-tree.js";
 import { ParseError } from "./parse-error.js";
 
 /** One attribute of a distinguished name: its type OID and its value decoded to Unicode. */
@@ -63,57 +64,57 @@ const utf8 = new TextDecoder("utf-8");
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** TeletexString bytes are UTF-8 in practice when they decode as such; otherwise Windows reads Latin-1. */
-function decodeTeletex(bytes: Uint8Array): string {
+function decodeTeletex(bytes: string): string {
   try {
-    return strictUtf8.decode(bytes);
+    return strictUtf8.decode(stringBytes(bytes));
   } catch {
-    return Buffer.from(bytes).toString("latin1");
+    return bytes;
   }
 }
 
-function decodeUtf16be(bytes: Uint8Array): string {
-  const swapped = Buffer.from(bytes.subarray(0, bytes.length - (bytes.length % 2)));
-  return swapped.swap16().toString("utf16le");
-}
-
-function decodeUtf32be(bytes: Uint8Array): string {
+function decodeUtf32be(bytes: string): string {
   let text = "";
   for (let i = 0; i + 3 < bytes.length; i += 4) {
     const codePoint =
-      ((bytes[i] ?? 0) * 0x1000000 + ((bytes[i + 1] ?? 0) << 16)) |
-      ((bytes[i + 2] ?? 0) << 8) |
-      (bytes[i + 3] ?? 0);
+      (bytes.charCodeAt(i) * 0x1000000 + (bytes.charCodeAt(i + 1) << 16)) |
+      (bytes.charCodeAt(i + 2) << 8) |
+      bytes.charCodeAt(i + 3);
     text += String.fromCodePoint(codePoint <= 0x10ffff ? codePoint : 0xfffd);
   }
   return text;
 }
 
-/** Universal string tag numbers and how their bytes become Unicode. */
-const STRING_DECODERS: ReadonlyMap<number, (bytes: Uint8Array) => string> = new Map([
-  [12, (b: Uint8Array) => utf8.decode(b)], // UTF8String
-  [18, (b: Uint8Array) => Buffer.from(b).toString("latin1")], // NumericString
-  [19, (b: Uint8Array) => Buffer.from(b).toString("latin1")], // PrintableString
+const latin1 = (bytes: string): string => bytes;
+
+/**
+ * Universal string tag numbers and how their content becomes Unicode. Contents are byte strings, so the
+ * single-byte types are already text; forge hands a BMPString (UTF-16BE) over decoded.
+ */
+const STRING_DECODERS: ReadonlyMap<number, (bytes: string) => string> = new Map([
+  [12, (b: string) => utf8.decode(stringBytes(b))], // UTF8String
+  [18, latin1], // NumericString
+  [19, latin1], // PrintableString
   [20, decodeTeletex], // TeletexString (T61String)
-  [22, (b: Uint8Array) => Buffer.from(b).toString("latin1")], // IA5String
-  [26, (b: Uint8Array) => Buffer.from(b).toString("latin1")], // VisibleString
+  [22, latin1], // IA5String
+  [26, latin1], // VisibleString
   [28, decodeUtf32be], // UniversalString
-  [30, decodeUtf16be], // BMPString
+  [30, latin1], // BMPString
 ]);
 
 /** Decodes an attribute value; a non-string value is shown as `#` and the hex of its encoding (RFC 4514). */
-export function decodeAttributeValue(block: Asn1Block): string {
-  const decode = block.idBlock.tagClass === 1 ? STRING_DECODERS.get(block.idBlock.tagNumber) : undefined;
-  if (decode && !block.idBlock.isConstructed) return decode(contentOf(block));
-  return `#${Buffer.from(encodingOf(block)).toString("hex")}`;
+function decodeAttributeValue(node: DerNode): string {
+  const decode = node.tagClass === 0 ? STRING_DECODERS.get(node.type) : undefined;
+  if (decode && typeof node.value === "string") return decode(node.value);
+  return `#${stringBytes(derOf(node)).toString("hex")}`;
 }
 
 /** Decodes a Name (SEQUENCE OF SET OF AttributeTypeAndValue). */
-export function decodeName(block: Asn1Block | undefined, what: string): DistinguishedName {
-  return expectConstructed(block, Tag.sequence, what).map((rdn) =>
-    expectConstructed(rdn, Tag.set, what).map((atv) => {
-      const [type, value] = expectConstructed(atv, Tag.sequence, what);
+export function decodeName(node: DerNode | undefined, what: string): DistinguishedName {
+  return expectChildNodes(node, Tag.sequence, what).map((rdn) =>
+    expectChildNodes(rdn, Tag.set, what).map((atv) => {
+      const [type, value] = expectChildNodes(atv, Tag.sequence, what);
       if (value === undefined) throw new ParseError("malformed", `${what}: attribute without a value`);
-      return { type: oidOf(type, what), value: decodeAttributeValue(value) };
+      return { type: oidOfNode(type, what), value: decodeAttributeValue(value) };
     }),
   );
 }

@@ -15,12 +15,12 @@ import {
   oidOf,
   Tag,
 } from "./asn1.js";
-import { isCertificateShaped } from "./certificate.js";
+import { type CertificateDer, decodeCertificateDer } from "./certificate.js";
 import { ParseError } from "./parse-error.js";
 
 /** What leaves a PKCS#12: certificates, and the public halves of its private keys (the keys themselves never do). */
 export interface Pkcs12Contents {
-  certificates: Asn1Block[];
+  certificates: CertificateDer[];
   keyPublicKeys: Uint8Array[];
 }
 
@@ -167,9 +167,8 @@ function readSafeContents(
       if (oidOf(certId, "CertBag") !== OID.x509Certificate || !isContext(certWrapper, 0)) continue;
       const octets = childrenOf(certWrapper)[0];
       if (!isUniversal(octets, Tag.octetString)) throw new ParseError("malformed", "CertBag: no certificate");
-      const certificate = decodeBerOrThrow(contentOf(octets), "PKCS#12 certificate");
-      if (!isCertificateShaped(certificate))
-        throw new ParseError("malformed", "PKCS#12 certificate is broken");
+      const certificate = decodeCertificateDer(contentOf(octets));
+      if (!certificate) throw new ParseError("malformed", "PKCS#12 certificate is broken");
       into.certificates.push(certificate);
     } else if (type === OID.keyBag || type === OID.shroudedKeyBag) {
       let privateKeyInfo = encodingOf(value ?? bag);
