@@ -1,0 +1,85 @@
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildReport, formatSummary, type ReportItem, writeFileAtomic } from "./report.js";
+
+const SHA_A = "a1".repeat(32);
+const SHA_B = "b2".repeat(32);
+const SHA_C = "c3".repeat(32);
+const SHA_D = "d4".repeat(32);
+
+const item = (overrides: Partial<ReportItem>): ReportItem => ({
+  path: "/certs/x.cer",
+  sha256: null,
+  id: null,
+  action: "skipped",
+  reason: null,
+  attempts: 0,
+  error: null,
+  ...overrides,
+});
+
+const ITEMS: ReportItem[] = [
+  item({ path: "/certs/a.cer", sha256: SHA_A, id: "id-a", action: "created", attempts: 1 }),
+  item({ path: "/certs/b.cer", sha256: SHA_B, id: "id-b", action: "updated", attempts: 3 }),
+  item({ path: "/certs/c.cer", sha256: SHA_C, id: "id-c", action: "unchanged" }),
+  item({ path: "/certs/ca.cer", sha256: SHA_D, action: "skipped", reason: "ca_certificate" }),
+  item({
+    path: "/certs/broken.cer",
+    action: "failed",
+    error: { code: "malformed", message: "truncated DER" },
+  }),
+  item({
+    path: "/certs/d.cer",
+    sha256: SHA_D,
+    action: "failed",
+    attempts: 7,
+    error: { code: "graph_error", message: "HTTP 500 InternalServerError: boom" },
+  }),
+];
+
+describe("buildReport", () => {
+  it("derives the summary: certificates are items with a sha256, a failed file counts as failed only", () => {
+    expect(buildReport(6, ITEMS)).toEqual({
+      summary: { files: 6, certificates: 5, created: 1, updated: 1, unchanged: 1, skipped: 1, failed: 2 },
+      items: ITEMS,
+    });
+  });
+
+  it("an empty run", () => {
+    expect(buildReport(0, [])).toEqual({
+      summary: { files: 0, certificates: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 },
+      items: [],
+    });
+  });
+});
+
+describe("formatSummary", () => {
+  it("prints the counts and each failure with its code, message and short sha256", () => {
+    expect(formatSummary(buildReport(6, ITEMS), false)).toBe(
+      [
+        "6 file(s), 5 certificate(s): 1 created, 1 updated, 1 unchanged, 1 skipped, 2 failed",
+        "  failed   /certs/broken.cer: malformed: truncated DER",
+        `  failed   /certs/d.cer (${SHA_D.slice(0, 12)}): graph_error: HTTP 500 InternalServerError: boom`,
+      ].join("\n"),
+    );
+  });
+
+  it("says 'would be' for a dry run", () => {
+    expect(formatSummary(buildReport(1, [ITEMS[0]!, ITEMS[1]!]), true)).toBe(
+      "1 file(s), 2 certificate(s): 1 would be created, 1 would be updated, 0 unchanged, 0 skipped, 0 failed",
+    );
+  });
+});
+
+describe("writeFileAtomic", () => {
+  it("creates the folder, writes the content and leaves no temp file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cli-report-"));
+    const path = join(dir, "out", "report.json");
+    writeFileAtomic(path, "first\n");
+    writeFileAtomic(path, "second\n");
+    expect(readFileSync(path, "utf8")).toBe("second\n");
+    expect(readdirSync(join(dir, "out"))).toEqual(["report.json"]);
+  });
+});

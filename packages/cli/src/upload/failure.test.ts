@@ -1,0 +1,87 @@
+import { AuthError, GraphError, NetworkError } from "@intune-codesign/uploader";
+import { describe, expect, it } from "vitest";
+import { describeFailure, type Failure } from "./failure.js";
+
+const graph = (status: number, requestId: string | null = "req-1", attempts = 2) =>
+  new GraphError({ status, code: "SomeCode", message: "it failed", requestId, attempts });
+
+describe("describeFailure", () => {
+  it.each<[string, unknown, boolean, Failure]>([
+    [
+      "Graph 404",
+      graph(404),
+      false,
+      {
+        code: "not_found",
+        message: "HTTP 404 SomeCode: it failed (request-id req-1)",
+        attempts: 2,
+        auth: false,
+      },
+    ],
+    [
+      "Graph 401",
+      graph(401),
+      false,
+      {
+        code: "auth_failed",
+        message: "HTTP 401 SomeCode: it failed (request-id req-1)",
+        attempts: 2,
+        auth: true,
+      },
+    ],
+    [
+      "Graph 403 without a request-id",
+      graph(403, null, 1),
+      false,
+      { code: "auth_failed", message: "HTTP 403 SomeCode: it failed", attempts: 1, auth: true },
+    ],
+    [
+      "Graph 500, even when interrupted",
+      graph(500, "req-9", 7),
+      true,
+      {
+        code: "graph_error",
+        message: "HTTP 500 SomeCode: it failed (request-id req-9)",
+        attempts: 7,
+        auth: false,
+      },
+    ],
+    [
+      "AuthError",
+      new AuthError("token endpoint said no"),
+      false,
+      { code: "auth_failed", message: "token endpoint said no", attempts: 1, auth: true },
+    ],
+    [
+      "NetworkError",
+      new NetworkError("socket hang up", { code: "ECONNRESET", attempts: 4 }),
+      false,
+      { code: "network_error", message: "socket hang up", attempts: 4, auth: false },
+    ],
+    [
+      "NetworkError while interrupted",
+      new NetworkError("aborted", { code: "ABORT_ERR", attempts: 2 }),
+      true,
+      {
+        code: "interrupted",
+        message: "the run was interrupted before this request finished",
+        attempts: 2,
+        auth: false,
+      },
+    ],
+    [
+      "any other error",
+      new TypeError("x is undefined"),
+      false,
+      { code: "internal_error", message: "x is undefined", attempts: 1, auth: false },
+    ],
+    [
+      "a thrown string",
+      "weird",
+      false,
+      { code: "internal_error", message: "weird", attempts: 1, auth: false },
+    ],
+  ])("%s", (_name, error, interrupted, expected) => {
+    expect(describeFailure(error, interrupted)).toEqual(expected);
+  });
+});
