@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { ConnectionResetter } from "./connection-reset.js";
 import { formatDateTimeOffset, normaliseDateTimeOffset } from "./date-time.js";
 import { FaultInjector } from "./fault-injector.js";
-import { type GraphContext, handleGraphRequest } from "./graph-pipeline.js";
+import { type GraphContext, type GraphOutcome, handleGraphRequest } from "./graph-pipeline.js";
 import { headerValue, sendJson } from "./http-io.js";
 import { handleIdentityRequest, type IdentityContext, isIdentityPath } from "./identity-endpoints.js";
 import { ObjectStore } from "./object-store.js";
@@ -23,7 +23,6 @@ import { TokenRegistry } from "./token-registry.js";
 import type {
   EmulatorClient,
   EmulatorOptions,
-  FaultKind,
   RecordedRequest,
   RunningEmulator,
   StoredObject,
@@ -84,15 +83,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       : new URL(BASE_FOR_PATHS);
     const requestId = randomUUID();
     const clientRequestId = headerValue(request, "client-request-id");
-    let outcome: { status: number; fault: FaultKind | null };
+    let outcome: GraphOutcome;
     const toIdentity = isIdentityPath(url.pathname);
     try {
       outcome = toIdentity
-        ? { status: await handleIdentityRequest(request, response, url.pathname, identity), fault: null }
+        ? {
+            status: await handleIdentityRequest(request, response, url.pathname, identity),
+            fault: null,
+            retryAfterMs: null,
+          }
         : await handleGraphRequest(request, response, url, { requestId, clientRequestId }, graph);
     } catch {
       if (!response.headersSent) sendJson(response, 500, { error: "server_error" });
-      outcome = { status: 500, fault: null };
+      outcome = { status: 500, fault: null, retryAfterMs: null };
     }
     (toIdentity ? tokenLog : graphLog).push({
       id: requestId,
@@ -104,6 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       durationMs: performance.now() - started,
       clientRequestId,
       attempt: headerValue(request, "x-attempt") ?? headerValue(request, "retry-attempt"),
+      retryAfterMs: outcome.retryAfterMs,
     });
   };
 

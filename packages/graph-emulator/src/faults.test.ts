@@ -26,9 +26,9 @@ describe("fault injection", () => {
     expect(response.headers.get("request-id")).toBe(graph.emulator.requests()[0]?.id);
     expect(await errorCode(response)).toBe(code);
     expect(graph.emulator.objects()).toEqual([]);
-    expect(graph.emulator.requests().map((request) => [request.status, request.fault])).toEqual([
-      [status, kind],
-    ]);
+    expect(
+      graph.emulator.requests().map((request) => [request.status, request.fault, request.retryAfterMs]),
+    ).toEqual([[status, kind, null]]);
   });
 
   it.each([
@@ -42,6 +42,7 @@ describe("fault injection", () => {
     expect(await errorCode(response)).toBe(code);
     graph.emulator.setFaults({ rate: 1, kinds: [kind], retryAfterSeconds: 5 });
     expect((await graph.call("GET", COLLECTION)).headers.get("retry-after")).toBe("5");
+    expect(graph.emulator.requests().map((request) => request.retryAfterMs)).toEqual([1000, 5000]);
   });
 
   it("429-http-date answers Retry-After as an HTTP-date, rounded up to the next whole second", async () => {
@@ -53,6 +54,8 @@ describe("fault injection", () => {
     const response = await graph.call("GET", COLLECTION);
     expect(response.status).toBe(429);
     expect(response.headers.get("retry-after")).toBe("Sun, 29 Nov 2026 12:00:03 GMT");
+    // Recorded as the wait the date means when the answer was sent: 2.6 s, not the 2 s configured.
+    expect(graph.emulator.requests()[0]?.retryAfterMs).toBe(2600);
   });
 
   it("reset-before-response drops the connection and applies nothing", async () => {

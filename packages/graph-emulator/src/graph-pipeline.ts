@@ -5,7 +5,7 @@ import type { FaultInjector } from "./fault-injector.js";
 import { GraphError, graphErrorBody } from "./graph-error.js";
 import { type ResourceContext, resolveGraphPath, serveResource } from "./graph-resource.js";
 import { headerValue, readBody, sendEmpty, sendJson } from "./http-io.js";
-import { formatRetryAfterSeconds, type SlidingLogLimiter } from "./rate-limiter.js";
+import { formatRetryAfterSeconds, retryAfterMs, type SlidingLogLimiter } from "./rate-limiter.js";
 import type { TokenOwner, TokenRegistry } from "./token-registry.js";
 import type { FaultKind } from "./types.js";
 
@@ -28,10 +28,11 @@ export interface GraphExchange {
   clientRequestId: string | null;
 }
 
-/** How a Graph request ended: the status sent (0 for a reset) and the fault injected, if any. */
+/** How a Graph request ended: the status sent (0 for a reset), the fault injected and the Retry-After, if any. */
 export interface GraphOutcome {
   status: number;
   fault: FaultKind | null;
+  retryAfterMs: number | null;
 }
 
 const WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"];
@@ -63,16 +64,16 @@ export async function handleGraphRequest(
       body: await readBody(request),
     };
     fault = context.faults()?.next(method === "POST" && route.kind === "collection") ?? null;
-    if (fault === "reset-before-response") return { status: resetConnection(request, context), fault };
+    if (fault === "reset-before-response") return reset(request, context, fault);
     if (fault !== null) await applyFault(fault, context);
     const reply = serveResource(resourceRequest, `${context.rootUrl}/${version}`, route, context);
-    if (fault === "reset-after-create") return { status: resetConnection(request, context), fault };
+    if (fault === "reset-after-create") return reset(request, context, fault);
     const headers = { ...responseHeaders(exchange), ...reply.headers };
     if (reply.body === undefined) sendEmpty(response, reply.status, headers);
     else sendJson(response, reply.status, reply.body, { ...headers, "OData-Version": "4.0" }, ODATA_JSON);
-    return { status: reply.status, fault };
+    return { status: reply.status, fault, retryAfterMs: null };
   } catch (error) {
-    if (fault === "reset-after-create") return { status: resetConnection(request, context), fault };
+    if (fault === "reset-after-create") return reset(request, context, fault);
     const graphError =
       error instanceof GraphError
         ? error
@@ -80,7 +81,12 @@ export async function handleGraphRequest(
     const date = new Date(context.now()).toISOString().slice(0, 19);
     const body = graphErrorBody(graphError, exchange.requestId, exchange.clientRequestId, date);
     sendJson(response, graphError.status, body, { ...responseHeaders(exchange), ...graphError.headers });
-    return { status: graphError.status, fault };
+    const retryAfter = graphError.headers["Retry-After"];
+    return {
+      status: graphError.status,
+      fault,
+      retryAfterMs: retryAfter === undefined ? null : retryAfterMs(retryAfter, context.now()),
+    };
   }
 }
 
@@ -166,7 +172,7 @@ function responseHeaders(exchange: GraphExchange): Record<string, string> {
   };
 }
 
-function resetConnection(request: IncomingMessage, context: GraphContext): 0 {
+function reset(request: IncomingMessage, context: GraphContext, fault: FaultKind): GraphOutcome {
   context.connections.reset(request.socket);
-  return 0;
+  return { status: 0, fault, retryAfterMs: null };
 }

@@ -34,6 +34,14 @@ describe("throttling per tenant and app", () => {
     expect(graph.emulator.requests().map((request) => request.status)).toEqual([
       201, 201, 201, 429, 204, 429,
     ]);
+    expect(graph.emulator.requests().map((request) => request.retryAfterMs)).toEqual([
+      null,
+      null,
+      null,
+      128,
+      null,
+      100,
+    ]);
   });
 
   it("counts reads separately from writes", async () => {

@@ -88,6 +88,8 @@ export interface RecordedRequest {
   clientRequestId: string | null;
   /** From an `x-attempt` or `retry-attempt` header, if sent. */
   attempt: string | null;
+  /** The wait the answer's Retry-After asked for (an HTTP-date as ms from when it was sent), else null. */
+  retryAfterMs: number | null;
 }
 
 /** An enterpriseCodeSigningCertificate as the emulator stores it. */
