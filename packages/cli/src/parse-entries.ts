@@ -1,5 +1,9 @@
-import { createParserPool, type ParsedFile, type ParseOptions } from "@intune-codesign/parser";
-import type { CachedParse } from "./state/store.js";
+import {
+  createParserPool,
+  type ParsedFile,
+  type ParseOptions,
+  type ParserPool,
+} from "@intune-codesign/parser";
 import type { WalkEntry } from "./walk.js";
 
 /** How many files are read and parsed at once: enough to keep every worker busy while others read. */
@@ -11,14 +15,15 @@ const IN_FLIGHT = 64;
  * `cached` lets a caller supply a result without reading the file (the state store's file cache); `stop` ends
  * the walk early (files not reached are simply left for the next run).
  */
-export async function parseEntries<Cached extends CachedParse = ParsedFile>(
+export async function parseEntries<Cached = never>(
   entries: WalkEntry[],
   options: ParseOptions,
   onParsed: (entry: WalkEntry, parsed: { fresh: ParsedFile } | { cached: Cached }) => void,
   cached: (entry: WalkEntry) => Cached | null = () => null,
   stop?: AbortSignal,
 ): Promise<void> {
-  const pool = createParserPool();
+  // Workers start only when a file must really be read: a run over unchanged files needs none.
+  let pool: ParserPool | undefined;
   const pending = new Map<number, Promise<{ fresh: ParsedFile } | { cached: Cached }>>();
   try {
     const start = (index: number) => {
@@ -31,7 +36,7 @@ export async function parseEntries<Cached extends CachedParse = ParsedFile>(
       // The parser reads by the path's bytes (names need not be valid UTF-8); reports show the display form.
       const parsed = hit
         ? Promise.resolve({ cached: hit })
-        : pool
+        : (pool ??= createParserPool())
             .parseFile(entry.path as unknown as string, options)
             .then((file) => ({ fresh: { ...file, path: entry.display } }));
       pending.set(index, parsed);
@@ -47,7 +52,7 @@ export async function parseEntries<Cached extends CachedParse = ParsedFile>(
   } finally {
     // Parses still in flight after an early stop are not wanted; their outcome must not surface as unhandled.
     for (const promise of pending.values()) promise.catch(() => undefined);
-    await pool.close();
+    await pool?.close();
   }
 }
 

@@ -26,8 +26,14 @@ export interface BodyOptions {
   now?: Date;
 }
 
+/** What a body is built from: a parsed certificate, or the part of it a caller kept. */
+export type BodySource = Pick<
+  CertificateInfo,
+  "der" | "subject" | "subjectName" | "issuer" | "issuerName" | "notAfter"
+>;
+
 /** Builds the Graph body for one parsed certificate. */
-export function buildBody(cert: CertificateInfo, options: BodyOptions = {}): CertificateBody {
+export function buildBody(cert: BodySource, options: BodyOptions = {}): CertificateBody {
   return {
     "@odata.type": "#microsoft.graph.enterpriseCodeSigningCertificate",
     content: Buffer.from(cert.der.buffer, cert.der.byteOffset, cert.der.byteLength).toString("base64"),

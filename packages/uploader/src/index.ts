@@ -1,6 +1,6 @@
 export { type AuthOptions, createTokenProvider } from "./auth.js";
 export { AuthError } from "./auth-error.js";
-export { type BodyOptions, buildBody, type CertificateBody, type CertificateStatus } from "./body.js";
+export { type BodyOptions, type BodySource, buildBody, type CertificateBody, type CertificateStatus } from "./body.js";
 export {
   GraphClient,
   type GraphClientOptions,

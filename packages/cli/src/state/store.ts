@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { ParsedFile } from "@intune-codesign/parser";
+import type { CertificateEntry, ParsedFile } from "@intune-codesign/parser";
 import Database from "better-sqlite3";
 
 /** Counts per action for one run, as in the report's summary. */
@@ -34,19 +34,41 @@ export interface EventRecord {
   errorMessage: string | null;
 }
 
-/** A file's cached parse: reused while the file's size and mtime are unchanged. */
-export type CachedParse = Omit<ParsedFile, "certificates"> & {
-  certificates: Array<Omit<ParsedFile["certificates"][number], "der">>;
-};
+/** What a run needs of a certificate, kept in the store so unchanged files need not be read again. */
+export interface StoredCertificate {
+  sha256: string;
+  subject: string;
+  subjectName: string;
+  issuer: string;
+  issuerName: string;
+  notAfter: string;
+  /** The last successful write of this certificate, if any. */
+  sent: SentRecord | null;
+}
 
-const SCHEMA_VERSION = 1;
+/** A file's cached parse: its certificates (by SHA-256) with their per-file verdicts. */
+export interface CachedFile {
+  size: number;
+  mtimeMs: number;
+  format: ParsedFile["format"];
+  certificates: Array<{ sha256: string; skipReason: CertificateEntry["skipReason"] }>;
+}
+
+/** A file's cache key: its path's bytes, as a string that keeps them one to one. */
+export function fileKey(path: Buffer): string {
+  return path.toString("latin1");
+}
+
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS certificates (
   sha256 TEXT PRIMARY KEY,
   der BLOB NOT NULL,
   subject TEXT NOT NULL,
+  subject_name TEXT NOT NULL,
+  issuer TEXT NOT NULL,
+  issuer_name TEXT NOT NULL,
   not_after TEXT NOT NULL,
   remote_id TEXT,
   sent_fields TEXT,
@@ -57,8 +79,8 @@ CREATE TABLE IF NOT EXISTS files (
   display TEXT NOT NULL,
   size INTEGER NOT NULL,
   mtime_ms REAL NOT NULL,
-  sha256s TEXT NOT NULL,
-  parsed TEXT NOT NULL
+  format TEXT,
+  certificates TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -100,27 +122,18 @@ export class StateStore {
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
-    this.db.exec(SCHEMA);
-    this.db
-      .prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)")
-      .run(String(SCHEMA_VERSION));
+    this.migrate();
     this.statements = {
-      cachedFile: this.db.prepare<[Buffer], { size: number; mtime_ms: number; parsed: string }>(
-        "SELECT size, mtime_ms, parsed FROM files WHERE path = ?",
-      ),
       putFile: this.db.prepare(
-        "INSERT INTO files (path, display, size, mtime_ms, sha256s, parsed) VALUES (?, ?, ?, ?, ?, ?) " +
+        "INSERT INTO files (path, display, size, mtime_ms, format, certificates) VALUES (?, ?, ?, ?, ?, ?) " +
           "ON CONFLICT(path) DO UPDATE SET display = excluded.display, size = excluded.size, " +
-          "mtime_ms = excluded.mtime_ms, sha256s = excluded.sha256s, parsed = excluded.parsed",
+          "mtime_ms = excluded.mtime_ms, format = excluded.format, certificates = excluded.certificates",
       ),
       putCertificate: this.db.prepare(
-        "INSERT OR IGNORE INTO certificates (sha256, der, subject, not_after) VALUES (?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO certificates (sha256, der, subject, subject_name, issuer, issuer_name, not_after) " +
+          "VALUES (?, ?, ?, ?, ?, ?, ?)",
       ),
       der: this.db.prepare<[string], { der: Buffer }>("SELECT der FROM certificates WHERE sha256 = ?"),
-      sent: this.db.prepare<
-        [string],
-        { remote_id: string | null; sent_fields: string | null; last_sent: string | null }
-      >("SELECT remote_id, sent_fields, last_sent FROM certificates WHERE sha256 = ?"),
       recordSent: this.db.prepare(
         "UPDATE certificates SET remote_id = ?, sent_fields = ?, last_sent = ? WHERE sha256 = ?",
       ),
@@ -139,42 +152,96 @@ export class StateStore {
     };
   }
 
-  /** The cached parse of a file, if its size and mtime are what they were when it was parsed. */
-  cachedParse(path: Buffer, size: number, mtimeMs: number): CachedParse | null {
-    const row = this.statements.cachedFile.get(path);
-    if (!row || row.size !== size || row.mtime_ms !== mtimeMs) return null;
-    return JSON.parse(row.parsed) as CachedParse;
+  /** Creates the schema; a store from an older version is rebuilt (it holds only caches and mappings found again). */
+  private migrate(): void {
+    const version = this.db.pragma("user_version", { simple: true }) as number;
+    if (version !== 0 && version !== SCHEMA_VERSION) {
+      this.db.exec("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS certificates;");
+    }
+    this.db.exec(SCHEMA);
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }
 
   /**
-   * Remembers a file's parse and its certificates' DER (public material: needed to send them without re-reading).
-   * A file that failed is not cached: a fixed password or permission must take effect on the next run.
+   * Every file parse cached by earlier runs, in one scan: a run looks up each file it walks, and one sequential read
+   * is far cheaper than as many point queries.
    */
-  rememberParse(path: Buffer, size: number, mtimeMs: number, parsed: ParsedFile): CachedParse {
-    const cached: CachedParse = {
-      ...parsed,
-      certificates: parsed.certificates.map(({ der: _der, ...rest }) => rest),
-    };
+  loadFileCache(): Map<string, CachedFile> {
+    const cache = new Map<string, CachedFile>();
+    const rows = this.db
+      .prepare<
+        [],
+        { path: Buffer; size: number; mtime_ms: number; format: string | null; certificates: string }
+      >("SELECT path, size, mtime_ms, format, certificates FROM files")
+      .iterate();
+    for (const row of rows) {
+      cache.set(fileKey(row.path), {
+        size: row.size,
+        mtimeMs: row.mtime_ms,
+        format: row.format as CachedFile["format"],
+        certificates: JSON.parse(row.certificates) as CachedFile["certificates"],
+      });
+    }
+    return cache;
+  }
+
+  /** Every certificate the store knows, with its last write, in one scan. */
+  loadCertificates(): Map<string, StoredCertificate> {
+    const certificates = new Map<string, StoredCertificate>();
+    const rows = this.db
+      .prepare<[], CertificateRow>(
+        "SELECT sha256, subject, subject_name, issuer, issuer_name, not_after, remote_id, sent_fields, last_sent " +
+          "FROM certificates",
+      )
+      .iterate();
+    for (const row of rows) {
+      certificates.set(row.sha256, {
+        sha256: row.sha256,
+        subject: row.subject,
+        subjectName: row.subject_name,
+        issuer: row.issuer,
+        issuerName: row.issuer_name,
+        notAfter: row.not_after,
+        sent:
+          row.remote_id && row.sent_fields !== null && row.last_sent !== null
+            ? { remoteId: row.remote_id, fields: row.sent_fields, lastSent: row.last_sent }
+            : null,
+      });
+    }
+    return certificates;
+  }
+
+  /**
+   * Remembers fresh parses (one transaction for the lot) and their certificates' DER: public material, needed to
+   * send a certificate without reading its file again. A file that failed is not cached, so that a fixed password
+   * or permission takes effect on the next run.
+   */
+  rememberParses(files: Array<{ path: Buffer; size: number; mtimeMs: number; parsed: ParsedFile }>): void {
     this.db.transaction(() => {
-      for (const certificate of parsed.certificates) {
-        this.statements.putCertificate.run(
-          certificate.sha256,
-          Buffer.from(certificate.der),
-          certificate.subject,
-          certificate.notAfter,
+      for (const { path, size, mtimeMs, parsed } of files) {
+        for (const c of parsed.certificates) {
+          this.statements.putCertificate.run(
+            c.sha256,
+            Buffer.from(c.der.buffer, c.der.byteOffset, c.der.byteLength),
+            c.subject,
+            c.subjectName,
+            c.issuer,
+            c.issuerName,
+            c.notAfter,
+          );
+        }
+        if (parsed.error) continue;
+        const verdicts = parsed.certificates.map((c) => ({ sha256: c.sha256, skipReason: c.skipReason }));
+        this.statements.putFile.run(
+          path,
+          parsed.path,
+          size,
+          mtimeMs,
+          parsed.format,
+          JSON.stringify(verdicts),
         );
       }
-      if (parsed.error) return;
-      this.statements.putFile.run(
-        path,
-        parsed.path,
-        size,
-        mtimeMs,
-        JSON.stringify(parsed.certificates.map((c) => c.sha256)),
-        JSON.stringify(cached),
-      );
     })();
-    return cached;
   }
 
   /** The DER of a certificate the store has seen. */
@@ -182,13 +249,6 @@ export class StateStore {
     const row = this.statements.der.get(sha256);
     if (!row) throw new Error(`certificate ${sha256} is not in the state store`);
     return row.der;
-  }
-
-  /** Where and with which fields this certificate was last sent, if ever. */
-  sent(sha256: string): SentRecord | null {
-    const row = this.statements.sent.get(sha256);
-    if (!row?.remote_id || row.sent_fields === null || row.last_sent === null) return null;
-    return { remoteId: row.remote_id, fields: row.sent_fields, lastSent: row.last_sent };
   }
 
   /** Records a successful write at once: the next run relies on it to skip unchanged certificates. */
@@ -246,4 +306,16 @@ export class StateStore {
   close(): void {
     this.db.close();
   }
+}
+
+interface CertificateRow {
+  sha256: string;
+  subject: string;
+  subject_name: string;
+  issuer: string;
+  issuer_name: string;
+  not_after: string;
+  remote_id: string | null;
+  sent_fields: string | null;
+  last_sent: string | null;
 }

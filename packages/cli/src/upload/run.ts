@@ -1,4 +1,4 @@
-import { type CertificateEntry, DuplicateTracker } from "@intune-codesign/parser";
+import { type CertificateEntry, DuplicateTracker, type ParsedFile } from "@intune-codesign/parser";
 import {
   type BodyOptions,
   buildBody,
@@ -14,7 +14,13 @@ import { parseEntries } from "../parse-entries.js";
 import type { Progress } from "../progress.js";
 import { buildReport, type Report, type ReportItem, writeFileAtomic } from "../report.js";
 import { RunLock } from "../state/lock.js";
-import { type CachedParse, StateStore } from "../state/store.js";
+import {
+  type CachedFile,
+  fileKey,
+  type SentRecord,
+  StateStore,
+  type StoredCertificate,
+} from "../state/store.js";
 import { walk } from "../walk.js";
 import { describeFailure } from "./failure.js";
 import { type Interruption, watchSignals } from "./interruption.js";
@@ -61,11 +67,17 @@ export interface UploadOutcome {
   expiries: ExpiryMetric[];
 }
 
-/** A certificate of a file as the run keeps it (no DER: that stays in the state store until it is sent). */
-type FoundCertificate = Omit<CertificateEntry, "der">;
+/** A certificate's verdict in one file. */
+type FoundVerdict = Pick<CertificateEntry, "sha256" | "upload" | "skipReason">;
+
+/** A file as the run sees it, fresh from the parser or from the cache (no DER: that stays in the store until sent). */
+type FoundFile = Pick<ParsedFile, "path" | "error"> & { certificates: FoundVerdict[] };
 
 /** A candidate with its slot in the report and its certificate, to build the body when it is sent. */
-type PlannedCandidate = Candidate & { item: number; certificate: FoundCertificate };
+type PlannedCandidate = Candidate & { item: number; certificate: StoredCertificate };
+
+/** Fresh parses are written to the cache in batches: one transaction per file would dominate a large first run. */
+const CACHE_BATCH = 256;
 
 /**
  * One batch: lock, walk, parse (reusing unchanged files' parses), list the tenant once, plan, write, record.
@@ -106,13 +118,15 @@ export async function runUpload(config: UploadConfig): Promise<UploadOutcome> {
   }
 }
 
-/** One run's working state: the report's items in file order, and which of them the journal already has. */
+/** One run's working state: the report's items in file order, and which of them a write already journaled. */
 class UploadRun {
   private readonly items: ReportItem[] = [];
   private readonly journaled: boolean[] = [];
   private readonly candidates: PlannedCandidate[] = [];
   private files = 0;
   private authFailed = false;
+  /** The last write of a certificate, as the store had it when the run started (or this run parsed it). */
+  private sent: (sha256: string) => SentRecord | null = () => null;
 
   constructor(
     private readonly config: UploadConfig,
@@ -145,7 +159,9 @@ class UploadRun {
       });
       if (decisions && !this.config.dryRun) await this.writeAll(client, decisions, expiries);
     }
-    this.journal(() => true);
+    // The journal keeps what changed or went wrong; unchanged and skipped items repeat every run and are counted
+    // in the run's row only. Writes journal themselves as they finish; a dry run changes nothing.
+    if (!this.config.dryRun) this.journal((item) => item.action === "failed");
     const report = buildReport(this.files, this.items);
     return { report, exitCode: this.exitCode(report), expiries };
   }
@@ -157,47 +173,72 @@ class UploadRun {
     const entries = await walk(config.roots, { include: config.include, exclude: config.exclude });
     this.files = entries.length;
     config.logger.info({ files: entries.length }, "files found");
+    const fileCache = store.loadFileCache();
+    const certificates = store.loadCertificates();
+    const fresh: Parameters<StateStore["rememberParses"]>[0] = [];
     const tracker = new DuplicateTracker();
     config.progress.start("reading", entries.length);
-    await parseEntries<CachedParse>(
+    await parseEntries<CachedFile>(
       entries,
       { password: config.pfxPassword, maxFileSize: config.maxFileSize, now },
       (entry, parsed) => {
         config.progress.tick();
-        const kept =
-          "cached" in parsed
-            ? parsed.cached
-            : store.rememberParse(
-                entry.path,
-                entry.stats?.size ?? 0,
-                entry.stats?.mtimeMs ?? 0,
-                parsed.fresh,
-              );
-        const file = tracker.mark(withExpiryJudged(kept, now));
+        let file: FoundFile;
+        if ("cached" in parsed) {
+          file = fromCache(entry.display, parsed.cached, certificates);
+        } else {
+          file = parsed.fresh;
+          for (const c of parsed.fresh.certificates) {
+            certificates.set(c.sha256, { ...pickStored(c), sent: certificates.get(c.sha256)?.sent ?? null });
+          }
+          if (entry.stats)
+            fresh.push({
+              path: entry.path,
+              size: entry.stats.size,
+              mtimeMs: entry.stats.mtimeMs,
+              parsed: parsed.fresh,
+            });
+          if (fresh.length >= CACHE_BATCH) store.rememberParses(fresh.splice(0));
+        }
+        file = tracker.mark(withExpiryJudged(file, certificates, now));
         if (file.error) {
           config.logger.warn({ file: file.path, code: file.error.code }, file.error.message);
           this.items.push(failedItem(file.path, null, file.error.code, file.error.message));
         }
-        for (const certificate of file.certificates)
-          this.addCertificate(file.path, entry.relative, certificate);
+        for (const c of file.certificates)
+          this.addCertificate(file.path, entry.relative, c, certificates.get(c.sha256)!);
       },
-      (entry) => (entry.stats ? store.cachedParse(entry.path, entry.stats.size, entry.stats.mtimeMs) : null),
+      (entry) => {
+        const hit = entry.stats ? fileCache.get(fileKey(entry.path)) : undefined;
+        const usable =
+          hit?.size === entry.stats?.size &&
+          hit?.mtimeMs === entry.stats?.mtimeMs &&
+          hit?.certificates.every((c) => certificates.has(c.sha256));
+        return usable ? (hit ?? null) : null;
+      },
       this.interruption.stopping,
     );
+    store.rememberParses(fresh);
+    this.sent = (sha256) => certificates.get(sha256)?.sent ?? null;
     config.progress.done();
   }
 
-  private addCertificate(path: string, relative: string, certificate: FoundCertificate): void {
+  private addCertificate(
+    path: string,
+    relative: string,
+    verdict: FoundVerdict,
+    certificate: StoredCertificate,
+  ): void {
     const item: ReportItem = {
       path,
       sha256: certificate.sha256,
       id: null,
       action: "skipped",
-      reason: certificate.skipReason,
+      reason: verdict.skipReason,
       attempts: 0,
       error: null,
     };
-    if (certificate.upload) {
+    if (verdict.upload) {
       const fields = fieldsOf(buildBody({ ...certificate, der: new Uint8Array() }, this.config.body));
       this.candidates.push({
         path,
@@ -230,14 +271,13 @@ class UploadRun {
     const decisions = planCandidates(this.candidates, {
       tenant,
       mapping: this.config.mapping,
-      sent: (sha256) => this.store.sent(sha256),
+      sent: this.sent,
       force: this.config.force,
       create: this.config.create,
     });
     this.candidates.forEach((candidate, index) => {
       this.items[candidate.item] = itemForDecision(candidate, decisions[index]!, this.config.dryRun);
     });
-    this.journal((item) => item.error?.code !== "interrupted");
     return decisions;
   }
 
@@ -335,15 +375,42 @@ class UploadRun {
 }
 
 /** Expiry is judged against this run's clock, also for parses cached by an earlier run. */
-function withExpiryJudged(file: CachedParse, now: Date): CachedParse {
+function withExpiryJudged(
+  file: FoundFile,
+  certificates: Map<string, StoredCertificate>,
+  now: Date,
+): FoundFile {
   return {
     ...file,
     certificates: file.certificates.map((certificate) =>
-      certificate.upload && Date.parse(certificate.notAfter) <= now.getTime()
+      certificate.upload && Date.parse(certificates.get(certificate.sha256)!.notAfter) <= now.getTime()
         ? { ...certificate, upload: false, skipReason: "expired" }
         : certificate,
     ),
   };
+}
+
+/** A cached parse as a found file: verdicts as cached, certificates from the store. */
+function fromCache(
+  path: string,
+  cached: CachedFile,
+  certificates: Map<string, StoredCertificate>,
+): FoundFile {
+  return {
+    path,
+    error: null,
+    certificates: cached.certificates.map(({ sha256, skipReason }) => ({
+      sha256: certificates.get(sha256)!.sha256,
+      upload: skipReason === null,
+      skipReason,
+    })),
+  };
+}
+
+/** The part of a parsed certificate the store keeps for later runs. */
+function pickStored(c: CertificateEntry): Omit<StoredCertificate, "sent"> {
+  const { sha256, subject, subjectName, issuer, issuerName, notAfter } = c;
+  return { sha256, subject, subjectName, issuer, issuerName, notAfter };
 }
 
 function fieldsOf(body: CertificateBody): SentFields {
