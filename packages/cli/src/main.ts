@@ -24,6 +24,12 @@ function exitCodeFor(error: unknown): number {
     process.stderr.write(`intune-codesign: ${error.message}\n`);
     return error.exitCode;
   }
+  // The uploader's ConfigError (a bad option value or secret file) is a usage error; matched by name so that
+  // start-up does not load the uploader just to recognise it.
+  if (error instanceof Error && error.name === "ConfigError") {
+    process.stderr.write(`intune-codesign: ${error.message}\n`);
+    return ExitCode.usage;
+  }
   process.stderr.write(
     `intune-codesign: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );

@@ -49,3 +49,8 @@ export function checkPathsExist(paths: string[]): void {
 /** The log levels `--log-level` and LOG_LEVEL accept (pino's). */
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Collects a repeatable flag's values (`--include a --include b`), so no flag swallows the folders after it. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

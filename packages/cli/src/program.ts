@@ -9,8 +9,7 @@ import { VERSION } from "./version.js";
 export function createProgram(): Command {
   const program = new Command("intune-codesign")
     .description(
-      "Keeps Intune's enterprise code-signing certificates (Microsoft Graph enterpriseCodeSigningCertificates)\n" +
-        "in sync with folders of certificate files. Built to run unattended from cron, systemd or Kubernetes.",
+      "Keeps Intune's enterprise code-signing certificates (Microsoft Graph enterpriseCodeSigningCertificates) in sync with folders of certificate files. Built to run unattended from cron, systemd or Kubernetes.",
     )
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
@@ -19,6 +18,15 @@ export function createProgram(): Command {
       writeErr: (text) => process.stderr.write(text),
     })
     .exitOverride();
+  program.addHelpText(
+    "after",
+    "\nExamples:\n" +
+      "  intune-codesign demo                                  # try it against a local emulator\n" +
+      "  intune-codesign inspect ./certs                       # what would be uploaded, no Graph\n" +
+      "  intune-codesign upload --dry-run --managed-identity ./certs\n" +
+      "  intune-codesign upload --tenant-id $TENANT --client-id $APP --client-secret-file secret.txt ./certs\n\n" +
+      "Run `intune-codesign <command> --help` for a command's options, exit codes and examples.",
+  );
   program.addCommand(uploadCommand());
   program.addCommand(inspectCommand());
   program.addCommand(emulatorCommand());

@@ -25,12 +25,13 @@ export interface WalkOptions {
 }
 
 const SLASH = Buffer.from(sep);
+const DOT = 0x2e;
 
 /**
  * Walks files and folders recursively and returns every file in sorted path order (bytewise, so the order does
  * not depend on the locale). Symlinks are followed only while their target stays inside a scanned root; a
  * directory is entered once, so symlink loops end. FIFOs, sockets and devices are returned with a problem
- * instead of being opened (opening a FIFO would block the batch). The calls are synchronous on purpose: nothing
+ * instead of being opened (opening a FIFO would block the batch). Entries named `..…` are not walked. The calls are synchronous on purpose: nothing
  * else runs during the walk, and a sync lstat costs a fraction of a thread-pool round trip (100,000 files).
  */
 export async function walk(roots: string[], options: WalkOptions = {}): Promise<WalkEntry[]> {
@@ -88,6 +89,8 @@ export async function walk(roots: string[], options: WalkOptions = {}): Promise<
         return;
       }
       for (const name of names) {
+        // `..data`, `..2024_…`: Kubernetes' ConfigMap/Secret volumes keep a hidden copy of every file there.
+        if (name[0] === DOT && name[1] === DOT) continue;
         const childRelative = relative === "" ? displayPath(name) : `${relative}/${displayPath(name)}`;
         visit(root, Buffer.concat([path, SLASH, name]), childRelative);
       }

@@ -126,10 +126,14 @@ export async function sendRequest(spec: RequestSpec, options: RequestSettings): 
       const error = graphErrorFrom(answer, attempts);
       if (answer.status === 401 || answer.status === 403) {
         throw new AbortError(
-          new AuthError(`Graph refused the token: ${error.status} ${error.code}: ${error.message}`, {
-            status: error.status,
-            cause: error,
-          }),
+          new AuthError(
+            `Graph refused the token: ${error.status} ${error.code}: ${error.message}` +
+              (error.requestId ? ` (request-id ${error.requestId})` : ""),
+            {
+              status: error.status,
+              cause: error,
+            },
+          ),
         );
       }
       if (error.retryAfterMs !== undefined && (error.status === 429 || error.status === 503)) {

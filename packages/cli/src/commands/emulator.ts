@@ -40,8 +40,7 @@ export function emulatorCommand(): Command {
   return new Command("emulator")
     .summary("run a local Graph emulator (for trying the tool and for tests)")
     .description(
-      "Serves a faithful local stand-in for Microsoft Graph's enterpriseCodeSigningCertificates API, with an OAuth2\n" +
-        "client-credentials token endpoint, Intune-like throttling and seeded fault injection. Runs until SIGINT/SIGTERM.",
+      "Serves a faithful local stand-in for Microsoft Graph's enterpriseCodeSigningCertificates API, with an OAuth2 client-credentials token endpoint, Intune-like throttling and seeded fault injection. Runs until SIGINT/SIGTERM.",
     )
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .addOption(

@@ -1,15 +1,13 @@
 import { Command, Option } from "commander";
 import type { InspectOptions } from "../inspect/inspect.js";
-import { parseSize } from "../options.js";
+import { collect, parseSize } from "../options.js";
 
 /** `inspect`: what the parser makes of files, without talking to Graph. */
 export function inspectCommand(): Command {
   return new Command("inspect")
     .summary("show what would be uploaded from certificate files, without contacting Graph")
     .description(
-      "Reads certificate files (DER, PEM, base64, PKCS#7, PKCS#12) and shows each certificate's subject, issuer,\n" +
-        "expiry and whether it would be uploaded (or why it is skipped). Folders are walked recursively, files in\n" +
-        "sorted path order. Nothing is sent anywhere.",
+      "Reads certificate files (DER, PEM, base64, PKCS#7, PKCS#12) and shows each certificate's subject, issuer, expiry and whether it would be uploaded (or why it is skipped). Folders are walked recursively, files in sorted path order. Nothing is sent anywhere.",
     )
     .argument("<path...>", "certificate files or folders")
     .option("--json", "print a JSON document on stdout instead of a table", false)
@@ -22,8 +20,8 @@ export function inspectCommand(): Command {
         .default(10 * 1024 * 1024, "10MiB")
         .argParser(parseSize),
     )
-    .option("--include <glob...>", "only files whose path relative to its folder matches")
-    .option("--exclude <glob...>", "skip files whose path relative to its folder matches")
+    .option("--include <glob>", "only files whose path relative to its folder matches (repeatable)", collect)
+    .option("--exclude <glob>", "skip files whose path relative to its folder matches (repeatable)", collect)
     .addHelpText(
       "after",
       "\nExit codes: 0 every file was read, 1 some file failed, 2 usage error.\n\n" +

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { LOG_LEVELS, parseNonNegativeInteger, parsePositiveInteger, parseSize } from "../options.js";
+import { collect, LOG_LEVELS, parseNonNegativeInteger, parsePositiveInteger, parseSize } from "../options.js";
 import type { UploadFlags } from "../upload/config.js";
 
 /** `upload`: the unattended batch. */
@@ -7,10 +7,7 @@ export function uploadCommand(): Command {
   return new Command("upload")
     .summary("sync the certificates in folders to Intune (the cron job)")
     .description(
-      "Walks the folders, reads every certificate file, and makes Intune's enterpriseCodeSigningCertificates match:\n" +
-        "each eligible certificate is found in the tenant (--map file, state store, GUID file name, or an object with\n" +
-        "the same subject, issuer and expiry) and updated with a full PATCH, or created. Certificates already in sync\n" +
-        "are not sent again. Settings: flags > environment variables > --config file > defaults.",
+      "Walks the folders, reads every certificate file, and makes Intune's enterpriseCodeSigningCertificates match: each eligible certificate is found in the tenant (--map file, state store, GUID file name, or an object with the same subject, issuer and expiry) and updated with a full PATCH, or created. Certificates already in sync are not sent again. Folders are walked recursively in sorted path order; symlinks are followed only inside the folders, and entries named `..*` (Kubernetes volume internals) are skipped. Settings: flags > environment variables > --config file > defaults.",
     )
     .argument("<folder...>", "folders (or files) of certificates")
     .optionsGroup("Graph and authentication:")
@@ -61,8 +58,8 @@ export function uploadCommand(): Command {
         "file whose first line is the PKCS#12 password (or INTUNE_CODESIGN_PFX_PASSWORD)",
       ).env("INTUNE_CODESIGN_PFX_PASSWORD_FILE"),
     )
-    .option("--include <glob...>", "only files whose path relative to its folder matches")
-    .option("--exclude <glob...>", "skip files whose path relative to its folder matches")
+    .option("--include <glob>", "only files whose path relative to its folder matches (repeatable)", collect)
+    .option("--exclude <glob>", "skip files whose path relative to its folder matches (repeatable)", collect)
     .addOption(
       new Option("--max-file-size <size>", "larger files are too_large")
         .default(10 * 1024 * 1024, "10MiB")
@@ -137,12 +134,21 @@ Exit codes (stable):
   4    another run holds the lock (this run did nothing)
   130  interrupted by SIGINT/SIGTERM (requests in flight finished, state and report written)
 
-Authentication (first that applies): --access-token-file; --managed-identity; a client secret
-(--client-secret-file or AZURE_CLIENT_SECRET); a client certificate (--client-certificate or
-AZURE_CLIENT_CERTIFICATE_PATH); workload identity (AZURE_FEDERATED_TOKEN_FILE, as AKS sets it).
-The app needs the Graph application permission DeviceManagementApps.ReadWrite.All.
+Authentication (the first that applies):
+  --access-token-file F      a bearer token (break-glass use)
+  --managed-identity         the host's managed identity (--client-id or AZURE_CLIENT_ID for a user-assigned one)
+  client secret              --client-secret-file F, or AZURE_CLIENT_SECRET
+  client certificate         --client-certificate F (PEM with the private key), or AZURE_CLIENT_CERTIFICATE_PATH
+                             (and AZURE_CLIENT_CERTIFICATE_PASSWORD if the key is encrypted)
+  workload identity          AZURE_FEDERATED_TOKEN_FILE, as AKS sets it
+Client secret, certificate and workload identity also need --tenant-id/--client-id (or AZURE_TENANT_ID,
+AZURE_CLIENT_ID). The app needs the Graph application permission DeviceManagementApps.ReadWrite.All
+(DeviceManagementApps.Read.All is enough for --dry-run).
 
 Examples:
   intune-codesign upload --tenant-id $TENANT --client-id $APP --client-secret-file /etc/intune-codesign/secret /srv/certs
+  intune-codesign upload --managed-identity --dry-run /srv/certs
+  intune-codesign upload --cloud usgov --client-certificate /etc/intune-codesign/app.pem --tenant-id $TENANT --client-id $APP /srv/certs
+  intune-codesign upload --exclude '..*/**' --exclude '*.key' /etc/certs
   intune-codesign upload --dry-run --json /srv/certs | jq .summary
   intune-codesign upload --metrics-file /var/lib/node_exporter/textfile/intune_codesign.prom /srv/certs`;

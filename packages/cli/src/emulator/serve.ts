@@ -1,8 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { type RateLimit, startEmulator } from "@intune-codesign/graph-emulator";
-import { ConfigError, parseRateLimit } from "@intune-codesign/uploader";
+import { parseRateLimit } from "@intune-codesign/uploader";
 import type { EmulatorFlags } from "../commands/emulator.js";
-import { UsageError } from "../exit-codes.js";
 
 /** The `emulator` command's action: serve until SIGINT/SIGTERM. */
 export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
@@ -15,8 +14,8 @@ export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
     pageSize: flags.pageSize,
     patchResponse:
       flags.patchResponse === "alternate" ? "alternate" : flags.patchResponse === "200" ? 200 : 204,
-    writeLimit: parseLimit("--write-limit", flags.writeLimit),
-    readLimit: parseLimit("--read-limit", flags.readLimit),
+    writeLimit: parseLimit(flags.writeLimit),
+    readLimit: parseLimit(flags.readLimit),
     ...(flags.faultRate > 0
       ? {
           faults: {
@@ -47,12 +46,6 @@ export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
   await emulator.close();
 }
 
-function parseLimit(flag: string, value: string): RateLimit | null {
-  if (value === "none") return null;
-  try {
-    return parseRateLimit(value);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`${flag}: ${error.message}`);
-    throw error;
-  }
+function parseLimit(value: string): RateLimit | null {
+  return value === "none" ? null : parseRateLimit(value);
 }

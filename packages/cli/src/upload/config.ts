@@ -3,13 +3,11 @@ import { join } from "node:path";
 import {
   type CertificateStatus,
   type CloudName,
-  ConfigError,
   cloudEndpoints,
   createTokenProvider,
   parseRateLimit,
   validateGraphUrl,
 } from "@intune-codesign/uploader";
-import { UsageError } from "../exit-codes.js";
 import { createLogger } from "../logger.js";
 import type { LogLevel } from "../options.js";
 import { createProgress } from "../progress.js";
@@ -53,48 +51,44 @@ export interface UploadFlags {
 
 /** Turns flags into a run's configuration; every bad value is a usage error (exit 2) before anything is touched. */
 export async function buildConfig(folders: string[], flags: UploadFlags): Promise<UploadConfig> {
-  try {
-    const cloud = cloudEndpoints(flags.cloud);
-    const graphUrl = validateGraphUrl(flags.graphUrl ?? cloud.graphUrl)
-      .toString()
-      .replace(/\/$/, "");
-    const logger = createLogger(flags.logLevel);
-    return {
-      roots: folders,
-      include: flags.include,
-      exclude: flags.exclude,
-      maxFileSize: flags.maxFileSize,
-      pfxPassword: await pfxPassword(flags.pfxPasswordFile),
-      graphUrl,
-      tokenProvider: createTokenProvider({
-        accessTokenFile: flags.accessTokenFile,
-        tenantId: flags.tenantId,
-        clientId: flags.clientId,
-        clientSecretFile: flags.clientSecretFile,
-        certificatePath: flags.clientCertificate,
-        managedIdentity: flags.managedIdentity,
-        authorityHost: flags.authorityHost ?? cloud.authorityHost,
-        scope: cloud.scope,
-      }),
-      statePath: flags.state ?? defaultStatePath(),
-      reportPath: flags.report,
-      metricsFile: flags.metricsFile,
-      mapping: flags.map ? loadMappingFile(flags.map) : null,
-      dryRun: flags.dryRun,
-      force: flags.force,
-      create: flags.create,
-      body: { status: flags.status, fullDnNames: flags.fullDnNames },
-      rateLimit: parseRateLimit(flags.rateLimit),
-      concurrency: flags.concurrency,
-      timeoutMs: flags.timeout * 1000,
-      retries: flags.retries,
-      logger,
-      progress: createProgress(),
-    };
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  const cloud = cloudEndpoints(flags.cloud);
+  const graphUrl = validateGraphUrl(flags.graphUrl ?? cloud.graphUrl)
+    .toString()
+    .replace(/\/$/, "");
+  const logger = createLogger(flags.logLevel);
+  return {
+    roots: folders,
+    include: flags.include,
+    exclude: flags.exclude,
+    maxFileSize: flags.maxFileSize,
+    pfxPassword: await pfxPassword(flags.pfxPasswordFile),
+    graphUrl,
+    tokenProvider: createTokenProvider({
+      accessTokenFile: flags.accessTokenFile,
+      tenantId: flags.tenantId,
+      clientId: flags.clientId,
+      clientSecretFile: flags.clientSecretFile,
+      certificatePath: flags.clientCertificate,
+      managedIdentity: flags.managedIdentity,
+      managedIdentityClientId: flags.managedIdentity ? flags.clientId : undefined,
+      authorityHost: flags.authorityHost ?? cloud.authorityHost,
+      scope: cloud.scope,
+    }),
+    statePath: flags.state ?? defaultStatePath(),
+    reportPath: flags.report,
+    metricsFile: flags.metricsFile,
+    mapping: flags.map ? loadMappingFile(flags.map) : null,
+    dryRun: flags.dryRun,
+    force: flags.force,
+    create: flags.create,
+    body: { status: flags.status, fullDnNames: flags.fullDnNames },
+    rateLimit: parseRateLimit(flags.rateLimit),
+    concurrency: flags.concurrency,
+    timeoutMs: flags.timeout * 1000,
+    retries: flags.retries,
+    logger,
+    progress: createProgress(),
+  };
 }
 
 /** `$XDG_STATE_HOME/intune-codesign/state.db`, falling back to `~/.local/state/…` as the XDG spec says. */
