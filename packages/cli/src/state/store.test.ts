@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { CertificateEntry, ParsedFile } from "@intune-codesign/parser";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { StateStore } from "./store.js";
+import { fileKey, StateStore } from "./store.js";
 
 let dir: string;
 let statePath: string;
@@ -67,35 +67,70 @@ const PATH = Buffer.from("/certs/a.pem");
 const MTIME = 1_700_000_000_123.25;
 
 describe("StateStore: the file cache", () => {
-  it("hits while size and mtime are unchanged, and misses on either change", () => {
-    expect(store.cachedParse(PATH, 10, MTIME)).toBeNull();
-    const file = parsed("/certs/a.pem", [certificate(SHA_A, [1, 2, 3])]);
-    const remembered = store.rememberParse(PATH, 10, MTIME, file);
-    const { der: _der, ...withoutDer } = file.certificates[0]!;
-    const expected = { path: "/certs/a.pem", format: "pem", error: null, certificates: [withoutDer] };
-    expect(remembered).toEqual(expected);
-    expect(store.cachedParse(PATH, 10, MTIME)).toEqual(expected);
-    expect(store.cachedParse(PATH, 11, MTIME)).toBeNull();
-    expect(store.cachedParse(PATH, 10, MTIME + 0.001)).toBeNull();
-    expect(store.cachedParse(Buffer.from("/certs/b.pem"), 10, MTIME)).toBeNull();
-  });
-
-  it("replaces a file's entry when it is parsed again", () => {
-    store.rememberParse(PATH, 10, MTIME, parsed("/certs/a.pem", [certificate(SHA_A, [1])]));
-    store.rememberParse(PATH, 20, MTIME + 1, parsed("/certs/a.pem", [certificate(SHA_B, [2])]));
-    expect(store.cachedParse(PATH, 10, MTIME)).toBeNull();
-    expect(store.cachedParse(PATH, 20, MTIME + 1)?.certificates.map((c) => c.sha256)).toEqual([SHA_B]);
-    expect(query("SELECT display, size, mtime_ms, sha256s FROM files")).toEqual([
-      { display: "/certs/a.pem", size: 20, mtime_ms: MTIME + 1, sha256s: JSON.stringify([SHA_B]) },
+  it("keeps size, mtime (exactly, as a float), format and per-file verdicts of a good parse", () => {
+    expect(store.loadFileCache().size).toBe(0);
+    const ca = {
+      ...certificate(SHA_B, [7]),
+      isCA: true,
+      upload: false,
+      skipReason: "ca_certificate" as const,
+    };
+    store.rememberParses([
+      {
+        path: PATH,
+        size: 10,
+        mtimeMs: MTIME,
+        parsed: parsed("/certs/a.pem", [certificate(SHA_A, [1, 2, 3]), ca]),
+      },
+    ]);
+    expect([...store.loadFileCache()]).toEqual([
+      [
+        fileKey(PATH),
+        {
+          size: 10,
+          mtimeMs: MTIME,
+          format: "pem",
+          certificates: [
+            { sha256: SHA_A, skipReason: null },
+            { sha256: SHA_B, skipReason: "ca_certificate" },
+          ],
+        },
+      ],
     ]);
   });
 
-  it("keys by the path's bytes (names need not be valid UTF-8)", () => {
+  it("replaces a file's entry when it is parsed again (new size and mtime: the old ones no longer hit)", () => {
+    store.rememberParses([
+      { path: PATH, size: 10, mtimeMs: MTIME, parsed: parsed("/certs/a.pem", [certificate(SHA_A, [1])]) },
+    ]);
+    store.rememberParses([
+      { path: PATH, size: 20, mtimeMs: MTIME + 1, parsed: parsed("/certs/a.pem", [certificate(SHA_B, [2])]) },
+    ]);
+    expect([...store.loadFileCache()]).toEqual([
+      [
+        fileKey(PATH),
+        { size: 20, mtimeMs: MTIME + 1, format: "pem", certificates: [{ sha256: SHA_B, skipReason: null }] },
+      ],
+    ]);
+  });
+
+  it("keys by the path's bytes, one to one (names need not be valid UTF-8)", () => {
     const latin1 = Buffer.from([0x2f, 0x63, 0x61, 0x66, 0xe9]);
     const other = Buffer.from([0x2f, 0x63, 0x61, 0x66, 0xe8]);
-    store.rememberParse(latin1, 1, MTIME, parsed("/caf\\xe9", []));
-    expect(store.cachedParse(latin1, 1, MTIME)?.path).toBe("/caf\\xe9");
-    expect(store.cachedParse(other, 1, MTIME)).toBeNull();
+    const invalid = Buffer.from([0x2f, 0xff, 0xfe]);
+    expect(
+      new Set([fileKey(latin1), fileKey(other), fileKey(invalid), fileKey(Buffer.from("/é"))]).size,
+    ).toBe(4);
+    store.rememberParses([
+      { path: latin1, size: 1, mtimeMs: MTIME, parsed: parsed("/caf\\xe9", []) },
+      { path: invalid, size: 2, mtimeMs: MTIME, parsed: parsed("/\\xff\\xfe", []) },
+    ]);
+    const cache = store.loadFileCache();
+    expect([
+      cache.get(fileKey(latin1))?.size,
+      cache.get(fileKey(invalid))?.size,
+      cache.has(fileKey(other)),
+    ]).toEqual([1, 2, false]);
   });
 
   it("does not cache a failed parse, but keeps the DER of the certificates it did yield", () => {
@@ -103,34 +138,64 @@ describe("StateStore: the file cache", () => {
       code: "malformed",
       message: "block 2 is broken",
     });
-    store.rememberParse(PATH, 10, MTIME, failed);
-    store.rememberParse(Buffer.from("/certs/p.pfx"), 5, MTIME, {
-      path: "/certs/p.pfx",
-      format: "pkcs12",
-      error: { code: "bad_password", message: "wrong password" },
-      certificates: [],
-    });
-    expect(store.cachedParse(PATH, 10, MTIME)).toBeNull();
-    expect(store.cachedParse(Buffer.from("/certs/p.pfx"), 5, MTIME)).toBeNull();
+    store.rememberParses([
+      { path: PATH, size: 10, mtimeMs: MTIME, parsed: failed },
+      {
+        path: Buffer.from("/certs/p.pfx"),
+        size: 5,
+        mtimeMs: MTIME,
+        parsed: {
+          path: "/certs/p.pfx",
+          format: "pkcs12",
+          error: { code: "bad_password", message: "wrong password" },
+          certificates: [],
+        },
+      },
+    ]);
+    expect(store.loadFileCache().size).toBe(0);
     expect(query("SELECT count(*) AS n FROM files")).toEqual([{ n: 0 }]);
     expect(Buffer.from(store.der(SHA_A))).toEqual(Buffer.from([9, 8]));
   });
 
-  it("keeps each certificate's DER once, and throws for one it never saw", () => {
-    store.rememberParse(PATH, 1, MTIME, parsed("/certs/a.pem", [certificate(SHA_A, [1, 2])]));
-    store.rememberParse(Buffer.from("/certs/copy.pem"), 1, MTIME, parsed("/x", [certificate(SHA_A, [1, 2])]));
+  it("keeps each certificate (fields and DER) once, and throws for one it never saw", () => {
+    const entry = certificate(SHA_A, [1, 2]);
+    store.rememberParses([
+      { path: PATH, size: 1, mtimeMs: MTIME, parsed: parsed("/certs/a.pem", [entry]) },
+      { path: Buffer.from("/certs/copy.pem"), size: 1, mtimeMs: MTIME, parsed: parsed("/x", [entry]) },
+    ]);
     expect(Buffer.from(store.der(SHA_A))).toEqual(Buffer.from([1, 2]));
-    expect(query("SELECT sha256, subject, not_after FROM certificates")).toEqual([
-      { sha256: SHA_A, subject: "CN=aaaa", not_after: "2027-01-01T00:00:00Z" },
+    expect([...store.loadCertificates()]).toEqual([
+      [
+        SHA_A,
+        {
+          sha256: SHA_A,
+          subject: "CN=aaaa",
+          subjectName: "aaaa",
+          issuer: "CN=Root",
+          issuerName: "Root",
+          notAfter: "2027-01-01T00:00:00Z",
+          sent: null,
+        },
+      ],
     ]);
     expect(() => store.der(SHA_B)).toThrow(`certificate ${SHA_B} is not in the state store`);
   });
 
+  it("stores only the DER's own bytes when it is a view into a larger buffer", () => {
+    const backing = Uint8Array.from([0xee, 1, 2, 3, 0xee]);
+    const entry = { ...certificate(SHA_A, []), der: backing.subarray(1, 4) };
+    store.rememberParses([{ path: PATH, size: 1, mtimeMs: MTIME, parsed: parsed("/certs/a.pem", [entry]) }]);
+    expect(Buffer.from(store.der(SHA_A))).toEqual(Buffer.from([1, 2, 3]));
+  });
+
   it("survives closing and reopening", () => {
-    store.rememberParse(PATH, 10, MTIME, parsed("/certs/a.pem", [certificate(SHA_A, [1])]));
+    store.rememberParses([
+      { path: PATH, size: 10, mtimeMs: MTIME, parsed: parsed("/certs/a.pem", [certificate(SHA_A, [1])]) },
+    ]);
     store.close();
     store = new StateStore(statePath);
-    expect(store.cachedParse(PATH, 10, MTIME)?.certificates).toHaveLength(1);
+    expect(store.loadFileCache().get(fileKey(PATH))?.certificates).toHaveLength(1);
+    expect(store.loadCertificates().has(SHA_A)).toBe(true);
   });
 });
 
@@ -140,22 +205,38 @@ describe("StateStore: what was sent where", () => {
     fields: '{"status":"provisioned"}',
     lastSent: "2026-01-01T00:00:00.000Z",
   };
+  const sent = (sha256: string) => store.loadCertificates().get(sha256)?.sent;
 
-  it("recordSent, sent and forgetRemote", () => {
-    store.rememberParse(PATH, 1, MTIME, parsed("/certs/a.pem", [certificate(SHA_A, [1])]));
-    expect(store.sent(SHA_A)).toBeNull();
+  it("recordSent and forgetRemote, as the next load shows them", () => {
+    store.rememberParses([
+      { path: PATH, size: 1, mtimeMs: MTIME, parsed: parsed("/certs/a.pem", [certificate(SHA_A, [1])]) },
+    ]);
+    expect(sent(SHA_A)).toBeNull();
     store.recordSent(SHA_A, record);
-    expect(store.sent(SHA_A)).toEqual(record);
+    expect(sent(SHA_A)).toEqual(record);
     store.recordSent(SHA_A, { ...record, remoteId: "id-2" });
-    expect(store.sent(SHA_A)).toEqual({ ...record, remoteId: "id-2" });
+    expect(sent(SHA_A)).toEqual({ ...record, remoteId: "id-2" });
     store.forgetRemote(SHA_A);
-    expect(store.sent(SHA_A)).toBeNull();
+    expect(sent(SHA_A)).toBeNull();
     // Forgetting the object keeps the certificate itself.
     expect(Buffer.from(store.der(SHA_A))).toEqual(Buffer.from([1]));
   });
 
+  it("a parse remembered again keeps the record of the last write", () => {
+    const file = {
+      path: PATH,
+      size: 1,
+      mtimeMs: MTIME,
+      parsed: parsed("/certs/a.pem", [certificate(SHA_A, [1])]),
+    };
+    store.rememberParses([file]);
+    store.recordSent(SHA_A, record);
+    store.rememberParses([{ ...file, size: 2 }]);
+    expect(sent(SHA_A)).toEqual(record);
+  });
+
   it("a certificate the store never saw has no record", () => {
-    expect(store.sent(SHA_B)).toBeNull();
+    expect(store.loadCertificates().has(SHA_B)).toBe(false);
   });
 });
 
@@ -280,8 +361,30 @@ describe("StateStore: the journal", () => {
 });
 
 describe("StateStore: the file", () => {
-  it("is in WAL mode with schema version 1, its folder created", () => {
+  it("is in WAL mode with schema version 2, its folder created", () => {
     expect(query("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
-    expect(query("SELECT key, value FROM meta")).toEqual([{ key: "schema_version", value: "1" }]);
+    expect(query("PRAGMA user_version")).toEqual([{ user_version: 2 }]);
+  });
+
+  it("opens a store written by version 1 (meta table, user_version 0): the caches are rebuilt", () => {
+    store.close();
+    rmSync(statePath);
+    const v1 = new Database(statePath);
+    v1.exec(`
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO meta VALUES ('schema_version', '1');
+      CREATE TABLE certificates (sha256 TEXT PRIMARY KEY, der BLOB NOT NULL, subject TEXT NOT NULL,
+        not_after TEXT NOT NULL, remote_id TEXT, sent_fields TEXT, last_sent TEXT);
+      CREATE TABLE files (path BLOB PRIMARY KEY, display TEXT NOT NULL, size INTEGER NOT NULL,
+        mtime_ms REAL NOT NULL, sha256s TEXT NOT NULL, parsed TEXT NOT NULL);
+      INSERT INTO certificates VALUES ('${SHA_A}', x'01', 'CN=a', '2027-01-01T00:00:00Z', 'id-1', '{}', 'x');
+    `);
+    v1.close();
+    store = new StateStore(statePath);
+    store.rememberParses([
+      { path: PATH, size: 1, mtimeMs: MTIME, parsed: parsed("/certs/a.pem", [certificate(SHA_B, [2])]) },
+    ]);
+    expect([...store.loadCertificates().keys()]).toEqual([SHA_B]);
+    expect(store.loadFileCache().size).toBe(1);
   });
 });
