@@ -207,6 +207,17 @@ describe("walk: symbolic links", () => {
   });
 });
 
+describe("walk: Kubernetes ConfigMap/Secret volumes", () => {
+  it("lists each projected file once, under its own name, and skips the ..data and ..<timestamp> internals", async () => {
+    tree(dir, ["..2026_01_01_00_00_00.123/leaf.pem", "..2026_01_01_00_00_00.123/bundle.pem"]);
+    symlinkSync("..2026_01_01_00_00_00.123", join(dir, "..data"));
+    symlinkSync("..data/leaf.pem", join(dir, "leaf.pem"));
+    symlinkSync("..data/bundle.pem", join(dir, "bundle.pem"));
+    tree(dir, ["...three-dots.pem", ".hidden.pem"]);
+    expect(await walkRelative()).toEqual([".hidden.pem", "bundle.pem", "leaf.pem"]);
+  });
+});
+
 describe("walk: files that are not regular files", () => {
   it("returns a FIFO as a problem without opening it (opening would block)", async () => {
     tree(dir, ["a.cer"]);
