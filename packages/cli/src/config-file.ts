@@ -22,7 +22,10 @@ export function applyConfigFile(command: Command, path: string): void {
     if (!option || key === "config") throw new UsageError(`--config ${path}: unknown setting "${key}"`);
     const source = command.getOptionValueSource(key);
     if (source === "cli" || source === "env") continue;
-    const parsed = option.parseArg && typeof value === "string" ? option.parseArg(value, undefined) : value;
+    // Numbers go through the flag's own parser too, so `"concurrency": 0` is refused as `--concurrency 0` is.
+    const scalar = typeof value === "number" ? String(value) : value;
+    const parsed =
+      option.parseArg && typeof scalar === "string" ? option.parseArg(scalar, undefined) : scalar;
     command.setOptionValueWithSource(key, parsed, "config");
   }
 }

@@ -152,11 +152,15 @@ export class StateStore {
     };
   }
 
-  /** Creates the schema; a store from an older version is rebuilt (it holds only caches and mappings found again). */
+  /**
+   * Creates the schema. A store of another version (or of version 1, which kept its version in a `meta` table) is
+   * rebuilt: it holds only caches, and mappings that the next run finds again by listing the tenant.
+   */
   private migrate(): void {
-    const version = this.db.pragma("user_version", { simple: true }) as number;
-    if (version !== 0 && version !== SCHEMA_VERSION) {
-      this.db.exec("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS certificates;");
+    if (this.db.pragma("user_version", { simple: true }) !== SCHEMA_VERSION) {
+      this.db.exec(
+        "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS certificates; DROP TABLE IF EXISTS meta;",
+      );
     }
     this.db.exec(SCHEMA);
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);

@@ -29,13 +29,14 @@ export type Decision =
 /** The tenant as one list showed it, indexed for the two look-ups the plan needs. */
 export class TenantIndex {
   private readonly byId = new Map<string, RemoteCertificate>();
-  private readonly byIdentity = new Map<string, RemoteCertificate[]>();
+  private readonly bySubjectAndIssuer = new Map<string, RemoteCertificate[]>();
 
   constructor(objects: RemoteCertificate[]) {
     for (const object of objects) {
       this.byId.set(object.id.toLowerCase(), object);
-      const key = identityKey(object.subject, object.issuer, object.expirationDateTime);
-      if (key) this.byIdentity.set(key, [...(this.byIdentity.get(key) ?? []), object]);
+      if (object.subject === null || object.issuer === null) continue;
+      const key = JSON.stringify([object.subject, object.issuer]);
+      this.bySubjectAndIssuer.set(key, [...(this.bySubjectAndIssuer.get(key) ?? []), object]);
     }
   }
 
@@ -43,21 +44,11 @@ export class TenantIndex {
     return this.byId.get(id.toLowerCase());
   }
 
-  /** Objects whose subject, issuer and expiry (as an instant) equal the certificate's. */
+  /** Objects whose subject, issuer and expiry (as an instant, to Graph's 100 ns) equal the certificate's. */
   matching(fields: SentFields): RemoteCertificate[] {
-    const key = identityKey(fields.subject, fields.issuer, fields.expirationDateTime);
-    return key ? (this.byIdentity.get(key) ?? []) : [];
+    const sameNames = this.bySubjectAndIssuer.get(JSON.stringify([fields.subject, fields.issuer])) ?? [];
+    return sameNames.filter((object) => sameInstant(object.expirationDateTime, fields.expirationDateTime));
   }
-}
-
-function identityKey(
-  subject: string | null,
-  issuer: string | null,
-  expiration: string | null,
-): string | null {
-  if (subject === null || issuer === null || expiration === null) return null;
-  const instant = Date.parse(expiration);
-  return Number.isNaN(instant) ? null : JSON.stringify([subject, issuer, instant]);
 }
 
 /** The serialized form of the fields, as the state store keeps them. */
