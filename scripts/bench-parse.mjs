@@ -3,9 +3,10 @@
 // baseline that only constructs node:crypto X509Certificate for each file. Both run as child processes
 // in the same session (the machine is shared, so only their ratio means anything). Exit 1 on wrong output.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateBenchCertificates } from "./fixtures-bench.mjs";
 
@@ -47,15 +48,25 @@ function timed(label, args) {
   return { seconds, stdout: run.stdout };
 }
 
+/** Exact output for the generated set: one uploadable certificate per file, its SHA-256 and CN as generated. */
 function checkInspect(stdout) {
   const { files } = JSON.parse(stdout);
-  const good = files.filter(
-    (f) => f.error === null && f.certificates.length === 1 && f.certificates[0].upload,
-  );
-  if (files.length !== count || good.length !== count) {
-    console.error(
-      `inspect produced ${files.length} files, ${good.length} uploadable certificates; expected ${count}`,
+  const wrong = files.filter((f) => {
+    const [certificate, extra] = f.certificates;
+    const der = readFileSync(f.path);
+    return (
+      f.error !== null ||
+      f.format !== "der" ||
+      extra !== undefined ||
+      !certificate?.upload ||
+      certificate.sha256 !== createHash("sha256").update(der).digest("hex") ||
+      certificate.subjectName !== `Bench Signer ${basename(f.path, ".cer")}` ||
+      certificate.issuer !== "CN=Bench CA, O=Bench"
     );
+  });
+  if (files.length !== count || wrong.length > 0) {
+    console.error(`inspect produced ${files.length} files (expected ${count}), ${wrong.length} wrong`);
+    if (wrong[0]) console.error(JSON.stringify(wrong[0]).slice(0, 2000));
     process.exit(1);
   }
 }
@@ -64,6 +75,7 @@ if (!existsSync(cli)) {
   console.error(`${cli} is missing: build first (pnpm run build)`);
   process.exit(1);
 }
+// Rounds alternate baseline and inspect so that load from other users of the machine hits both alike.
 const best = { baseline: Number.POSITIVE_INFINITY, inspect: Number.POSITIVE_INFINITY };
 for (let round = 1; round <= rounds; round++) {
   const baseline = timed("baseline", ["--input-type=module", "-e", BASELINE, certDir]);
@@ -79,7 +91,17 @@ for (let round = 1; round <= rounds; round++) {
     `round ${round}: baseline ${baseline.seconds.toFixed(2)} s, inspect ${inspect.seconds.toFixed(2)} s`,
   );
 }
+const rate = (seconds) => Math.round(count / seconds).toLocaleString("en-US");
 console.log(
-  `best of ${rounds}: baseline ${best.baseline.toFixed(2)} s, inspect --json ${best.inspect.toFixed(2)} s, ` +
-    `ratio inspect/baseline ${(best.inspect / best.baseline).toFixed(2)} (goal <= 1.00; ${count} files, node ${process.version})`,
+  `output: ${count} files, each one uploadable certificate with the expected SHA-256, subject and issuer`,
+);
+console.log(
+  `baseline (node:crypto X509Certificate): best ${best.baseline.toFixed(2)} s, ${rate(best.baseline)} certificates/s`,
+);
+console.log(
+  `inspect --json:                         best ${best.inspect.toFixed(2)} s, ${rate(best.inspect)} certificates/s`,
+);
+console.log(
+  `ratio inspect/baseline ${(best.inspect / best.baseline).toFixed(2)} (goal <= 1.00; best of ${rounds}, ` +
+    `${count} files, node ${process.version})`,
 );

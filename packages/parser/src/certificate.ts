@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { algorithmName, keyBitsForOid } from "./algorithm-names.js";
 import { childrenOf, decodeBerOrThrow, encodingOf, isContext, Tag } from "./asn1.js";
 import { certificateTime } from "./certificate-time.js";
@@ -15,7 +15,6 @@ import {
 } from "./der-tree.js";
 import { decodeName, renderWindowsDn, simpleName } from "./distinguished-name.js";
 import { decodeExtensions } from "./extensions.js";
-import { bytesMemo } from "./memo.js";
 import { ParseError } from "./parse-error.js";
 import type { CertificateInfo } from "./types.js";
 
@@ -93,29 +92,14 @@ function readPublicKey(spki: DerNode | undefined): { algorithm: string; bits: nu
   return { algorithm: algorithmName(oid), bits };
 }
 
-/** Windows rendering and simple name of a Name, memoised: the issuer repeats in every file of a CA. */
-const renderedNames = bytesMemo<{ rendered: string; simple: string }>();
-
 function renderName(node: DerNode | undefined, what: string): { rendered: string; simple: string } {
   if (!isUniversalNode(node, Tag.sequence)) throw new ParseError("malformed", `${what}: expected a Name`);
   try {
-    return renderedNames(nameKey(node), () => {
-      const name = decodeName(node, what);
-      return { rendered: renderWindowsDn(name), simple: simpleName(name) };
-    });
+    const name = decodeName(node, what);
+    return { rendered: renderWindowsDn(name), simple: simpleName(name) };
   } catch (error) {
     throw error instanceof ParseError ? new ParseError("malformed", `${what}: ${error.message}`) : error;
   }
-}
-
-/**
- * A memo key that determines the rendering: every element's tag and content, each length-prefixed so two
- * different names never share a key (forge keeps no encodings to key on).
- */
-function nameKey(node: DerNode): string {
-  if (typeof node.value === "string")
-    return `${node.tagClass}.${node.type}:${node.value.length}:${node.value}`;
-  return `${node.tagClass}.${node.type}[${node.value.length}:${node.value.map(nameKey).join("")}]`;
 }
 
 /** The ISO 8601 form of a validity time, or throws `malformed`. */
@@ -149,8 +133,9 @@ export function readCertificate({ der: bytes, tree }: CertificateDer): DecodedCe
   const der = new Uint8Array(bytes);
   const info: CertificateInfo = {
     der,
-    sha256: createHash("sha256").update(der).digest("hex"),
-    sha1: createHash("sha1").update(der).digest("hex"),
+    // One-shot digests: no Hash object per certificate for the collector to finalise.
+    sha256: hash("sha256", der, "hex"),
+    sha1: hash("sha1", der, "hex"),
     serialNumber: serialHex(tbs[at]),
     subject: subject.rendered,
     subjectName: subject.simple,

@@ -41,11 +41,13 @@ export function createParserPool(options: { threads?: number } = {}): ParserPool
 
   const flush = (): void => {
     flushScheduled = false;
+    // A short queue (a caller keeping few files in flight) is shared out, not handed whole to one worker.
+    const share = Math.ceil(queue.length / slots.length);
     while (queue.length > 0) {
       const slot = slots.reduce((a, b) => (b.inFlight.size < a.inFlight.size ? b : a));
       const room = WORKER_WINDOW - slot.inFlight.size;
       if (room <= 0) return;
-      const jobs = queue.splice(0, Math.min(BATCH_SIZE, room));
+      const jobs = queue.splice(0, Math.min(BATCH_SIZE, room, share));
       for (const job of jobs) slot.inFlight.set(job.id, job);
       const request: WorkerRequest = { jobs: jobs.map(({ id, path, options }) => ({ id, path, options })) };
       slot.worker.postMessage(request);
