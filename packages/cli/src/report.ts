@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { RunCounts } from "./state/store.js";
 
@@ -40,11 +40,31 @@ export function buildReport(files: number, items: ReportItem[]): Report {
   return { summary, items };
 }
 
+/** Items per chunk of the report's JSON: large batches are written piecewise, never held as one string. */
+const ITEMS_PER_CHUNK = 1000;
+
+/** The report as JSON text, in chunks: one item per line, so a report of 100,000 items stays readable and small. */
+export function* reportJson(report: Report): Generator<string> {
+  yield `{\n  "summary": ${JSON.stringify(report.summary)},\n  "items": [`;
+  for (let start = 0; start < report.items.length; start += ITEMS_PER_CHUNK) {
+    const lines = report.items
+      .slice(start, start + ITEMS_PER_CHUNK)
+      .map((item) => `\n    ${JSON.stringify(item)}`);
+    yield (start === 0 ? "" : ",") + lines.join(",");
+  }
+  yield report.items.length > 0 ? "\n  ]\n}\n" : "]\n}\n";
+}
+
 /** Writes a file atomically (temp file + rename), so readers never see half of it. */
-export function writeFileAtomic(path: string, content: string): void {
+export function writeFileAtomic(path: string, content: string | Iterable<string>): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, content);
+  const fd = openSync(temporary, "w");
+  try {
+    for (const chunk of typeof content === "string" ? [content] : content) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(temporary, path);
 }
 

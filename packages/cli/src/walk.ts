@@ -13,8 +13,8 @@ export interface WalkEntry {
   root: string;
   /** Path relative to its root, with `/` separators (what `--map` keys and globs match). */
   relative: string;
-  /** Present for regular files (after following an allowed symlink). */
-  stats: Stats | null;
+  /** Size and mtime of a regular file (after following an allowed symlink): the file cache's key; null otherwise. */
+  stats: { size: number; mtimeMs: number } | null;
   /** Why this path is not a readable regular file (always `unreadable`). */
   problem: string | null;
 }
@@ -51,7 +51,9 @@ export async function walk(roots: string[], options: WalkOptions = {}): Promise<
     if (relative !== basename(root) || path.toString() !== root) {
       if (!keep(relative)) return;
     }
-    entries.push({ path, display: displayPath(path), root, relative, stats, problem });
+    // Only two numbers of the Stats are kept: a walk of 100,000 files must not hold 100,000 Stats objects.
+    const kept = stats ? { size: stats.size, mtimeMs: stats.mtimeMs } : null;
+    entries.push({ path, display: displayPath(path), root, relative, stats: kept, problem });
   };
 
   const visit = (root: string, path: Buffer, relative: string): void => {

@@ -1,4 +1,4 @@
-import { formatSummary } from "../report.js";
+import { formatSummary, reportJson } from "../report.js";
 import type { UploadOutcome } from "./run.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -9,7 +9,7 @@ export function printOutcome(
   options: { json: boolean; dryRun: boolean; warnDays: number; now?: Date },
 ): void {
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(outcome.report, null, 2)}\n`);
+    for (const chunk of reportJson(outcome.report)) process.stdout.write(chunk);
     return;
   }
   const lines = [formatSummary(outcome.report, options.dryRun)];

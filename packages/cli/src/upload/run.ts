@@ -12,7 +12,7 @@ import { ExitCode, ExitError } from "../exit-codes.js";
 import { type ExpiryMetric, writeMetricsFile } from "../metrics.js";
 import { parseEntries } from "../parse-entries.js";
 import type { Progress } from "../progress.js";
-import { buildReport, type Report, type ReportItem, writeFileAtomic } from "../report.js";
+import { buildReport, type Report, type ReportItem, reportJson, writeFileAtomic } from "../report.js";
 import { RunLock } from "../state/lock.js";
 import {
   type CachedFile,
@@ -100,7 +100,7 @@ export async function runUpload(config: UploadConfig): Promise<UploadOutcome> {
     const outcome = await run.execute();
     const finishedAt = new Date();
     store.endRun(run.runId, finishedAt, outcome.exitCode, outcome.report.summary);
-    if (config.reportPath) writeFileAtomic(config.reportPath, `${JSON.stringify(outcome.report, null, 2)}\n`);
+    if (config.reportPath) writeFileAtomic(config.reportPath, reportJson(outcome.report));
     if (config.metricsFile) {
       writeMetricsFile(config.metricsFile, {
         finishedAt,
@@ -137,12 +137,6 @@ class UploadRun {
 
   async execute(): Promise<UploadOutcome> {
     await this.readFiles();
-    const expiries = this.candidates.map((c) => ({
-      sha256: c.sha256,
-      subject: c.fields.subject,
-      id: null as string | null,
-      notAfter: c.certificate.notAfter,
-    }));
     if (this.candidates.length > 0 && !this.interruption.stopping.aborted) {
       const client = new GraphClient({
         baseUrl: this.config.graphUrl,
@@ -154,15 +148,18 @@ class UploadRun {
         signal: this.interruption.aborting,
       });
       const decisions = await this.plan(client);
-      decisions?.forEach((decision, index) => {
-        expiries[index]!.id = "id" in decision ? decision.id : null;
-      });
-      if (decisions && !this.config.dryRun) await this.writeAll(client, decisions, expiries);
+      if (decisions && !this.config.dryRun) await this.writeAll(client, decisions);
     }
     // The journal keeps what changed or went wrong; unchanged and skipped items repeat every run and are counted
     // in the run's row only. Writes journal themselves as they finish; a dry run changes nothing.
     if (!this.config.dryRun) this.journal((item) => item.action === "failed");
     const report = buildReport(this.files, this.items);
+    const expiries = this.candidates.map((c) => ({
+      sha256: c.sha256,
+      subject: c.fields.subject,
+      id: this.items[c.item]!.id,
+      notAfter: c.certificate.notAfter,
+    }));
     return { report, exitCode: this.exitCode(report), expiries };
   }
 
@@ -209,7 +206,9 @@ class UploadRun {
           this.addCertificate(file.path, entry.relative, c, certificates.get(c.sha256)!);
       },
       (entry) => {
-        const hit = entry.stats ? fileCache.get(fileKey(entry.path)) : undefined;
+        const key = fileKey(entry.path);
+        const hit = entry.stats ? fileCache.get(key) : undefined;
+        fileCache.delete(key);
         const usable =
           hit?.size === entry.stats?.size &&
           hit?.mtimeMs === entry.stats?.mtimeMs &&
@@ -282,11 +281,7 @@ class UploadRun {
   }
 
   /** Sends the planned writes with `concurrency` workers sharing one rate limiter. */
-  private async writeAll(
-    client: GraphClient,
-    decisions: Decision[],
-    expiries: ExpiryMetric[],
-  ): Promise<void> {
+  private async writeAll(client: GraphClient, decisions: Decision[]): Promise<void> {
     const { config, interruption } = this;
     const queue = decisions.flatMap((d, index) =>
       d.action === "create" || d.action === "update" ? [index] : [],
@@ -303,7 +298,6 @@ class UploadRun {
         const item = await this.write(client, candidate, decision);
         if (item.action === "failed") authFailures += item.error?.code === "auth_failed" ? 1 : 0;
         else succeeded += 1;
-        expiries[index]!.id = item.id;
         this.items[candidate.item] = item;
         this.journaled[candidate.item] = true;
         this.store.recordEvent(this.runId, eventOf(item));
