@@ -1,0 +1,113 @@
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { writeBulkCertificates } from "./helpers/bulk-certificates.js";
+import { Scenario } from "./helpers/scenario.js";
+import { recordFigures, SOAK, scaled, seededRandom, TEST_TIMEOUT_MS } from "./helpers/soak.js";
+import { duplicateSubjects } from "./helpers/tenant-checks.js";
+
+const COUNT = scaled(60, 400);
+const KILLS = scaled(3, 6);
+const RATE = scaled({ limit: 20, windowMs: 1000 }, { limit: 50, windowMs: 1000 });
+const UPLOAD_FLAGS = ["--rate-limit", `${RATE.limit}/${RATE.windowMs}ms`, "--retries", "10"];
+
+let scenario: Scenario;
+afterEach(async () => {
+  await scenario?.close();
+});
+
+function integrityCheck(path: string): string {
+  const db = new Database(path, { readonly: true });
+  try {
+    return String(db.pragma("integrity_check", { simple: true }));
+  } finally {
+    db.close();
+  }
+}
+
+async function until(condition: () => boolean, deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+describe("crashes and overlapping runs", () => {
+  it(
+    `SIGKILL at ${KILLS} seeded points, rerun at once: converges, no duplicate, intact store, never locked out`,
+    async () => {
+      scenario = await Scenario.start({ writeLimit: RATE });
+      const certificates = await writeBulkCertificates(scenario.root, COUNT);
+      const random = seededRandom(20_260_601);
+      const kills: string[] = [];
+      for (let kill = 0; kill < KILLS; kill++) {
+        const run = scenario.startUpload(UPLOAD_FLAGS);
+        let exited = false;
+        void run.done.then(() => {
+          exited = true;
+        });
+        // A fifth of the kills land before any write (walking, parsing, listing); the rest mid-batch.
+        const writesBefore = scenario.writeRequests();
+        const remaining = COUNT - scenario.emulator.objects().length;
+        if (random() < 0.2) {
+          const delayMs = Math.round(100 + random() * 700);
+          await until(() => exited, delayMs);
+          kills.push(`${delayMs} ms`);
+        } else {
+          const writes = 1 + Math.floor(random() * Math.max(1, remaining * 0.8));
+          await until(() => exited || scenario.writeRequests() - writesBefore >= writes, 30_000);
+          kills.push(`${writes} writes`);
+        }
+        run.child.kill("SIGKILL");
+        const result = await run.done;
+        expect(result.code, `run ${kill + 1} was refused by the lock:\n${result.stderr}`).not.toBe(4);
+        expect(integrityCheck(scenario.state)).toBe("ok");
+      }
+      const final = await scenario.upload(UPLOAD_FLAGS);
+      expect(final.code, final.stderr.slice(-2000)).toBe(0);
+      expect(integrityCheck(scenario.state)).toBe("ok");
+      const objects = scenario.emulator.objects();
+      const duplicates = duplicateSubjects(objects);
+      expect(duplicates).toEqual([]);
+      expect(objects).toHaveLength(COUNT);
+      // The same tenant as an uninterrupted run: one object per certificate, with its content.
+      const bySubject = new Map(objects.map((o) => [String(o.subjectName), o]));
+      for (const certificate of certificates) {
+        expect(bySubject.get(certificate.subjectName)?.content).toBe(certificate.der.toString("base64"));
+      }
+      expect(
+        final.report.summary.created + final.report.summary.updated + final.report.summary.unchanged,
+      ).toBe(COUNT);
+      recordFigures("crashes", {
+        certificates: COUNT,
+        kills: KILLS,
+        killPoints: kills.join("; "),
+        writeRequests: scenario.writeRequests(),
+        objects: objects.length,
+        duplicates: duplicates.length,
+        integrity: "ok",
+      });
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "two runs started together: one exits 4 and writes nothing, the other 0; every object created once",
+    async () => {
+      scenario = await Scenario.start({ writeLimit: { limit: 20, windowMs: 1000 } });
+      await writeBulkCertificates(scenario.root, 30);
+      const [first, second] = [scenario.startUpload(UPLOAD_FLAGS), scenario.startUpload(UPLOAD_FLAGS)];
+      const results = await Promise.all([first.done, second.done]);
+      expect(results.map((r) => r.code).sort()).toEqual([0, 4]);
+      const locked = results.find((r) => r.code === 4)!;
+      expect(locked.stdout).toBe("");
+      expect(locked.stderr).toMatch(/another run holds the lock/);
+      const objects = scenario.emulator.objects();
+      expect(objects).toHaveLength(30);
+      expect(duplicateSubjects(objects)).toEqual([]);
+      const createsAccepted = scenario.emulator
+        .requests()
+        .filter((r) => r.method === "POST" && (r.status === 201 || r.fault === "reset-after-create"));
+      expect(createsAccepted).toHaveLength(30);
+      expect(scenario.emulator.requests().filter((r) => r.method === "PATCH")).toEqual([]);
+    },
+    SOAK ? TEST_TIMEOUT_MS : 60_000,
+  );
+});
