@@ -32,17 +32,30 @@ export type BodySource = Pick<
   "der" | "subject" | "subjectName" | "issuer" | "issuerName" | "notAfter"
 >;
 
-/** Builds the Graph body for one parsed certificate. */
-export function buildBody(cert: BodySource, options: BodyOptions = {}): CertificateBody {
+/** The fields that say what a body writes: everything but the content (implied by the DER) and the upload time. */
+export type BodyFields = Pick<
+  CertificateBody,
+  "status" | "subjectName" | "subject" | "issuerName" | "issuer" | "expirationDateTime"
+>;
+
+/** The body's descriptive fields, in body order (callers compare them with what the tenant shows). */
+export function bodyFields(cert: Omit<BodySource, "der">, options: BodyOptions = {}): BodyFields {
   return {
-    "@odata.type": "#microsoft.graph.enterpriseCodeSigningCertificate",
-    content: Buffer.from(cert.der.buffer, cert.der.byteOffset, cert.der.byteLength).toString("base64"),
     status: options.status ?? "provisioned",
     subjectName: options.fullDnNames ? cert.subject : cert.subjectName,
     subject: cert.subject,
     issuerName: options.fullDnNames ? cert.issuer : cert.issuerName,
     issuer: cert.issuer,
     expirationDateTime: cert.notAfter,
+  };
+}
+
+/** Builds the Graph body for one parsed certificate. */
+export function buildBody(cert: BodySource, options: BodyOptions = {}): CertificateBody {
+  return {
+    "@odata.type": "#microsoft.graph.enterpriseCodeSigningCertificate",
+    content: Buffer.from(cert.der.buffer, cert.der.byteOffset, cert.der.byteLength).toString("base64"),
+    ...bodyFields(cert, options),
     uploadDateTime: (options.now ?? new Date()).toISOString(),
   };
 }

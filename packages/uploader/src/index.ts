@@ -1,6 +1,14 @@
 export { type AuthOptions, createTokenProvider } from "./auth.js";
 export { AuthError } from "./auth-error.js";
-export { type BodyOptions, type BodySource, buildBody, type CertificateBody, type CertificateStatus } from "./body.js";
+export {
+  type BodyFields,
+  type BodyOptions,
+  type BodySource,
+  bodyFields,
+  buildBody,
+  type CertificateBody,
+  type CertificateStatus,
+} from "./body.js";
 export {
   GraphClient,
   type GraphClientOptions,

@@ -361,9 +361,9 @@ describe("StateStore: the journal", () => {
 });
 
 describe("StateStore: the file", () => {
-  it("is in WAL mode with schema version 2, its folder created", () => {
+  it("is in WAL mode with schema version 3, its folder created", () => {
     expect(query("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
-    expect(query("PRAGMA user_version")).toEqual([{ user_version: 2 }]);
+    expect(query("PRAGMA user_version")).toEqual([{ user_version: 3 }]);
   });
 
   it("opens a store written by version 1 (meta table, user_version 0): the caches are rebuilt", () => {

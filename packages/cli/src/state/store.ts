@@ -59,12 +59,11 @@ export function fileKey(path: Buffer): string {
   return path.toString("latin1");
 }
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS certificates (
   sha256 TEXT PRIMARY KEY,
-  der BLOB NOT NULL,
   subject TEXT NOT NULL,
   subject_name TEXT NOT NULL,
   issuer TEXT NOT NULL,
@@ -74,6 +73,8 @@ CREATE TABLE IF NOT EXISTS certificates (
   sent_fields TEXT,
   last_sent TEXT
 );
+-- The DER apart from the fields: a run scans every certificate's fields, and reads a DER only to send it.
+CREATE TABLE IF NOT EXISTS certificate_der (sha256 TEXT PRIMARY KEY, der BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
   path BLOB PRIMARY KEY,
   display TEXT NOT NULL,
@@ -122,6 +123,8 @@ export class StateStore {
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
+    // A large batch scans every table once per run; a bigger page cache keeps the writes of a first run cheap.
+    this.db.pragma("cache_size = -65536");
     this.migrate();
     this.statements = {
       putFile: this.db.prepare(
@@ -130,10 +133,11 @@ export class StateStore {
           "mtime_ms = excluded.mtime_ms, format = excluded.format, certificates = excluded.certificates",
       ),
       putCertificate: this.db.prepare(
-        "INSERT OR IGNORE INTO certificates (sha256, der, subject, subject_name, issuer, issuer_name, not_after) " +
-          "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO certificates (sha256, subject, subject_name, issuer, issuer_name, not_after) " +
+          "VALUES (?, ?, ?, ?, ?, ?)",
       ),
-      der: this.db.prepare<[string], { der: Buffer }>("SELECT der FROM certificates WHERE sha256 = ?"),
+      putDer: this.db.prepare("INSERT OR IGNORE INTO certificate_der (sha256, der) VALUES (?, ?)"),
+      der: this.db.prepare<[string], { der: Buffer }>("SELECT der FROM certificate_der WHERE sha256 = ?"),
       recordSent: this.db.prepare(
         "UPDATE certificates SET remote_id = ?, sent_fields = ?, last_sent = ? WHERE sha256 = ?",
       ),
@@ -173,18 +177,13 @@ export class StateStore {
   loadFileCache(): Map<string, CachedFile> {
     const cache = new Map<string, CachedFile>();
     const rows = this.db
-      .prepare<
-        [],
-        { path: Buffer; size: number; mtime_ms: number; format: string | null; certificates: string }
-      >("SELECT path, size, mtime_ms, format, certificates FROM files")
+      .prepare<[], [Buffer, number, number, CachedFile["format"], string]>(
+        "SELECT path, size, mtime_ms, format, certificates FROM files",
+      )
+      .raw(true)
       .iterate();
-    for (const row of rows) {
-      cache.set(fileKey(row.path), {
-        size: row.size,
-        mtimeMs: row.mtime_ms,
-        format: row.format as CachedFile["format"],
-        certificates: JSON.parse(row.certificates) as CachedFile["certificates"],
-      });
+    for (const [path, size, mtimeMs, format, certificates] of rows) {
+      cache.set(fileKey(path), { size, mtimeMs, format, certificates: JSON.parse(certificates) });
     }
     return cache;
   }
@@ -197,20 +196,21 @@ export class StateStore {
         "SELECT sha256, subject, subject_name, issuer, issuer_name, not_after, remote_id, sent_fields, last_sent " +
           "FROM certificates",
       )
+      .raw(true)
       .iterate();
-    for (const row of rows) {
-      certificates.set(row.sha256, {
-        sha256: row.sha256,
-        subject: row.subject,
-        subjectName: row.subject_name,
-        issuer: row.issuer,
-        issuerName: row.issuer_name,
-        notAfter: row.not_after,
-        sent:
-          row.remote_id && row.sent_fields !== null && row.last_sent !== null
-            ? { remoteId: row.remote_id, fields: row.sent_fields, lastSent: row.last_sent }
-            : null,
-      });
+    for (const [
+      sha256,
+      subject,
+      subjectName,
+      issuer,
+      issuerName,
+      notAfter,
+      remoteId,
+      fields,
+      lastSent,
+    ] of rows) {
+      const sent = remoteId && fields !== null && lastSent !== null ? { remoteId, fields, lastSent } : null;
+      certificates.set(sha256, { sha256, subject, subjectName, issuer, issuerName, notAfter, sent });
     }
     return certificates;
   }
@@ -224,9 +224,9 @@ export class StateStore {
     this.db.transaction(() => {
       for (const { path, size, mtimeMs, parsed } of files) {
         for (const c of parsed.certificates) {
+          this.statements.putDer.run(c.sha256, Buffer.from(c.der.buffer, c.der.byteOffset, c.der.byteLength));
           this.statements.putCertificate.run(
             c.sha256,
-            Buffer.from(c.der.buffer, c.der.byteOffset, c.der.byteLength),
             c.subject,
             c.subjectName,
             c.issuer,
@@ -312,14 +312,15 @@ export class StateStore {
   }
 }
 
-interface CertificateRow {
-  sha256: string;
-  subject: string;
-  subject_name: string;
-  issuer: string;
-  issuer_name: string;
-  not_after: string;
-  remote_id: string | null;
-  sent_fields: string | null;
-  last_sent: string | null;
-}
+/** A row of `certificates`, in column order. */
+type CertificateRow = [
+  sha256: string,
+  subject: string,
+  subjectName: string,
+  issuer: string,
+  issuerName: string,
+  notAfter: string,
+  remoteId: string | null,
+  fields: string | null,
+  lastSent: string | null,
+];

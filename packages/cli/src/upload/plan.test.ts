@@ -20,7 +20,6 @@ const SHA_1 = "1".repeat(64);
 const SHA_2 = "2".repeat(64);
 
 const FIELDS: SentFields = {
-  "@odata.type": "#microsoft.graph.enterpriseCodeSigningCertificate",
   status: "provisioned",
   subject: "CN=Alpha Signing, O=Contoso, C=US",
   subjectName: "Alpha Signing",

@@ -1,10 +1,10 @@
-import type { CertificateBody, RemoteCertificate } from "@intune-codesign/uploader";
+import type { BodyFields, RemoteCertificate } from "@intune-codesign/uploader";
 import { sameInstant } from "@intune-codesign/uploader";
 import type { SentRecord } from "../state/store.js";
 import { idFromFileName, type MappingFile } from "./mapping.js";
 
 /** The body's fields that identify what was written: everything but content (implied by the SHA-256) and uploadDateTime. */
-export type SentFields = Omit<CertificateBody, "content" | "uploadDateTime">;
+export type SentFields = BodyFields;
 
 /** A certificate eligible for upload, as the plan sees it. */
 export interface Candidate {

@@ -1,6 +1,7 @@
 import { type CertificateEntry, DuplicateTracker, type ParsedFile } from "@intune-codesign/parser";
 import {
   type BodyOptions,
+  bodyFields,
   buildBody,
   type CertificateBody,
   GraphClient,
@@ -238,7 +239,7 @@ class UploadRun {
       error: null,
     };
     if (verdict.upload) {
-      const fields = fieldsOf(buildBody({ ...certificate, der: new Uint8Array() }, this.config.body));
+      const fields = bodyFields(certificate, this.config.body);
       this.candidates.push({
         path,
         relative,
@@ -405,11 +406,6 @@ function fromCache(
 function pickStored(c: CertificateEntry): Omit<StoredCertificate, "sent"> {
   const { sha256, subject, subjectName, issuer, issuerName, notAfter } = c;
   return { sha256, subject, subjectName, issuer, issuerName, notAfter };
-}
-
-function fieldsOf(body: CertificateBody): SentFields {
-  const { content: _content, uploadDateTime: _uploadDateTime, ...fields } = body;
-  return fields;
 }
 
 function itemBase(candidate: Candidate): Pick<ReportItem, "path" | "sha256" | "reason" | "error"> {
