@@ -6,48 +6,61 @@ import {
 } from "@intune-codesign/parser";
 import type { WalkEntry } from "./walk.js";
 
-/** How many files are read and parsed at once: enough to keep every worker busy while others read. */
-const IN_FLIGHT = 64;
+/** Files read and parsed at once: enough that no worker waits for its next batch while results travel back. */
+const IN_FLIGHT = 1024;
+
+/** A result for one entry: parsed now, or supplied by the caller's cache. */
+export type EntryResult<Cached> = { fresh: ParsedFile } | { cached: Cached };
+
+export interface ParseEntriesOptions<Cached> {
+  parse: ParseOptions;
+  /** Called for each entry, in the entries' order. */
+  onParsed: (entry: WalkEntry, result: EntryResult<Cached>) => void;
+  /** Supplies a result without reading the file (the state store's file cache). */
+  cached?: (entry: WalkEntry) => Cached | null;
+  /** Ends early: files not reached are left for the next run. */
+  stop?: AbortSignal;
+  /** A pool started earlier (so its workers start while the walk runs); closed here. Default: started on a miss. */
+  pool?: ParserPool;
+}
 
 /**
  * Parses walked entries on all cores and hands each result to `onParsed` in the entries' order, so callers see
  * a deterministic sequence (duplicates are judged in sorted path order) while parsing runs in parallel.
- * `cached` lets a caller supply a result without reading the file (the state store's file cache); `stop` ends
- * the walk early (files not reached are simply left for the next run).
  */
 export async function parseEntries<Cached = never>(
   entries: WalkEntry[],
-  options: ParseOptions,
-  onParsed: (entry: WalkEntry, parsed: { fresh: ParsedFile } | { cached: Cached }) => void,
-  cached: (entry: WalkEntry) => Cached | null = () => null,
-  stop?: AbortSignal,
+  { parse, onParsed, cached = () => null, stop, pool: given }: ParseEntriesOptions<Cached>,
 ): Promise<void> {
-  // Workers start only when a file must really be read: a run over unchanged files needs none.
-  let pool: ParserPool | undefined;
-  const pending = new Map<number, Promise<{ fresh: ParsedFile } | { cached: Cached }>>();
+  // Without a pool given, workers start only when a file must really be read: a run over unchanged files needs none.
+  let pool = given;
+  const pending = new Map<number, Promise<EntryResult<Cached>>>();
+  const start = (index: number) => {
+    const entry = entries[index]!;
+    if (entry.problem !== null || entry.stats === null) {
+      pending.set(index, Promise.resolve({ fresh: unreadable(entry) }));
+      return;
+    }
+    const hit = cached(entry);
+    if (hit) {
+      pending.set(index, Promise.resolve({ cached: hit }));
+      return;
+    }
+    // The parser reads by the path's bytes (names need not be valid UTF-8); reports show the display form.
+    pool ??= createParserPool();
+    const parsed = pool
+      .parseFile(entry.path, parse)
+      .then((file) => ({ fresh: file.path === entry.display ? file : { ...file, path: entry.display } }));
+    pending.set(index, parsed);
+  };
   try {
-    const start = (index: number) => {
-      const entry = entries[index]!;
-      if (entry.problem !== null || entry.stats === null) {
-        pending.set(index, Promise.resolve({ fresh: unreadable(entry) }));
-        return;
-      }
-      const hit = cached(entry);
-      // The parser reads by the path's bytes (names need not be valid UTF-8); reports show the display form.
-      const parsed = hit
-        ? Promise.resolve({ cached: hit })
-        : (pool ??= createParserPool())
-            .parseFile(entry.path as unknown as string, options)
-            .then((file) => ({ fresh: { ...file, path: entry.display } }));
-      pending.set(index, parsed);
-    };
     let next = 0;
     while (next < Math.min(IN_FLIGHT, entries.length)) start(next++);
     for (let index = 0; index < entries.length && !stop?.aborted; index++) {
-      const parsed = await pending.get(index)!;
+      const result = await pending.get(index)!;
       pending.delete(index);
       if (next < entries.length && !stop?.aborted) start(next++);
-      onParsed(entries[index]!, parsed);
+      onParsed(entries[index]!, result);
     }
   } finally {
     // Parses still in flight after an early stop are not wanted; their outcome must not surface as unhandled.

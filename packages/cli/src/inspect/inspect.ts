@@ -1,4 +1,9 @@
-import { type CertificateEntry, DuplicateTracker, type ParsedFile } from "@intune-codesign/parser";
+import {
+  type CertificateEntry,
+  createParserPool,
+  DuplicateTracker,
+  type ParsedFile,
+} from "@intune-codesign/parser";
 import { ExitCode } from "../exit-codes.js";
 import { checkPathsExist } from "../options.js";
 import { parseEntries } from "../parse-entries.js";
@@ -26,12 +31,18 @@ export async function inspectAction(paths: string[], options: InspectOptions): P
 
 /** Walks, parses on every core and marks duplicates in sorted path order. */
 export async function inspectPaths(paths: string[], options: InspectOptions): Promise<ParsedFile[]> {
-  const entries = await walk(paths, options);
   const password = await pfxPassword(options.pfxPasswordFile);
+  // Every file is read, so the workers start now and get ready while the walk runs.
+  const pool = createParserPool();
+  const entries = await walk(paths, options);
   const tracker = new DuplicateTracker();
   const files: ParsedFile[] = [];
-  await parseEntries(entries, { password, maxFileSize: options.maxFileSize }, (_entry, parsed) => {
-    if ("fresh" in parsed) files.push(tracker.mark(parsed.fresh));
+  await parseEntries(entries, {
+    parse: { password, maxFileSize: options.maxFileSize },
+    pool,
+    onParsed: (_entry, parsed) => {
+      if ("fresh" in parsed) files.push(tracker.mark(parsed.fresh));
+    },
   });
   return files;
 }

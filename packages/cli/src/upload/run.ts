@@ -176,10 +176,9 @@ class UploadRun {
     const fresh: Parameters<StateStore["rememberParses"]>[0] = [];
     const tracker = new DuplicateTracker();
     config.progress.start("reading", entries.length);
-    await parseEntries<CachedFile>(
-      entries,
-      { password: config.pfxPassword, maxFileSize: config.maxFileSize, now },
-      (entry, parsed) => {
+    await parseEntries<CachedFile>(entries, {
+      parse: { password: config.pfxPassword, maxFileSize: config.maxFileSize, now },
+      onParsed: (entry, parsed) => {
         config.progress.tick();
         let file: FoundFile;
         if ("cached" in parsed) {
@@ -206,7 +205,7 @@ class UploadRun {
         for (const c of file.certificates)
           this.addCertificate(file.path, entry.relative, c, certificates.get(c.sha256)!);
       },
-      (entry) => {
+      cached: (entry) => {
         const key = fileKey(entry.path);
         const hit = entry.stats ? fileCache.get(key) : undefined;
         fileCache.delete(key);
@@ -216,8 +215,8 @@ class UploadRun {
           hit?.certificates.every((c) => certificates.has(c.sha256));
         return usable ? (hit ?? null) : null;
       },
-      this.interruption.stopping,
-    );
+      stop: this.interruption.stopping,
+    });
     store.rememberParses(fresh);
     this.sent = (sha256) => certificates.get(sha256)?.sent ?? null;
     config.progress.done();
