@@ -1,4 +1,6 @@
-import { readdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_PASSWORD, generateFixtures } from "./fixtures.test-helper.js";
@@ -38,5 +40,48 @@ describe("createParserPool", () => {
     const pool = createParserPool({ threads: 1 });
     await pool.close();
     await expect(pool.parseFile(join(dir, "leaf.der"))).rejects.toThrow("parser pool is closed");
+  });
+
+  it("refuses a file that stalls its worker as unsupported, and parses the files batched with it", async () => {
+    const { createParserPool } = (await import(built)) as typeof Parser;
+    const slowDir = mkdtempSync(join(tmpdir(), "slow-p12-"));
+    const slow = join(slowDir, "slow.p12");
+    // 3,000,000 PBKDF2 iterations: allowed (under the 10,000,000 cap) but seconds of work for the JS KDF.
+    execFileSync("openssl", [
+      "pkcs12",
+      "-export",
+      "-in",
+      join(dir, "leaf.pem"),
+      "-inkey",
+      join(dir, "leaf.key"),
+      "-iter",
+      "3000000",
+      "-passout",
+      `pass:${FIXTURE_PASSWORD}`,
+      "-out",
+      slow,
+    ]);
+    const pool = createParserPool({ threads: 1, stallMs: 1000 });
+    try {
+      const [stalled, der, pem] = await Promise.all(
+        [slow, join(dir, "leaf.der"), join(dir, "leaf.pem")].map((path) =>
+          pool.parseFile(path, { password: FIXTURE_PASSWORD }),
+        ),
+      );
+      expect(stalled!.error).toEqual({
+        code: "unsupported",
+        message: "refused: parsing this file took longer than 1 s",
+      });
+      expect(stalled!.certificates).toEqual([]);
+      expect([der!.error, der!.certificates.length, pem!.error, pem!.certificates.length]).toEqual([
+        null,
+        1,
+        null,
+        1,
+      ]);
+    } finally {
+      await pool.close();
+      rmSync(slowDir, { recursive: true, force: true });
+    }
   });
 });

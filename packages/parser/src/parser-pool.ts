@@ -1,11 +1,16 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { failedFile } from "./parse-bytes.js";
+import { ParseError } from "./parse-error.js";
 import type { WorkerRequest, WorkerResponse } from "./parser-worker.js";
 import type { FilePath, ParsedFile, ParseOptions } from "./types.js";
 
 /** Parses files on worker threads; each call resolves on its own, so callers keep their own order. */
 export interface ParserPool {
-  /** Reads and parses one file on a worker; never rejects for bad input. */
+  /**
+   * Reads and parses one file on a worker; never rejects for bad input, even input that stalls or kills a worker:
+   * that file gets an `unsupported` error and the batch goes on.
+   */
   parseFile(path: FilePath, options?: ParseOptions): Promise<ParsedFile>;
   /** Stops the workers; calls still pending reject. */
   close(): Promise<void>;
@@ -15,6 +20,8 @@ interface Job {
   id: number;
   path: FilePath;
   options: ParseOptions;
+  /** Sent alone, after its batch stalled or killed a worker: if it happens again, this file is the cause. */
+  isolated: boolean;
   resolve(file: ParsedFile): void;
   reject(error: Error): void;
 }
@@ -22,7 +29,17 @@ interface Job {
 interface Slot {
   worker: Worker;
   inFlight: Map<number, Job>;
+  /** Fires when the worker has answered nothing for STALL_MS while holding jobs. */
+  watchdog: NodeJS.Timeout | undefined;
+  online: boolean;
+  retired: boolean;
 }
+
+/**
+ * How long a worker may hold jobs without answering. Far above any sane file (a PKCS#12 at the 10,000,000
+ * iteration cap takes seconds), it stops one pathological file from hanging the batch.
+ */
+export const STALL_MS = 60_000;
 
 /** Jobs per message: batching amortises the message cost, which rivals parsing one small certificate. */
 const BATCH_SIZE = 32;
@@ -30,8 +47,9 @@ const BATCH_SIZE = 32;
 const WORKER_WINDOW = 4 * BATCH_SIZE;
 
 /** Starts a pool of parser workers (default: one per core). */
-export function createParserPool(options: { threads?: number } = {}): ParserPool {
+export function createParserPool(options: { threads?: number; stallMs?: number } = {}): ParserPool {
   const threads = Math.max(1, options.threads ?? availableParallelism());
+  const stallMs = options.stallMs ?? STALL_MS;
   const workerUrl = new URL("./parser-worker.js", import.meta.url);
   const queue: Job[] = [];
   const slots: Slot[] = [];
@@ -39,18 +57,24 @@ export function createParserPool(options: { threads?: number } = {}): ParserPool
   let flushScheduled = false;
   let closed = false;
 
+  const room = (slot: Slot): number =>
+    [...slot.inFlight.values()].some((job) => job.isolated) ? 0 : WORKER_WINDOW - slot.inFlight.size;
+
   const flush = (): void => {
     flushScheduled = false;
     // A short queue (a caller keeping few files in flight) is shared out, not handed whole to one worker.
     const share = Math.ceil(queue.length / slots.length);
     while (queue.length > 0) {
-      const slot = slots.reduce((a, b) => (b.inFlight.size < a.inFlight.size ? b : a));
-      const room = WORKER_WINDOW - slot.inFlight.size;
-      if (room <= 0) return;
-      const jobs = queue.splice(0, Math.min(BATCH_SIZE, room, share));
+      const slot = slots.reduce((a, b) => (room(b) > room(a) ? b : a));
+      // An isolated job runs in a worker of its own, so that a stall there can only be its own doing.
+      if (room(slot) <= 0 || (queue[0]!.isolated && slot.inFlight.size > 0)) return;
+      const jobs = queue[0]!.isolated
+        ? queue.splice(0, 1)
+        : queue.splice(0, Math.min(BATCH_SIZE, room(slot), share));
       for (const job of jobs) slot.inFlight.set(job.id, job);
       const request: WorkerRequest = { jobs: jobs.map(({ id, path, options }) => ({ id, path, options })) };
       slot.worker.postMessage(request);
+      armWatchdog(slot);
     }
   };
 
@@ -61,24 +85,62 @@ export function createParserPool(options: { threads?: number } = {}): ParserPool
     setImmediate(flush);
   };
 
-  const failSlot = (slot: Slot, error: Error): void => {
-    for (const job of slot.inFlight.values()) job.reject(error);
+  const armWatchdog = (slot: Slot): void => {
+    clearTimeout(slot.watchdog);
+    slot.watchdog =
+      slot.inFlight.size > 0 ? setTimeout(() => retireSlot(slot, "stalled"), stallMs) : undefined;
+  };
+
+  /**
+   * Replaces a worker that stalled or died. Its jobs go back to the front of the queue, each to be sent alone; a job
+   * that was already alone is the culprit and gets a typed error instead of a third try.
+   */
+  const retireSlot = (slot: Slot, why: string): void => {
+    if (slot.retired) return;
+    slot.retired = true;
+    clearTimeout(slot.watchdog);
+    void slot.worker.terminate();
+    const retry: Job[] = [];
+    for (const job of slot.inFlight.values()) {
+      if (!job.isolated) {
+        retry.push({ ...job, isolated: true });
+        continue;
+      }
+      const path = typeof job.path === "string" ? job.path : Buffer.from(job.path).toString("utf8");
+      const limit =
+        why === "stalled" ? `took longer than ${stallMs / 1000} s` : `stopped the parser (${why})`;
+      job.resolve(failedFile(path, new ParseError("unsupported", `refused: parsing this file ${limit}`)));
+    }
     slot.inFlight.clear();
-    if (!closed) slots.splice(slots.indexOf(slot), 1, startSlot());
+    queue.unshift(...retry);
+    if (closed) return;
+    slots.splice(slots.indexOf(slot), 1, startSlot());
+    if (queue.length > 0) scheduleFlush();
   };
 
   const startSlot = (): Slot => {
-    const slot: Slot = { worker: new Worker(workerUrl), inFlight: new Map() };
+    const slot: Slot = {
+      worker: new Worker(workerUrl),
+      inFlight: new Map(),
+      watchdog: undefined,
+      online: false,
+      retired: false,
+    };
+    slot.worker.on("online", () => {
+      slot.online = true;
+      armWatchdog(slot);
+    });
     slot.worker.on("message", ({ results }: WorkerResponse) => {
       for (const { id, file } of results) {
         slot.inFlight.get(id)?.resolve(file);
         slot.inFlight.delete(id);
       }
+      armWatchdog(slot);
       if (queue.length > 0) scheduleFlush();
     });
-    slot.worker.on("error", (error) => failSlot(slot, error));
+    slot.worker.on("error", (error) => retireSlot(slot, error.name));
     slot.worker.on("exit", (code) => {
-      if (!closed) failSlot(slot, new Error(`parser worker exited with code ${code}`));
+      if (!closed) retireSlot(slot, `worker exit code ${code}`);
     });
     return slot;
   };
@@ -89,7 +151,7 @@ export function createParserPool(options: { threads?: number } = {}): ParserPool
     parseFile(path, parseOptions = {}) {
       if (closed) return Promise.reject(new Error("parser pool is closed"));
       return new Promise<ParsedFile>((resolve, reject) => {
-        queue.push({ id: nextId++, path, options: parseOptions, resolve, reject });
+        queue.push({ id: nextId++, path, options: parseOptions, isolated: false, resolve, reject });
         scheduleFlush();
       });
     },
@@ -99,6 +161,7 @@ export function createParserPool(options: { threads?: number } = {}): ParserPool
       for (const job of queue.splice(0)) job.reject(error);
       await Promise.all(
         slots.map(async (slot) => {
+          clearTimeout(slot.watchdog);
           for (const job of slot.inFlight.values()) job.reject(error);
           await slot.worker.terminate();
         }),
