@@ -64,6 +64,20 @@ function query<T>(sql: string): T[] {
 }
 
 const PATH = Buffer.from("/certs/a.pem");
+
+/** A certificate as the file cache keeps it (see `certificate` above for the fields). */
+function cached(sha256: string, skipReason: CertificateEntry["skipReason"]) {
+  const name = sha256.slice(0, 4);
+  return {
+    sha256,
+    subject: `CN=${name}`,
+    subjectName: name,
+    issuer: "CN=Root",
+    issuerName: "Root",
+    notAfter: "2027-01-01T00:00:00Z",
+    skipReason,
+  };
+}
 const MTIME = 1_700_000_000_123.25;
 
 describe("StateStore: the file cache", () => {
@@ -90,10 +104,7 @@ describe("StateStore: the file cache", () => {
           size: 10,
           mtimeMs: MTIME,
           format: "pem",
-          certificates: [
-            { sha256: SHA_A, skipReason: null },
-            { sha256: SHA_B, skipReason: "ca_certificate" },
-          ],
+          certificates: [cached(SHA_A, null), cached(SHA_B, "ca_certificate")],
         },
       ],
     ]);
@@ -107,10 +118,7 @@ describe("StateStore: the file cache", () => {
       { path: PATH, size: 20, mtimeMs: MTIME + 1, parsed: parsed("/certs/a.pem", [certificate(SHA_B, [2])]) },
     ]);
     expect([...store.loadFileCache()]).toEqual([
-      [
-        fileKey(PATH),
-        { size: 20, mtimeMs: MTIME + 1, format: "pem", certificates: [{ sha256: SHA_B, skipReason: null }] },
-      ],
+      [fileKey(PATH), { size: 20, mtimeMs: MTIME + 1, format: "pem", certificates: [cached(SHA_B, null)] }],
     ]);
   });
 
@@ -133,7 +141,7 @@ describe("StateStore: the file cache", () => {
     ]).toEqual([1, 2, false]);
   });
 
-  it("does not cache a failed parse, but keeps the DER of the certificates it did yield", () => {
+  it("does not cache a failed parse", () => {
     const failed = parsed("/certs/a.pem", [certificate(SHA_A, [9, 8])], {
       code: "malformed",
       message: "block 2 is broken",
@@ -154,38 +162,20 @@ describe("StateStore: the file cache", () => {
     ]);
     expect(store.loadFileCache().size).toBe(0);
     expect(query("SELECT count(*) AS n FROM files")).toEqual([{ n: 0 }]);
-    expect(Buffer.from(store.der(SHA_A))).toEqual(Buffer.from([9, 8]));
   });
 
-  it("keeps each certificate (fields and DER) once, and throws for one it never saw", () => {
-    const entry = certificate(SHA_A, [1, 2]);
+  it("keeps no DER and no certificate row for a certificate never sent: one row per file", () => {
     store.rememberParses([
-      { path: PATH, size: 1, mtimeMs: MTIME, parsed: parsed("/certs/a.pem", [entry]) },
-      { path: Buffer.from("/certs/copy.pem"), size: 1, mtimeMs: MTIME, parsed: parsed("/x", [entry]) },
+      { path: PATH, size: 1, mtimeMs: MTIME, parsed: parsed("/certs/a.pem", [certificate(SHA_A, [1, 2])]) },
     ]);
-    expect(Buffer.from(store.der(SHA_A))).toEqual(Buffer.from([1, 2]));
-    expect([...store.loadCertificates()]).toEqual([
-      [
-        SHA_A,
-        {
-          sha256: SHA_A,
-          subject: "CN=aaaa",
-          subjectName: "aaaa",
-          issuer: "CN=Root",
-          issuerName: "Root",
-          notAfter: "2027-01-01T00:00:00Z",
-          sent: null,
-        },
-      ],
+    expect(query("SELECT count(*) AS n FROM certificates")).toEqual([{ n: 0 }]);
+    expect(query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).toEqual([
+      { name: "certificates" },
+      { name: "events" },
+      { name: "files" },
+      { name: "runs" },
+      { name: "sqlite_sequence" },
     ]);
-    expect(() => store.der(SHA_B)).toThrow(`certificate ${SHA_B} is not in the state store`);
-  });
-
-  it("stores only the DER's own bytes when it is a view into a larger buffer", () => {
-    const backing = Uint8Array.from([0xee, 1, 2, 3, 0xee]);
-    const entry = { ...certificate(SHA_A, []), der: backing.subarray(1, 4) };
-    store.rememberParses([{ path: PATH, size: 1, mtimeMs: MTIME, parsed: parsed("/certs/a.pem", [entry]) }]);
-    expect(Buffer.from(store.der(SHA_A))).toEqual(Buffer.from([1, 2, 3]));
   });
 
   it("survives closing and reopening", () => {
@@ -195,7 +185,6 @@ describe("StateStore: the file cache", () => {
     store.close();
     store = new StateStore(statePath);
     expect(store.loadFileCache().get(fileKey(PATH))?.certificates).toHaveLength(1);
-    expect(store.loadCertificates().has(SHA_A)).toBe(true);
   });
 });
 
@@ -205,7 +194,7 @@ describe("StateStore: what was sent where", () => {
     fields: '{"status":"provisioned"}',
     lastSent: "2026-01-01T00:00:00.000Z",
   };
-  const sent = (sha256: string) => store.loadCertificates().get(sha256)?.sent;
+  const sent = (sha256: string) => store.loadSent().get(sha256) ?? null;
 
   it("recordSent and forgetRemote, as the next load shows them", () => {
     store.rememberParses([
@@ -218,8 +207,8 @@ describe("StateStore: what was sent where", () => {
     expect(sent(SHA_A)).toEqual({ ...record, remoteId: "id-2" });
     store.forgetRemote(SHA_A);
     expect(sent(SHA_A)).toBeNull();
-    // Forgetting the object keeps the certificate itself.
-    expect(Buffer.from(store.der(SHA_A))).toEqual(Buffer.from([1]));
+    // Forgetting the object keeps the file cache.
+    expect(store.loadFileCache().get(fileKey(PATH))?.certificates).toHaveLength(1);
   });
 
   it("a parse remembered again keeps the record of the last write", () => {
@@ -236,7 +225,7 @@ describe("StateStore: what was sent where", () => {
   });
 
   it("a certificate the store never saw has no record", () => {
-    expect(store.loadCertificates().has(SHA_B)).toBe(false);
+    expect(store.loadSent().has(SHA_B)).toBe(false);
   });
 });
 
@@ -361,9 +350,9 @@ describe("StateStore: the journal", () => {
 });
 
 describe("StateStore: the file", () => {
-  it("is in WAL mode with schema version 3, its folder created", () => {
+  it("is in WAL mode with schema version 4, its folder created", () => {
     expect(query("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
-    expect(query("PRAGMA user_version")).toEqual([{ user_version: 3 }]);
+    expect(query("PRAGMA user_version")).toEqual([{ user_version: 4 }]);
   });
 
   it("opens a store written by version 1 (meta table, user_version 0): the caches are rebuilt", () => {
@@ -384,7 +373,8 @@ describe("StateStore: the file", () => {
     store.rememberParses([
       { path: PATH, size: 1, mtimeMs: MTIME, parsed: parsed("/certs/a.pem", [certificate(SHA_B, [2])]) },
     ]);
-    expect([...store.loadCertificates().keys()]).toEqual([SHA_B]);
+    store.recordSent(SHA_B, { remoteId: "id-2", fields: "{}", lastSent: "y" });
+    expect([...store.loadSent().keys()]).toEqual([SHA_B]);
     expect(store.loadFileCache().size).toBe(1);
   });
 });

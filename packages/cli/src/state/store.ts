@@ -34,7 +34,7 @@ export interface EventRecord {
   errorMessage: string | null;
 }
 
-/** What a run needs of a certificate, kept in the store so unchanged files need not be read again. */
+/** What a run needs of a certificate: the fields its body is built from (the DER is read from its file when sent). */
 export interface StoredCertificate {
   sha256: string;
   subject: string;
@@ -42,16 +42,17 @@ export interface StoredCertificate {
   issuer: string;
   issuerName: string;
   notAfter: string;
-  /** The last successful write of this certificate, if any. */
-  sent: SentRecord | null;
 }
 
-/** A file's cached parse: its certificates (by SHA-256) with their per-file verdicts. */
+/** A certificate of a cached file, with its verdict in that file. */
+export type CachedCertificate = StoredCertificate & { skipReason: CertificateEntry["skipReason"] };
+
+/** A file's cached parse: what a run needs of its certificates, so an unchanged file is not read again. */
 export interface CachedFile {
   size: number;
   mtimeMs: number;
   format: ParsedFile["format"];
-  certificates: Array<{ sha256: string; skipReason: CertificateEntry["skipReason"] }>;
+  certificates: CachedCertificate[];
 }
 
 /** A file's cache key: its path's bytes, as a string that keeps them one to one. */
@@ -59,22 +60,10 @@ export function fileKey(path: Buffer): string {
   return path.toString("latin1");
 }
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS certificates (
-  sha256 TEXT PRIMARY KEY,
-  subject TEXT NOT NULL,
-  subject_name TEXT NOT NULL,
-  issuer TEXT NOT NULL,
-  issuer_name TEXT NOT NULL,
-  not_after TEXT NOT NULL,
-  remote_id TEXT,
-  sent_fields TEXT,
-  last_sent TEXT
-);
--- The DER apart from the fields: a run scans every certificate's fields, and reads a DER only to send it.
-CREATE TABLE IF NOT EXISTS certificate_der (sha256 TEXT PRIMARY KEY, der BLOB NOT NULL);
+-- Files in sorted path order, as a run walks them: one append-mostly insert per file, nothing else per certificate.
 CREATE TABLE IF NOT EXISTS files (
   path BLOB PRIMARY KEY,
   display TEXT NOT NULL,
@@ -82,6 +71,13 @@ CREATE TABLE IF NOT EXISTS files (
   mtime_ms REAL NOT NULL,
   format TEXT,
   certificates TEXT NOT NULL
+);
+-- Only certificates that were sent: where to, with which fields, when.
+CREATE TABLE IF NOT EXISTS certificates (
+  sha256 TEXT PRIMARY KEY,
+  remote_id TEXT NOT NULL,
+  sent_fields TEXT NOT NULL,
+  last_sent TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -123,8 +119,6 @@ export class StateStore {
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
-    // A large batch scans every table once per run; a bigger page cache keeps the writes of a first run cheap.
-    this.db.pragma("cache_size = -65536");
     this.migrate();
     this.statements = {
       putFile: this.db.prepare(
@@ -132,18 +126,10 @@ export class StateStore {
           "ON CONFLICT(path) DO UPDATE SET display = excluded.display, size = excluded.size, " +
           "mtime_ms = excluded.mtime_ms, format = excluded.format, certificates = excluded.certificates",
       ),
-      putCertificate: this.db.prepare(
-        "INSERT OR IGNORE INTO certificates (sha256, subject, subject_name, issuer, issuer_name, not_after) " +
-          "VALUES (?, ?, ?, ?, ?, ?)",
-      ),
-      putDer: this.db.prepare("INSERT OR IGNORE INTO certificate_der (sha256, der) VALUES (?, ?)"),
-      der: this.db.prepare<[string], { der: Buffer }>("SELECT der FROM certificate_der WHERE sha256 = ?"),
       recordSent: this.db.prepare(
-        "UPDATE certificates SET remote_id = ?, sent_fields = ?, last_sent = ? WHERE sha256 = ?",
+        "INSERT OR REPLACE INTO certificates (sha256, remote_id, sent_fields, last_sent) VALUES (?, ?, ?, ?)",
       ),
-      forgetRemote: this.db.prepare(
-        "UPDATE certificates SET remote_id = NULL, sent_fields = NULL, last_sent = NULL WHERE sha256 = ?",
-      ),
+      forgetRemote: this.db.prepare("DELETE FROM certificates WHERE sha256 = ?"),
       startRun: this.db.prepare("INSERT INTO runs (started_at, dry_run) VALUES (?, ?)"),
       endRun: this.db.prepare(
         "UPDATE runs SET ended_at = ?, exit_code = ?, files = ?, certificates = ?, created = ?, updated = ?, " +
@@ -163,7 +149,8 @@ export class StateStore {
   private migrate(): void {
     if (this.db.pragma("user_version", { simple: true }) !== SCHEMA_VERSION) {
       this.db.exec(
-        "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS certificates; DROP TABLE IF EXISTS meta;",
+        "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS certificates; DROP TABLE IF EXISTS certificate_der; " +
+          "DROP TABLE IF EXISTS meta;",
       );
     }
     this.db.exec(SCHEMA);
@@ -188,76 +175,51 @@ export class StateStore {
     return cache;
   }
 
-  /** Every certificate the store knows, with its last write, in one scan. */
-  loadCertificates(): Map<string, StoredCertificate> {
-    const certificates = new Map<string, StoredCertificate>();
+  /** Every certificate's last successful write, in one scan. */
+  loadSent(): Map<string, SentRecord> {
+    const sent = new Map<string, SentRecord>();
     const rows = this.db
-      .prepare<[], CertificateRow>(
-        "SELECT sha256, subject, subject_name, issuer, issuer_name, not_after, remote_id, sent_fields, last_sent " +
-          "FROM certificates",
+      .prepare<[], [string, string, string, string]>(
+        "SELECT sha256, remote_id, sent_fields, last_sent FROM certificates",
       )
       .raw(true)
       .iterate();
-    for (const [
-      sha256,
-      subject,
-      subjectName,
-      issuer,
-      issuerName,
-      notAfter,
-      remoteId,
-      fields,
-      lastSent,
-    ] of rows) {
-      const sent = remoteId && fields !== null && lastSent !== null ? { remoteId, fields, lastSent } : null;
-      certificates.set(sha256, { sha256, subject, subjectName, issuer, issuerName, notAfter, sent });
-    }
-    return certificates;
+    for (const [sha256, remoteId, fields, lastSent] of rows) sent.set(sha256, { remoteId, fields, lastSent });
+    return sent;
   }
 
   /**
-   * Remembers fresh parses (one transaction for the lot) and their certificates' DER: public material, needed to
-   * send a certificate without reading its file again. A file that failed is not cached, so that a fixed password
+   * Remembers fresh parses, one transaction for the lot. A file that failed is not cached, so that a fixed password
    * or permission takes effect on the next run.
    */
   rememberParses(files: Array<{ path: Buffer; size: number; mtimeMs: number; parsed: ParsedFile }>): void {
     this.db.transaction(() => {
       for (const { path, size, mtimeMs, parsed } of files) {
-        for (const c of parsed.certificates) {
-          this.statements.putDer.run(c.sha256, Buffer.from(c.der.buffer, c.der.byteOffset, c.der.byteLength));
-          this.statements.putCertificate.run(
-            c.sha256,
-            c.subject,
-            c.subjectName,
-            c.issuer,
-            c.issuerName,
-            c.notAfter,
-          );
-        }
         if (parsed.error) continue;
-        const verdicts = parsed.certificates.map((c) => ({ sha256: c.sha256, skipReason: c.skipReason }));
+        const certificates: CachedCertificate[] = parsed.certificates.map((c) => ({
+          sha256: c.sha256,
+          subject: c.subject,
+          subjectName: c.subjectName,
+          issuer: c.issuer,
+          issuerName: c.issuerName,
+          notAfter: c.notAfter,
+          skipReason: c.skipReason,
+        }));
         this.statements.putFile.run(
           path,
           parsed.path,
           size,
           mtimeMs,
           parsed.format,
-          JSON.stringify(verdicts),
+          JSON.stringify(certificates),
         );
       }
     })();
   }
 
-  /** The DER of a certificate the store has seen. */
-  der(sha256: string): Uint8Array {
-    const row = this.statements.der.get(sha256);
-    if (!row) throw new Error(`certificate ${sha256} is not in the state store`);
-    return row.der;
-  }
-
   /** Records a successful write at once: the next run relies on it to skip unchanged certificates. */
   recordSent(sha256: string, record: SentRecord): void {
-    this.statements.recordSent.run(record.remoteId, record.fields, record.lastSent, sha256);
+    this.statements.recordSent.run(sha256, record.remoteId, record.fields, record.lastSent);
   }
 
   /** Forgets a mapping whose object no longer exists in the tenant. */
@@ -311,16 +273,3 @@ export class StateStore {
     this.db.close();
   }
 }
-
-/** A row of `certificates`, in column order. */
-type CertificateRow = [
-  sha256: string,
-  subject: string,
-  subjectName: string,
-  issuer: string,
-  issuerName: string,
-  notAfter: string,
-  remoteId: string | null,
-  fields: string | null,
-  lastSent: string | null,
-];

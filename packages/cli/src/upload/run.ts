@@ -1,4 +1,4 @@
-import { type CertificateEntry, DuplicateTracker, type ParsedFile } from "@intune-codesign/parser";
+import { type CertificateEntry, DuplicateTracker, type ParsedFile, parseFile } from "@intune-codesign/parser";
 import {
   type BodyOptions,
   bodyFields,
@@ -11,7 +11,7 @@ import {
 import type { Logger } from "pino";
 import { ExitCode, ExitError } from "../exit-codes.js";
 import { type ExpiryMetric, writeMetricsFile } from "../metrics.js";
-import { parseEntries } from "../parse-entries.js";
+import { type EntryResult, parseEntries } from "../parse-entries.js";
 import type { Progress } from "../progress.js";
 import { buildReport, type Report, type ReportItem, reportJson, writeFileAtomic } from "../report.js";
 import { RunLock } from "../state/lock.js";
@@ -22,7 +22,7 @@ import {
   StateStore,
   type StoredCertificate,
 } from "../state/store.js";
-import { walk } from "../walk.js";
+import { type WalkEntry, walk } from "../walk.js";
 import { describeFailure } from "./failure.js";
 import { type Interruption, watchSignals } from "./interruption.js";
 import type { MappingFile } from "./mapping.js";
@@ -68,17 +68,17 @@ export interface UploadOutcome {
   expiries: ExpiryMetric[];
 }
 
-/** A certificate's verdict in one file. */
-type FoundVerdict = Pick<CertificateEntry, "sha256" | "upload" | "skipReason">;
+/** A certificate as the run keeps it, with its verdict in its file: no DER (read again from the file to send it). */
+type FoundCertificate = StoredCertificate & Pick<CertificateEntry, "upload" | "skipReason">;
 
-/** A file as the run sees it, fresh from the parser or from the cache (no DER: that stays in the store until sent). */
-type FoundFile = Pick<ParsedFile, "path" | "error"> & { certificates: FoundVerdict[] };
+/** A file as the run sees it, fresh from the parser or from the cache. */
+type FoundFile = Pick<ParsedFile, "path" | "error"> & { certificates: FoundCertificate[] };
 
-/** A candidate with its slot in the report and its certificate, to build the body when it is sent. */
-type PlannedCandidate = Candidate & { item: number; certificate: StoredCertificate };
+/** A candidate with its slot in the report, its file and its certificate, to build the body when it is sent. */
+type PlannedCandidate = Candidate & { item: number; file: Buffer; certificate: FoundCertificate };
 
 /** Fresh parses are written to the cache in batches: one transaction per file would dominate a large first run. */
-const CACHE_BATCH = 256;
+const CACHE_BATCH = 2048;
 
 /**
  * One batch: lock, walk, parse (reusing unchanged files' parses), list the tenant once, plan, write, record.
@@ -172,7 +172,8 @@ class UploadRun {
     this.files = entries.length;
     config.logger.info({ files: entries.length }, "files found");
     const fileCache = store.loadFileCache();
-    const certificates = store.loadCertificates();
+    const sent = store.loadSent();
+    this.sent = (sha256) => sent.get(sha256) ?? null;
     const fresh: Parameters<StateStore["rememberParses"]>[0] = [];
     const tracker = new DuplicateTracker();
     config.progress.start("reading", entries.length);
@@ -180,70 +181,46 @@ class UploadRun {
       parse: { password: config.pfxPassword, maxFileSize: config.maxFileSize, now },
       onParsed: (entry, parsed) => {
         config.progress.tick();
-        let file: FoundFile;
-        if ("cached" in parsed) {
-          file = fromCache(entry.display, parsed.cached, certificates);
-        } else {
-          file = parsed.fresh;
-          for (const c of parsed.fresh.certificates) {
-            certificates.set(c.sha256, { ...pickStored(c), sent: certificates.get(c.sha256)?.sent ?? null });
-          }
-          if (entry.stats)
-            fresh.push({
-              path: entry.path,
-              size: entry.stats.size,
-              mtimeMs: entry.stats.mtimeMs,
-              parsed: parsed.fresh,
-            });
+        if ("fresh" in parsed && entry.stats) {
+          fresh.push({ path: entry.path, ...entry.stats, parsed: parsed.fresh });
           if (fresh.length >= CACHE_BATCH) store.rememberParses(fresh.splice(0));
         }
-        file = tracker.mark(withExpiryJudged(file, certificates, now));
+        const file = tracker.mark(withExpiryJudged(foundFile(entry.display, parsed), now));
         if (file.error) {
           config.logger.warn({ file: file.path, code: file.error.code }, file.error.message);
           this.items.push(failedItem(file.path, null, file.error.code, file.error.message));
         }
-        for (const c of file.certificates)
-          this.addCertificate(file.path, entry.relative, c, certificates.get(c.sha256)!);
+        for (const certificate of file.certificates) this.addCertificate(file.path, entry, certificate);
       },
       cached: (entry) => {
         const key = fileKey(entry.path);
-        const hit = entry.stats ? fileCache.get(key) : undefined;
+        const hit = fileCache.get(key);
         fileCache.delete(key);
-        const usable =
-          hit?.size === entry.stats?.size &&
-          hit?.mtimeMs === entry.stats?.mtimeMs &&
-          hit?.certificates.every((c) => certificates.has(c.sha256));
-        return usable ? (hit ?? null) : null;
+        return hit && hit.size === entry.stats?.size && hit.mtimeMs === entry.stats.mtimeMs ? hit : null;
       },
       stop: this.interruption.stopping,
     });
     store.rememberParses(fresh);
-    this.sent = (sha256) => certificates.get(sha256)?.sent ?? null;
     config.progress.done();
   }
 
-  private addCertificate(
-    path: string,
-    relative: string,
-    verdict: FoundVerdict,
-    certificate: StoredCertificate,
-  ): void {
+  private addCertificate(path: string, entry: WalkEntry, certificate: FoundCertificate): void {
     const item: ReportItem = {
       path,
       sha256: certificate.sha256,
       id: null,
       action: "skipped",
-      reason: verdict.skipReason,
+      reason: certificate.skipReason,
       attempts: 0,
       error: null,
     };
-    if (verdict.upload) {
-      const fields = bodyFields(certificate, this.config.body);
+    if (certificate.upload) {
       this.candidates.push({
         path,
-        relative,
+        relative: entry.relative,
+        file: entry.path,
         sha256: certificate.sha256,
-        fields,
+        fields: bodyFields(certificate, this.config.body),
         item: this.items.length,
         certificate,
       });
@@ -316,11 +293,16 @@ class UploadRun {
     decision: Extract<Decision, { action: "create" | "update" }>,
   ): Promise<ReportItem> {
     const logger = this.config.logger.child({ file: candidate.path, certificate: candidate.sha256 });
+    const targetId = decision.action === "update" ? decision.id : null;
+    const der = await this.readDer(candidate);
+    if (!der) {
+      const message = "the file changed during the run; the next run sends its certificates";
+      return { ...failedItem(candidate.path, candidate.sha256, "file_changed", message), id: targetId };
+    }
     const body: CertificateBody = buildBody(
-      { ...candidate.certificate, der: this.store.der(candidate.sha256) },
+      { ...candidate.certificate, der },
       { ...this.config.body, now: new Date() },
     );
-    const targetId = decision.action === "update" ? decision.id : null;
     try {
       const result = targetId
         ? await client.update(targetId, body, { logger })
@@ -349,6 +331,19 @@ class UploadRun {
     }
   }
 
+  /**
+   * The certificate's DER, read again from its file: the store keeps no DER, so that a run over 100,000 files writes
+   * one small row per file; sends are few (paced to Intune's limits), and a parse costs tens of microseconds.
+   */
+  private async readDer(candidate: PlannedCandidate): Promise<Uint8Array | null> {
+    const { password, maxFileSize } = {
+      password: this.config.pfxPassword,
+      maxFileSize: this.config.maxFileSize,
+    };
+    const file = await parseFile(candidate.file, { password, maxFileSize });
+    return file.certificates.find((c) => c.sha256 === candidate.sha256)?.der ?? null;
+  }
+
   /** Journals the items not journaled yet that `which` selects, in one transaction. */
   private journal(which: (item: ReportItem) => boolean): void {
     this.store.transaction(() => {
@@ -369,42 +364,37 @@ class UploadRun {
 }
 
 /** Expiry is judged against this run's clock, also for parses cached by an earlier run. */
-function withExpiryJudged(
-  file: FoundFile,
-  certificates: Map<string, StoredCertificate>,
-  now: Date,
-): FoundFile {
+function withExpiryJudged(file: FoundFile, now: Date): FoundFile {
   return {
     ...file,
     certificates: file.certificates.map((certificate) =>
-      certificate.upload && Date.parse(certificates.get(certificate.sha256)!.notAfter) <= now.getTime()
+      certificate.upload && Date.parse(certificate.notAfter) <= now.getTime()
         ? { ...certificate, upload: false, skipReason: "expired" }
         : certificate,
     ),
   };
 }
 
-/** A cached parse as a found file: verdicts as cached, certificates from the store. */
-function fromCache(
-  path: string,
-  cached: CachedFile,
-  certificates: Map<string, StoredCertificate>,
-): FoundFile {
+/** A fresh or cached parse as the run keeps it: the fields a body needs and the verdicts, nothing else. */
+function foundFile(path: string, parsed: EntryResult<CachedFile>): FoundFile {
+  const { error, certificates } =
+    "fresh" in parsed ? parsed.fresh : { error: null, certificates: parsed.cached.certificates };
   return {
     path,
-    error: null,
-    certificates: cached.certificates.map(({ sha256, skipReason }) => ({
-      sha256: certificates.get(sha256)!.sha256,
-      upload: skipReason === null,
-      skipReason,
-    })),
+    error,
+    certificates: certificates.map(
+      ({ sha256, subject, subjectName, issuer, issuerName, notAfter, skipReason }) => ({
+        sha256,
+        subject,
+        subjectName,
+        issuer,
+        issuerName,
+        notAfter,
+        upload: skipReason === null,
+        skipReason,
+      }),
+    ),
   };
-}
-
-/** The part of a parsed certificate the store keeps for later runs. */
-function pickStored(c: CertificateEntry): Omit<StoredCertificate, "sent"> {
-  const { sha256, subject, subjectName, issuer, issuerName, notAfter } = c;
-  return { sha256, subject, subjectName, issuer, issuerName, notAfter };
 }
 
 function itemBase(candidate: Candidate): Pick<ReportItem, "path" | "sha256" | "reason" | "error"> {
