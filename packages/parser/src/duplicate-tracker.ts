@@ -11,14 +11,19 @@ export class DuplicateTracker {
 
   /** Returns the file with repeated certificates skipped as `duplicate`, and remembers its certificates. */
   mark<File extends TrackedFile>(file: File): File {
-    const certificates = file.certificates.map((certificate) => {
-      const seen = this.#seen.has(certificate.sha256);
-      this.#seen.add(certificate.sha256);
+    const certificates = file.certificates.map((certificate) =>
       // A certificate already skipped for its own reason keeps it: that reason says more than `duplicate`.
-      return seen && certificate.upload
+      this.seen(certificate.sha256) && certificate.upload
         ? { ...certificate, upload: false, skipReason: "duplicate" as const }
-        : certificate;
-    });
+        : certificate,
+    );
     return { ...file, certificates };
+  }
+
+  /** Whether this certificate was met before; remembers it either way (for callers that judge in place). */
+  seen(sha256: string): boolean {
+    if (this.#seen.has(sha256)) return true;
+    this.#seen.add(sha256);
+    return false;
   }
 }

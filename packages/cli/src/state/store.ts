@@ -47,6 +47,12 @@ export interface StoredCertificate {
 /** A certificate of a cached file, with its verdict in that file. */
 export type CachedCertificate = StoredCertificate & { skipReason: CertificateEntry["skipReason"] };
 
+/** The part of a parsed certificate a run keeps, and the file cache stores. */
+export function cachedCertificate(c: CertificateEntry): CachedCertificate {
+  const { sha256, subject, subjectName, issuer, issuerName, notAfter, skipReason } = c;
+  return { sha256, subject, subjectName, issuer, issuerName, notAfter, skipReason };
+}
+
 /** A file's cached parse: what a run needs of its certificates, so an unchanged file is not read again. */
 export interface CachedFile {
   size: number;

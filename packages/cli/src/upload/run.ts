@@ -1,4 +1,4 @@
-import { type CertificateEntry, DuplicateTracker, type ParsedFile, parseFile } from "@intune-codesign/parser";
+import { DuplicateTracker, type ParsedFile, parseFile } from "@intune-codesign/parser";
 import {
   type BodyOptions,
   bodyFields,
@@ -16,11 +16,12 @@ import type { Progress } from "../progress.js";
 import { buildReport, type Report, type ReportItem, reportJson, writeFileAtomic } from "../report.js";
 import { RunLock } from "../state/lock.js";
 import {
+  type CachedCertificate,
   type CachedFile,
+  cachedCertificate,
   fileKey,
   type SentRecord,
   StateStore,
-  type StoredCertificate,
 } from "../state/store.js";
 import { type WalkEntry, walk } from "../walk.js";
 import { describeFailure } from "./failure.js";
@@ -69,13 +70,16 @@ export interface UploadOutcome {
 }
 
 /** A certificate as the run keeps it, with its verdict in its file: no DER (read again from the file to send it). */
-type FoundCertificate = StoredCertificate & Pick<CertificateEntry, "upload" | "skipReason">;
+type FoundCertificate = CachedCertificate;
 
 /** A file as the run sees it, fresh from the parser or from the cache. */
 type FoundFile = Pick<ParsedFile, "path" | "error"> & { certificates: FoundCertificate[] };
 
 /** A candidate with its slot in the report, its file and its certificate, to build the body when it is sent. */
 type PlannedCandidate = Candidate & { item: number; file: Buffer; certificate: FoundCertificate };
+
+/** Intune's documented allowance for any request, per app and tenant. */
+const INTUNE_READ_LIMIT = { limit: 1000, windowMs: 20_000 };
 
 /** Fresh parses are written to the cache in batches: one transaction per file would dominate a large first run. */
 const CACHE_BATCH = 2048;
@@ -146,6 +150,8 @@ class UploadRun {
         timeoutMs: this.config.timeoutMs,
         retries: this.config.retries,
         writeLimiter: new RateLimiter(this.config.rateLimit),
+        // Reads have their own allowance; the limiter also makes reads wait out a Retry-After that writes got.
+        readLimiter: new RateLimiter(INTUNE_READ_LIMIT),
         signal: this.interruption.aborting,
       });
       const decisions = await this.plan(client);
@@ -185,7 +191,7 @@ class UploadRun {
           fresh.push({ path: entry.path, ...entry.stats, parsed: parsed.fresh });
           if (fresh.length >= CACHE_BATCH) store.rememberParses(fresh.splice(0));
         }
-        const file = tracker.mark(withExpiryJudged(foundFile(entry.display, parsed), now));
+        const file = foundFile(entry.display, parsed, tracker, now);
         if (file.error) {
           config.logger.warn({ file: file.path, code: file.error.code }, file.error.message);
           this.items.push(failedItem(file.path, null, file.error.code, file.error.message));
@@ -214,7 +220,7 @@ class UploadRun {
       attempts: 0,
       error: null,
     };
-    if (certificate.upload) {
+    if (certificate.skipReason === null) {
       this.candidates.push({
         path,
         relative: entry.relative,
@@ -363,38 +369,27 @@ class UploadRun {
   }
 }
 
-/** Expiry is judged against this run's clock, also for parses cached by an earlier run. */
-function withExpiryJudged(file: FoundFile, now: Date): FoundFile {
-  return {
-    ...file,
-    certificates: file.certificates.map((certificate) =>
-      certificate.upload && Date.parse(certificate.notAfter) <= now.getTime()
-        ? { ...certificate, upload: false, skipReason: "expired" }
-        : certificate,
-    ),
-  };
-}
-
-/** A fresh or cached parse as the run keeps it: the fields a body needs and the verdicts, nothing else. */
-function foundFile(path: string, parsed: EntryResult<CachedFile>): FoundFile {
-  const { error, certificates } =
-    "fresh" in parsed ? parsed.fresh : { error: null, certificates: parsed.cached.certificates };
-  return {
-    path,
-    error,
-    certificates: certificates.map(
-      ({ sha256, subject, subjectName, issuer, issuerName, notAfter, skipReason }) => ({
-        sha256,
-        subject,
-        subjectName,
-        issuer,
-        issuerName,
-        notAfter,
-        upload: skipReason === null,
-        skipReason,
-      }),
-    ),
-  };
+/**
+ * A fresh or cached parse as the run keeps it: the fields a body needs and the verdicts, nothing else (no DER, no
+ * copies: at 100,000 files every object per certificate counts). Expiry is judged against this run's clock, also for
+ * parses cached by an earlier run, and duplicates in sorted path order.
+ */
+function foundFile(
+  path: string,
+  parsed: EntryResult<CachedFile>,
+  tracker: DuplicateTracker,
+  now: Date,
+): FoundFile {
+  const fresh = "fresh" in parsed;
+  const cached = fresh ? parsed.fresh.certificates.map(cachedCertificate) : parsed.cached.certificates;
+  const certificates = cached.map((certificate): FoundCertificate => {
+    const duplicate = tracker.seen(certificate.sha256);
+    const skipReason =
+      certificate.skipReason ??
+      (Date.parse(certificate.notAfter) <= now.getTime() ? "expired" : duplicate ? "duplicate" : null);
+    return skipReason === certificate.skipReason ? certificate : { ...certificate, skipReason };
+  });
+  return { path, error: fresh ? parsed.fresh.error : null, certificates };
 }
 
 function itemBase(candidate: Candidate): Pick<ReportItem, "path" | "sha256" | "reason" | "error"> {
