@@ -120,7 +120,8 @@ export function createParserPool(options: { threads?: number; stallMs?: number }
 
   const startSlot = (): Slot => {
     const slot: Slot = {
-      worker: new Worker(workerUrl),
+      // Parsing makes only short-lived garbage: a small young generation keeps each worker's memory small.
+      worker: new Worker(workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: 8 } }),
       inFlight: new Map(),
       watchdog: undefined,
       online: false,

@@ -27,14 +27,7 @@ import { type WalkEntry, walk } from "../walk.js";
 import { describeFailure } from "./failure.js";
 import { type Interruption, watchSignals } from "./interruption.js";
 import type { MappingFile } from "./mapping.js";
-import {
-  type Candidate,
-  type Decision,
-  planCandidates,
-  type SentFields,
-  serializeFields,
-  TenantIndex,
-} from "./plan.js";
+import { type Candidate, type Decision, planCandidates, serializeFields, TenantIndex } from "./plan.js";
 
 /** Everything one `upload` run needs, resolved from flags, environment and config file. */
 export interface UploadConfig {
@@ -182,6 +175,7 @@ class UploadRun {
     this.sent = (sha256) => sent.get(sha256) ?? null;
     const fresh: Parameters<StateStore["rememberParses"]>[0] = [];
     const tracker = new DuplicateTracker();
+    const issuers = new Map<string, string>();
     config.progress.start("reading", entries.length);
     await parseEntries<CachedFile>(entries, {
       parse: { password: config.pfxPassword, maxFileSize: config.maxFileSize, now },
@@ -191,7 +185,7 @@ class UploadRun {
           fresh.push({ path: entry.path, ...entry.stats, parsed: parsed.fresh });
           if (fresh.length >= CACHE_BATCH) store.rememberParses(fresh.splice(0));
         }
-        const file = foundFile(entry.display, parsed, tracker, now);
+        const file = foundFile(entry.display, parsed, tracker, issuers, now);
         if (file.error) {
           config.logger.warn({ file: file.path, code: file.error.code }, file.error.message);
           this.items.push(failedItem(file.path, null, file.error.code, file.error.message));
@@ -378,11 +372,15 @@ function foundFile(
   path: string,
   parsed: EntryResult<CachedFile>,
   tracker: DuplicateTracker,
+  issuers: Map<string, string>,
   now: Date,
 ): FoundFile {
   const fresh = "fresh" in parsed;
   const cached = fresh ? parsed.fresh.certificates.map(cachedCertificate) : parsed.cached.certificates;
   const certificates = cached.map((certificate): FoundCertificate => {
+    // Most certificates share a few issuers: one copy of each issuer's strings is kept, not one per certificate.
+    certificate.issuer = interned(issuers, certificate.issuer);
+    certificate.issuerName = interned(issuers, certificate.issuerName);
     const duplicate = tracker.seen(certificate.sha256);
     const skipReason =
       certificate.skipReason ??
@@ -390,6 +388,13 @@ function foundFile(
     return skipReason === certificate.skipReason ? certificate : { ...certificate, skipReason };
   });
   return { path, error: fresh ? parsed.fresh.error : null, certificates };
+}
+
+function interned(strings: Map<string, string>, value: string): string {
+  const known = strings.get(value);
+  if (known !== undefined) return known;
+  strings.set(value, value);
+  return value;
 }
 
 function itemBase(candidate: Candidate): Pick<ReportItem, "path" | "sha256" | "reason" | "error"> {
