@@ -74,17 +74,17 @@ export async function sendRequest(spec: RequestSpec, options: RequestSettings): 
       unknownOutcome = false;
     }
     for (;;) {
-      const token = await options.tokenProvider.getToken({
-        forceRefresh: refreshToken,
-        signal: spec.signal,
-      });
+      // A forced refresh happens before the wait for a grant, so that a slow token request holds no grant.
+      if (refreshToken) await options.tokenProvider.getToken({ forceRefresh: true, signal: spec.signal });
       refreshToken = false;
-      // Taken after the token so that nothing but the exchange below stands between a grant and its done().
       const grant = await limiter?.acquireGrant(spec.signal);
       attempts++;
       const sentAt = performance.now();
       let answer: Exchange;
       try {
+        // Asked for after the wait (from the cache, unless it expired meanwhile): a long pacing wait must not leave
+        // the request with a token that lapsed while it queued.
+        const token = await options.tokenProvider.getToken({ signal: spec.signal });
         answer = await exchange({
           method: spec.method,
           url: spec.url,

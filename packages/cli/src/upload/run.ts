@@ -123,7 +123,7 @@ class UploadRun {
   private readonly candidates: PlannedCandidate[] = [];
   private files = 0;
   private authFailed = false;
-  /** The last write of a certificate, as the store had it when the run started (or this run parsed it). */
+  /** The last write of a certificate, as the store had it when the run started. */
   private sent: (sha256: string) => SentRecord | null = () => null;
 
   constructor(
