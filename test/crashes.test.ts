@@ -1,8 +1,9 @@
+import { mulberry32 } from "@intune-codesign/graph-emulator";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { writeBulkCertificates } from "./helpers/bulk-certificates.js";
 import { Scenario } from "./helpers/scenario.js";
-import { recordFigures, SOAK, scaled, seededRandom, TEST_TIMEOUT_MS } from "./helpers/soak.js";
+import { recordFigures, SOAK, scaled, TEST_TIMEOUT_MS } from "./helpers/soak.js";
 import { duplicateSubjects } from "./helpers/tenant-checks.js";
 
 const COUNT = scaled(60, 400);
@@ -35,7 +36,7 @@ describe("crashes and overlapping runs", () => {
     async () => {
       scenario = await Scenario.start({ writeLimit: RATE });
       const certificates = await writeBulkCertificates(scenario.root, COUNT);
-      const random = seededRandom(20_260_601);
+      const random = mulberry32(20_260_601);
       const kills: string[] = [];
       for (let kill = 0; kill < KILLS; kill++) {
         const run = scenario.startUpload(UPLOAD_FLAGS);

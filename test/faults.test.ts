@@ -129,7 +129,7 @@ describe("faults and throttling", () => {
       });
       expect(throttled, "the emulator's limit was never reached").toBeGreaterThan(0);
       expect(
-        violations,
+        [...violations],
         `requests sent before a Retry-After had passed (epoch ms):\n${violations
           .slice(0, 10)
           .map((v) => JSON.stringify(v))

@@ -21,15 +21,3 @@ export function recordFigures(name: string, figures: Record<string, number | str
   if (file) appendFileSync(file, `${line}\n`);
   else console.log(`figures ${line}`);
 }
-
-/** mulberry32: a seeded PRNG, so random kill points and mutations are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
