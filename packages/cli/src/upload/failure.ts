@@ -38,3 +38,9 @@ export function describeFailure(error: unknown, interrupted: boolean): Failure {
     auth: false,
   };
 }
+
+/** A candidate's file no longer holds its certificate when it is read again to be sent. */
+export const FILE_CHANGED = {
+  code: "file_changed",
+  message: "the file changed during the run; the next run sends its certificates",
+} as const;

@@ -24,7 +24,7 @@ import {
   StateStore,
 } from "../state/store.js";
 import { type WalkEntry, walk } from "../walk.js";
-import { describeFailure } from "./failure.js";
+import { describeFailure, FILE_CHANGED } from "./failure.js";
 import { type Interruption, watchSignals } from "./interruption.js";
 import type { MappingFile } from "./mapping.js";
 import { type Candidate, type Decision, planCandidates, serializeFields, TenantIndex } from "./plan.js";
@@ -296,8 +296,10 @@ class UploadRun {
     const targetId = decision.action === "update" ? decision.id : null;
     const der = await this.readDer(candidate);
     if (!der) {
-      const message = "the file changed during the run; the next run sends its certificates";
-      return { ...failedItem(candidate.path, candidate.sha256, "file_changed", message), id: targetId };
+      return {
+        ...failedItem(candidate.path, candidate.sha256, FILE_CHANGED.code, FILE_CHANGED.message),
+        id: targetId,
+      };
     }
     const body: CertificateBody = buildBody(
       { ...candidate.certificate, der },
