@@ -1,4 +1,4 @@
-import { DuplicateTracker, type ParsedFile, parseFile } from "@intune-codesign/parser";
+import { DuplicateTracker, parseFile } from "@intune-codesign/parser";
 import {
   type BodyOptions,
   bodyFields,
@@ -11,21 +11,16 @@ import {
 import type { Logger } from "pino";
 import { ExitCode, ExitError } from "../exit-codes.js";
 import { type ExpiryMetric, writeMetricsFile } from "../metrics.js";
-import { type EntryResult, parseEntries } from "../parse-entries.js";
+import { parseEntries } from "../parse-entries.js";
 import type { Progress } from "../progress.js";
 import { buildReport, type Report, type ReportItem, reportJson, writeFileAtomic } from "../report.js";
 import { RunLock } from "../state/lock.js";
-import {
-  type CachedCertificate,
-  type CachedFile,
-  cachedCertificate,
-  fileKey,
-  type SentRecord,
-  StateStore,
-} from "../state/store.js";
+import { type CachedFile, fileKey, type SentRecord, StateStore } from "../state/store.js";
 import { type WalkEntry, walk } from "../walk.js";
 import { describeFailure, FILE_CHANGED } from "./failure.js";
+import { type FoundCertificate, foundFile } from "./found-file.js";
 import { type Interruption, watchSignals } from "./interruption.js";
+import { eventOf, failedItem, itemBase, itemForDecision, pending } from "./items.js";
 import type { MappingFile } from "./mapping.js";
 import { type Candidate, type Decision, planCandidates, serializeFields, TenantIndex } from "./plan.js";
 
@@ -61,12 +56,6 @@ export interface UploadOutcome {
   /** Certificates in the tenant's scope and when they expire (for the warning list and the metrics file). */
   expiries: ExpiryMetric[];
 }
-
-/** A certificate as the run keeps it, with its verdict in its file: no DER (read again from the file to send it). */
-type FoundCertificate = CachedCertificate;
-
-/** A file as the run sees it, fresh from the parser or from the cache. */
-type FoundFile = Pick<ParsedFile, "path" | "error"> & { certificates: FoundCertificate[] };
 
 /** A candidate with its slot in the report, its file and its certificate, to build the body when it is sent. */
 type PlannedCandidate = Candidate & { item: number; file: Buffer; certificate: FoundCertificate };
@@ -363,98 +352,4 @@ class UploadRun {
     if (this.authFailed) return ExitCode.auth;
     return report.summary.failed > 0 ? ExitCode.failed : ExitCode.ok;
   }
-}
-
-/**
- * A fresh or cached parse as the run keeps it: the fields a body needs and the verdicts, nothing else (no DER, no
- * copies: at 100,000 files every object per certificate counts). Expiry is judged against this run's clock, also for
- * parses cached by an earlier run, and duplicates in sorted path order.
- */
-function foundFile(
-  path: string,
-  parsed: EntryResult<CachedFile>,
-  tracker: DuplicateTracker,
-  issuers: Map<string, string>,
-  now: Date,
-): FoundFile {
-  const fresh = "fresh" in parsed;
-  const cached = fresh ? parsed.fresh.certificates.map(cachedCertificate) : parsed.cached.certificates;
-  const certificates = cached.map((certificate): FoundCertificate => {
-    // Most certificates share a few issuers: one copy of each issuer's strings is kept, not one per certificate.
-    certificate.issuer = interned(issuers, certificate.issuer);
-    certificate.issuerName = interned(issuers, certificate.issuerName);
-    const duplicate = tracker.seen(certificate.sha256);
-    const skipReason =
-      certificate.skipReason ??
-      (Date.parse(certificate.notAfter) <= now.getTime() ? "expired" : duplicate ? "duplicate" : null);
-    return skipReason === certificate.skipReason ? certificate : { ...certificate, skipReason };
-  });
-  return { path, error: fresh ? parsed.fresh.error : null, certificates };
-}
-
-function interned(strings: Map<string, string>, value: string): string {
-  const known = strings.get(value);
-  if (known !== undefined) return known;
-  strings.set(value, value);
-  return value;
-}
-
-function itemBase(candidate: Candidate): Pick<ReportItem, "path" | "sha256" | "reason" | "error"> {
-  return { path: candidate.path, sha256: candidate.sha256, reason: null, error: null };
-}
-
-function failedItem(
-  path: string,
-  sha256: string | null,
-  code: string,
-  message: string,
-  attempts = 0,
-): ReportItem {
-  return { path, sha256, id: null, action: "failed", reason: null, attempts, error: { code, message } };
-}
-
-/** A write not yet done: if the run stops before it, the report says so. */
-function pending() {
-  return {
-    code: "interrupted",
-    message: "the run stopped before this certificate was sent; the next run sends it",
-  };
-}
-
-function itemForDecision(candidate: Candidate, decision: Decision, dryRun: boolean): ReportItem {
-  const base = { ...itemBase(candidate), attempts: 0 };
-  switch (decision.action) {
-    case "create":
-      return dryRun
-        ? { ...base, id: null, action: "created" }
-        : { ...base, id: null, action: "failed", error: pending() };
-    case "update":
-      return dryRun
-        ? { ...base, id: decision.id, action: "updated" }
-        : { ...base, id: decision.id, action: "failed", error: pending() };
-    case "unchanged":
-      return { ...base, id: decision.id, action: "unchanged" };
-    case "skip":
-      return { ...base, id: null, action: "skipped", reason: decision.reason };
-    case "fail":
-      return {
-        ...base,
-        id: decision.id,
-        action: "failed",
-        error: { code: decision.code, message: decision.message },
-      };
-  }
-}
-
-function eventOf(item: ReportItem) {
-  return {
-    path: item.path,
-    sha256: item.sha256,
-    remoteId: item.id,
-    action: item.action,
-    reason: item.reason,
-    attempts: item.attempts,
-    errorCode: item.error?.code ?? null,
-    errorMessage: item.error?.message ?? null,
-  };
 }
