@@ -27,6 +27,8 @@ export interface ParseEntriesOptions<Cached> {
 /**
  * Parses walked entries on all cores and hands each result to `onParsed` in the entries' order, so callers see
  * a deterministic sequence (duplicates are judged in sorted path order) while parsing runs in parallel.
+ * The array is consumed: each slot is cleared once handed over, so a batch of 100,000 files does not keep every
+ * walk entry alive until the end.
  */
 export async function parseEntries<Cached = never>(
   entries: WalkEntry[],
@@ -60,7 +62,9 @@ export async function parseEntries<Cached = never>(
       const result = await pending.get(index)!;
       pending.delete(index);
       if (next < entries.length && !stop?.aborted) start(next++);
-      onParsed(entries[index]!, result);
+      const entry = entries[index]!;
+      delete entries[index];
+      onParsed(entry, result);
     }
   } finally {
     // Parses still in flight after an early stop are not wanted; their outcome must not surface as unhandled.
