@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PARSE_ERROR_CODES } from "../packages/parser/dist/index.js";
 import { runCliMeasured } from "./helpers/cli.js";
 import { type HostileFolder, writeHostileFolder } from "./helpers/hostile-files.js";
 import { Scenario } from "./helpers/scenario.js";
@@ -8,16 +9,7 @@ import { recordFigures, scaled, TEST_TIMEOUT_MS } from "./helpers/soak.js";
 
 const COUNT = scaled(300, 5000);
 /** The parser's documented error codes (README, reports): nothing else may come back. */
-const CODES = [
-  "empty_file",
-  "too_large",
-  "unreadable",
-  "no_certificate",
-  "malformed",
-  "bad_password",
-  "password_required",
-  "unsupported",
-];
+const CODES: readonly string[] = PARSE_ERROR_CODES;
 const MAX_RSS_KB = 400 * 1024;
 const MAX_DURATION_MS = scaled(45_000, 1_200_000);
 

@@ -4,18 +4,9 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_PASSWORD, generateFixtures } from "./fixtures.test-helper.js";
 import { parseBytes } from "./parse-bytes.js";
-import type { ParseErrorCode } from "./types.js";
+import { PARSE_ERROR_CODES, type ParseErrorCode } from "./types.js";
 
-const CODES: ParseErrorCode[] = [
-  "empty_file",
-  "too_large",
-  "unreadable",
-  "no_certificate",
-  "malformed",
-  "bad_password",
-  "password_required",
-  "unsupported",
-];
+const CODES: readonly ParseErrorCode[] = PARSE_ERROR_CODES;
 
 let dir: string;
 let cleanup: () => void;

@@ -1,22 +1,35 @@
 /** How a file's bytes were packaged, detected from its content (the extension is only a hint). */
 export type ContainerFormat = "der" | "pem" | "base64" | "pkcs7" | "pkcs12";
 
+/** Every code a file's error can carry (the documented set; reports and troubleshooting list these). */
+export const PARSE_ERROR_CODES = [
+  "empty_file",
+  "too_large",
+  "unreadable",
+  "no_certificate",
+  "malformed",
+  "bad_password",
+  "password_required",
+  "unsupported",
+] as const;
+
 /** Why a file yielded no usable certificates. These exact strings appear in JSON output and reports. */
-export type ParseErrorCode =
-  | "empty_file"
-  | "too_large"
-  | "unreadable"
-  | "no_certificate"
-  | "malformed"
-  | "bad_password"
-  | "password_required"
-  | "unsupported";
+export type ParseErrorCode = (typeof PARSE_ERROR_CODES)[number];
+
+/** Every reason a certificate can be skipped for. */
+export const SKIP_REASONS = [
+  "ca_certificate",
+  "not_code_signing",
+  "expired",
+  "duplicate",
+  "no_private_key",
+] as const;
 
 /**
  * Why a certificate found in a file is not uploaded. `duplicate` is decided across files;
  * `no_private_key` marks a non-CA certificate in a PKCS#12 whose private key belongs to another one.
  */
-export type SkipReason = "ca_certificate" | "not_code_signing" | "expired" | "duplicate" | "no_private_key";
+export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /** Everything derived from one X.509 certificate. The fields named as in Graph become the PATCH body. */
 export interface CertificateInfo {
