@@ -16,20 +16,24 @@ export interface RetryAfterViolation {
   };
 }
 
-/** When the client sent a request and when its answer reached it (epoch ms), by the emulator's request-id. */
+/**
+ * When the client sent a request and when its answer (or its failure) reached it (epoch ms), by the
+ * client-request-id the client sent and the emulator recorded.
+ */
 export type ClientTimings = Map<string, { sentAt: number; answeredAt: number }>;
 
 /**
- * Reads the uploader's debug `answer` log lines (stderr of runs with `--log-level debug`): each has the answer's
- * request-id, the time it was logged (on arrival) and the time since the request left the client's limiter.
+ * Reads the uploader's debug `answer` and `no answer` log lines (stderr of runs with `--log-level debug`): each has
+ * the client-request-id, the time it was logged (on arrival) and the time since the request left the client's
+ * limiter. A request that got no answer (a reset) has timings too.
  */
 export function clientTimings(stderr: string): ClientTimings {
   const timings: ClientTimings = new Map();
   for (const line of stderr.split("\n")) {
-    if (!line.includes('"msg":"answer"')) continue;
-    const entry = JSON.parse(line) as { time: number; requestId?: string; durationMs: number };
-    if (entry.requestId) {
-      timings.set(entry.requestId, { sentAt: entry.time - entry.durationMs, answeredAt: entry.time });
+    if (!line.includes('"msg":"answer"') && !line.includes('"msg":"no answer"')) continue;
+    const entry = JSON.parse(line) as { time: number; clientRequestId?: string; durationMs?: number };
+    if (entry.clientRequestId && entry.durationMs !== undefined) {
+      timings.set(entry.clientRequestId, { sentAt: entry.time - entry.durationMs, answeredAt: entry.time });
     }
   }
   return timings;
@@ -57,8 +61,10 @@ export function retryAfterViolations(
     for (const request of byStart) {
       if (request.startedAt <= endedAt + toleranceMs) continue;
       if (request.startedAt >= waitEnds) break;
-      const sent = options.client?.get(request.id)?.sentAt;
-      const answered = options.client?.get(answer.id)?.answeredAt;
+      const sent = request.clientRequestId ? options.client?.get(request.clientRequestId)?.sentAt : undefined;
+      const answered = answer.clientRequestId
+        ? options.client?.get(answer.clientRequestId)?.answeredAt
+        : undefined;
       if (sent !== undefined && answered !== undefined && sent <= answered + 1) {
         violations.excused++;
         continue;

@@ -97,7 +97,12 @@ export async function sendRequest(spec: RequestSpec, options: RequestSettings): 
       } catch (error) {
         if (!(error instanceof NetworkError)) throw new AbortError(asError(error));
         log.debug(
-          { attempt: attempts, code: error.code, clientRequestId: error.clientRequestId },
+          {
+            attempt: attempts,
+            code: error.code,
+            clientRequestId: error.clientRequestId,
+            durationMs: Math.round(performance.now() - sentAt),
+          },
           "no answer",
         );
         if (spec.method === "POST" && !NOT_SENT_CODES.has(error.code)) unknownOutcome = true;
