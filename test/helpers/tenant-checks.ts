@@ -40,7 +40,7 @@ export function clientTimings(stderr: string): ClientTimings {
 }
 
 /**
- * Every request that started after `end + toleranceMs` and before `end + retryAfterMs` of a 429/503 answer that
+ * Every request that started after `end + toleranceMs` and before `end + retryAfterMs - toleranceMs` of a 429/503 answer that
  * carried a Retry-After. The client pauses all its workers on such an answer, so any request in that window is a
  * violation, unless it was already past the client's limiter when the answer arrived: those land within the
  * tolerance, or, when the client's timings are given, are excused if the client sent them before it had the
@@ -60,7 +60,9 @@ export function retryAfterViolations(
     const waitEnds = endedAt + answer.retryAfterMs;
     for (const request of byStart) {
       if (request.startedAt <= endedAt + toleranceMs) continue;
-      if (request.startedAt >= waitEnds) break;
+      // The emulator marks an answer's end when its server has flushed it, a few ms after the client may have read
+      // it: the tolerance applies at the end of the wait too.
+      if (request.startedAt >= waitEnds - toleranceMs) break;
       const sent = request.clientRequestId ? options.client?.get(request.clientRequestId)?.sentAt : undefined;
       const answered = answer.clientRequestId
         ? options.client?.get(answer.clientRequestId)?.answeredAt
