@@ -1,9 +1,10 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { makeCa, makeLeaf, type TestCertificate } from "./helpers/certificates.js";
-import { runCli } from "./helpers/cli.js";
+import { CLI, runCli } from "./helpers/cli.js";
 import { Scenario } from "./helpers/scenario.js";
 
 let certificates: TestCertificate[];
@@ -57,6 +58,21 @@ describe("exit codes", () => {
     const noCredential = await runCli(["upload", "--state", scenario.state, scenario.certs]);
     expect(noCredential.code).toBe(2);
     expect(existsSync(scenario.state)).toBe(false);
+  });
+
+  it("0 and no stack trace when the reader of stdout stops early (`--help | head -1`)", () => {
+    const result = spawnSync(
+      "bash",
+      ["-c", `"${process.execPath}" "${CLI}" upload --help | head -1; exit \${PIPESTATUS[0]}`],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect([result.status, result.stdout, result.stderr]).toEqual([
+      0,
+      "Usage: intune-codesign upload [options] <folder...>\n",
+      "",
+    ]);
   });
 
   it("3 when the token is refused, and nothing is written", async () => {

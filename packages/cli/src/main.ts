@@ -36,4 +36,10 @@ function exitCodeFor(error: unknown): number {
   return ExitCode.failed;
 }
 
+// A reader that stops early (`intune-codesign upload --help | head`) closes the pipe: what it did not read is not
+// wanted, and the run's exit code still stands.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+});
+
 await main(process.argv);

@@ -4,7 +4,7 @@ import {
   type ParseOptions,
   type ParserPool,
 } from "@intune-codesign/parser";
-import type { WalkEntry } from "./walk.js";
+import { pathBytes, type WalkEntry } from "./walk.js";
 
 /** Files read and parsed at once: enough that no worker waits for its next batch while results travel back. */
 const IN_FLIGHT = 1024;
@@ -51,7 +51,7 @@ export async function parseEntries<Cached = never>(
     // The parser reads by the path's bytes (names need not be valid UTF-8); reports show the display form.
     pool ??= createParserPool();
     const parsed = pool
-      .parseFile(entry.path, parse)
+      .parseFile(pathBytes(entry.path), parse)
       .then((file) => ({ fresh: file.path === entry.display ? file : { ...file, path: entry.display } }));
     pending.set(index, parsed);
   };

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type WalkEntry, type WalkOptions, walk } from "./walk.js";
+import { pathBytes, type WalkEntry, type WalkOptions, walk } from "./walk.js";
 
 let dir: string;
 beforeEach(() => {
@@ -58,7 +58,7 @@ describe("walk: order", () => {
     tree(dir, ["sub/one.cer"]);
     const [entry] = await walk([`${dir}/`]);
     expect(entry).toMatchObject({
-      path: Buffer.from(`${dir}/sub/one.cer`),
+      path: `${dir}/sub/one.cer`,
       display: `${dir}/sub/one.cer`,
       root: `${dir}/`,
       relative: "sub/one.cer",
@@ -243,14 +243,14 @@ describe("walk: files that are not regular files", () => {
 });
 
 describe("walk: names that are not plain UTF-8", () => {
-  it("keeps the raw bytes in path and escapes them in display and relative", async () => {
+  it("keeps the raw bytes in path (one character per byte) and escapes them in display and relative", async () => {
     const raw = Buffer.concat([Buffer.from(`${dir}/caf`), Buffer.from([0xe9]), Buffer.from(".cer")]);
     writeFileSync(raw, "latin-1 name");
     tree(dir, ["sub/"]);
     writeFileSync(Buffer.concat([Buffer.from(`${dir}/sub/`), Buffer.from([0xff, 0xfe])]), "x");
     writeFileSync(join(dir, "new\nline.cer"), "newline");
     const entries = await walk([dir]);
-    expect(entries.map((e) => e.path)).toEqual([
+    expect(entries.map((e) => pathBytes(e.path))).toEqual([
       raw,
       Buffer.from(`${dir}/new\nline.cer`),
       Buffer.concat([Buffer.from(`${dir}/sub/`), Buffer.from([0xff, 0xfe])]),
@@ -259,6 +259,16 @@ describe("walk: names that are not plain UTF-8", () => {
       { relative: "caf\\xe9.cer", display: `${dir}/caf\\xe9.cer`, outcome: "file of 12 bytes" },
       { relative: "new\nline.cer", display: `${dir}/new\nline.cer`, outcome: "file of 7 bytes" },
       { relative: "sub/\\xff\\xfe", display: `${dir}/sub/\\xff\\xfe`, outcome: "file of 1 bytes" },
+    ]);
+  });
+
+  it("a valid UTF-8 name is kept as its bytes in path and shown decoded; an ASCII path is its own display", async () => {
+    tree(dir, ["é.cer", "plain.cer"]);
+    const [plain, accented] = await walk([dir]);
+    expect([plain!.display === plain!.path, accented!.path, accented!.display]).toEqual([
+      true,
+      Buffer.from(`${dir}/é.cer`).toString("latin1"),
+      `${dir}/é.cer`,
     ]);
   });
 

@@ -5,9 +5,13 @@ import { displayPath } from "./display-path.js";
 
 /** One file found under a scanned root, or a path that could not be taken as a file. */
 export interface WalkEntry {
-  /** The path as the file system knows it (bytes: names need not be valid UTF-8). */
-  path: Buffer;
-  /** The path for humans, reports and the state store. */
+  /**
+   * The path as the file system knows it: its bytes, one character per byte (latin1), since names need not be valid
+   * UTF-8. A string rather than a Buffer: 100,000 small Buffers cost a heap object and a malloc each.
+   * `pathBytes` turns it back into bytes for a file system call.
+   */
+  path: string;
+  /** The path for humans, reports and the state store (the same string as `path` when that is ASCII). */
   display: string;
   /** The root argument this entry was found under. */
   root: string;
@@ -24,8 +28,18 @@ export interface WalkOptions {
   exclude?: string[];
 }
 
-const SLASH = Buffer.from(sep);
-const DOT = 0x2e;
+/** A walked path's bytes, for a file system call. */
+export function pathBytes(path: string): Buffer {
+  return Buffer.from(path, "latin1");
+}
+
+/** A walked path for humans: the path itself when it is ASCII (no copy), else its UTF-8 rendering. */
+function display(path: string): string {
+  return NON_ASCII.test(path) ? displayPath(pathBytes(path)) : path;
+}
+
+/** A walked path holds characters up to \xff only: one above \x7f is a byte that is not ASCII. */
+const NON_ASCII = /[\x80-\xff]/;
 
 /**
  * Walks files and folders recursively and returns every file in sorted path order (bytewise, so the order does
@@ -46,20 +60,21 @@ export async function walk(roots: string[], options: WalkOptions = {}): Promise<
 
   const keep = (relative: string) => (!include || include(relative)) && !exclude?.(relative);
 
-  const add = (root: string, path: Buffer, relative: string, stats: Stats | null, problem: string | null) => {
+  const add = (root: string, path: string, relative: string, stats: Stats | null, problem: string | null) => {
     // A file named as a root is always taken, whatever the globs say.
-    if (relative !== basename(root) || path.toString() !== root) {
+    if (relative !== basename(root) || path !== rootPaths.get(root)) {
       if (!keep(relative)) return;
     }
     // Only two numbers of the Stats are kept: a walk of 100,000 files must not hold 100,000 Stats objects.
     const kept = stats ? { size: stats.size, mtimeMs: stats.mtimeMs } : null;
-    entries.push({ path, display: displayPath(path), root, relative, stats: kept, problem });
+    entries.push({ path, display: display(path), root, relative, stats: kept, problem });
   };
 
-  const visit = (root: string, path: Buffer, relative: string): void => {
+  const visit = (root: string, path: string, relative: string): void => {
+    const bytes = pathBytes(path);
     let linkStats: Stats;
     try {
-      linkStats = lstatSync(path);
+      linkStats = lstatSync(bytes);
     } catch (error) {
       add(root, path, relative, null, describe(error));
       return;
@@ -68,8 +83,8 @@ export async function walk(roots: string[], options: WalkOptions = {}): Promise<
     if (linkStats.isSymbolicLink()) {
       let target: string;
       try {
-        target = realpathSync(path, "utf8");
-        stats = statSync(path);
+        target = realpathSync(bytes, "utf8");
+        stats = statSync(bytes);
       } catch (error) {
         add(root, path, relative, null, `broken symbolic link: ${describe(error)}`);
         return;
@@ -83,18 +98,18 @@ export async function walk(roots: string[], options: WalkOptions = {}): Promise<
       const identity = `${stats.dev}:${stats.ino}`;
       if (visitedDirectories.has(identity)) return;
       visitedDirectories.add(identity);
-      let names: Buffer[];
+      let names: string[];
       try {
-        names = readdirSync(path, { encoding: "buffer" });
+        names = readdirSync(bytes, { encoding: "latin1" });
       } catch (error) {
         add(root, path, relative, null, describe(error));
         return;
       }
       for (const name of names) {
         // `..data`, `..2024_…`: Kubernetes' ConfigMap/Secret volumes keep a hidden copy of every file there.
-        if (name[0] === DOT && name[1] === DOT) continue;
-        const childRelative = relative === "" ? displayPath(name) : `${relative}/${displayPath(name)}`;
-        visit(root, Buffer.concat([path, SLASH, name]), childRelative);
+        if (name.startsWith("..")) continue;
+        const childRelative = relative === "" ? display(name) : `${relative}/${display(name)}`;
+        visit(root, `${path}${sep}${name}`, childRelative);
       }
       return;
     }
@@ -102,15 +117,15 @@ export async function walk(roots: string[], options: WalkOptions = {}): Promise<
     else add(root, path, relative, null, `not a regular file (${fileKind(stats)})`);
   };
 
+  // Roots are given as text (UTF-8); walked paths are kept as their bytes.
+  const rootPaths = new Map(roots.map((root) => [root, Buffer.from(root).toString("latin1")]));
   for (const root of roots) {
-    const rootStats = statOrNull(root);
-    if (rootStats?.isDirectory()) {
-      visit(root, Buffer.from(root.length > 1 ? root.replace(/\/+$/, "") : root), "");
-    } else {
-      visit(root, Buffer.from(root), basename(root));
-    }
+    const path = rootPaths.get(root)!;
+    if (statOrNull(root)?.isDirectory()) visit(root, path.length > 1 ? path.replace(/\/+$/, "") : path, "");
+    else visit(root, path, basename(root));
   }
-  return entries.sort((a, b) => Buffer.compare(a.path, b.path));
+  // One character per byte, so comparing the strings compares the bytes.
+  return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 function realpathOrResolved(path: string): string {

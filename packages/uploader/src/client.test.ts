@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import type { RunningEmulator } from "@intune-codesign/graph-emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildBody } from "./body.js";
@@ -29,6 +30,20 @@ describe("GraphClient operations against the emulator", () => {
     expect(fetched.id).toBe(created.id);
     expect(fetched.issuer).toBe(body.issuer);
     expect(requestLine(emulator)).toEqual(["POST 201", "GET 200"]);
+  });
+
+  it("leaves nothing on the run's long-lived signal after its requests (no listener, no derived signal)", async () => {
+    const setup = await withEmulator();
+    emulator = setup.emulator;
+    const run = new AbortController();
+    const client = setup.client({ signal: run.signal });
+    const created = await client.create(buildBody(await makeCertificate("Signal Hygiene")));
+    await client.update(created.id, buildBody(await makeCertificate("Signal Hygiene")));
+    await client.list();
+    const dependants = Object.getOwnPropertySymbols(run.signal).filter((s) =>
+      String(s).includes("Dependant"),
+    );
+    expect([getEventListeners(run.signal, "abort").length, dependants.length]).toEqual([0, 0]);
   });
 
   it("get of a missing id is a GraphError 404 after exactly one request", async () => {

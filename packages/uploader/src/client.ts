@@ -78,20 +78,22 @@ export class GraphClient {
   /** Every certificate in the tenant, following each `@odata.nextLink`. */
   async list(options: ReadOptions = {}): Promise<RemoteCertificate[]> {
     const found: RemoteCertificate[] = [];
+    for await (const page of this.listPages(options)) found.push(...page);
+    return found;
+  }
+
+  /** The tenant's certificates a page at a time, so that a caller over a large tenant keeps only what it needs. */
+  async *listPages(options: ReadOptions = {}): AsyncGenerator<RemoteCertificate[]> {
     let url: string | undefined = this.collectionUrl;
     while (url) {
       const outcome = await sendRequest({ method: "GET", url, ...this.context(options) }, this.settings);
       const answer = answerOf(outcome);
       const page = answer.json as { value?: unknown; "@odata.nextLink"?: unknown } | undefined;
       if (!Array.isArray(page?.value)) throw invalidAnswer(answer, outcome.attempts, "no value array");
-      for (const item of page.value) {
-        const remote = toRemoteCertificate(item);
-        if (remote) found.push(remote);
-      }
       const next = page["@odata.nextLink"];
       url = typeof next === "string" ? this.sameOriginUrl(next, answer, outcome.attempts) : undefined;
+      yield page.value.flatMap((item) => toRemoteCertificate(item) ?? []);
     }
-    return found;
   }
 
   /** One certificate; a missing one is a GraphError with status 404. */
@@ -144,7 +146,10 @@ export class GraphClient {
   }
 
   private context(options: WriteOptions): { signal: AbortSignal | undefined; logger: Logger } {
-    const signals = [this.options.signal, options.signal].filter((s): s is AbortSignal => s !== undefined);
+    // A recovery passes the write's own signal back: combining a signal with itself would only cost a derived signal.
+    const signals = [...new Set([this.options.signal, options.signal])].filter(
+      (s): s is AbortSignal => s !== undefined,
+    );
     return {
       signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
       logger: options.logger ?? this.logger,

@@ -30,8 +30,17 @@ export interface ExchangeRequest {
  * message never quotes the underlying error: fetch can echo header values, and one of them is the token.
  */
 export async function exchange(request: ExchangeRequest): Promise<Exchange> {
-  const timeout = AbortSignal.timeout(request.timeoutMs);
-  const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+  // Linked by hand, not with AbortSignal.any: Node 20 keeps a WeakRef on the caller's signal for every signal
+  // derived from it, and the caller's signal lives for the whole run (100,000 requests, 100,000 WeakRefs).
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`no answer within ${request.timeoutMs} ms`, "TimeoutError"));
+  }, request.timeoutMs);
+  const onAbort = () => controller.abort(request.signal?.reason);
+  if (request.signal?.aborted) onAbort();
+  else request.signal?.addEventListener("abort", onAbort, { once: true });
   const clientRequestId = randomUUID();
   const headers: Record<string, string> = {
     authorization: `Bearer ${request.token}`,
@@ -45,7 +54,7 @@ export async function exchange(request: ExchangeRequest): Promise<Exchange> {
       method: request.method,
       headers,
       body: request.body ?? null,
-      signal,
+      signal: controller.signal,
     });
     const text = await response.text();
     return {
@@ -57,7 +66,7 @@ export async function exchange(request: ExchangeRequest): Promise<Exchange> {
     };
   } catch (error) {
     if (request.signal?.aborted) throw request.signal.reason;
-    if (timeout.aborted) {
+    if (timedOut) {
       throw new NetworkError(`${where} got no answer within ${request.timeoutMs} ms`, {
         code: "ETIMEDOUT",
         clientRequestId,
@@ -65,6 +74,9 @@ export async function exchange(request: ExchangeRequest): Promise<Exchange> {
     }
     const code = networkErrorCode(error) ?? "EUNKNOWN";
     throw new NetworkError(`${where} failed without an HTTP answer (${code})`, { code, clientRequestId });
+  } finally {
+    clearTimeout(timer);
+    request.signal?.removeEventListener("abort", onAbort);
   }
 }
 

@@ -22,7 +22,13 @@ export { GraphError, type GraphErrorDetails } from "./graph-error.js";
 export { NetworkError } from "./network-error.js";
 export { DEFAULT_RATE_LIMIT, type Grant, parseRateLimit, RateLimiter } from "./pacing.js";
 export { REDACT_PATHS } from "./redact.js";
-export { matchesCertificate, type RemoteCertificate, sameInstant, toRemoteCertificate } from "./remote.js";
+export {
+  instantKey,
+  matchesCertificate,
+  type RemoteCertificate,
+  sameInstant,
+  toRemoteCertificate,
+} from "./remote.js";
 export { backoffMs, isRetryableNetworkError, isRetryableStatus, retryAfterMs } from "./retry.js";
 export { readSecretFile } from "./secrets.js";
 export type { TokenProvider } from "./token-provider.js";

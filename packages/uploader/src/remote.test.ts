@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { matchesCertificate, type RemoteCertificate, sameInstant, toRemoteCertificate } from "./remote.js";
+import {
+  instantKey,
+  matchesCertificate,
+  type RemoteCertificate,
+  sameInstant,
+  toRemoteCertificate,
+} from "./remote.js";
 
 describe("sameInstant", () => {
   it.each([
@@ -71,5 +77,17 @@ describe("toRemoteCertificate", () => {
   });
   it.each([null, "x", {}, { id: 3 }])("rejects %j", (value) => {
     expect(toRemoteCertificate(value)).toBeNull();
+  });
+});
+
+describe("instantKey", () => {
+  it("is equal for equal instants, whatever the offset and digits; a non-date keeps its text; null stays null", () => {
+    expect([
+      instantKey("2027-11-29T22:38:25Z"),
+      instantKey("2027-11-30T00:38:25.0000000+02:00"),
+      instantKey("2027-11-29T22:38:25.0000001Z"),
+      instantKey("not a date"),
+      instantKey(null),
+    ]).toEqual(["1827527905.0", "1827527905.0", "1827527905.1", "!not a date", null]);
   });
 });

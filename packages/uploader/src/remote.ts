@@ -32,6 +32,16 @@ function toInstant(value: string): [seconds: number, ticks: number] | null {
   return [local / 1000 - offsetMinutes * 60, Number(fraction.padEnd(7, "0"))];
 }
 
+/**
+ * A DateTimeOffset as a key that is equal for equal instants (to 100 ns), whatever the offset: `<seconds>.<ticks>`;
+ * a value that is not a DateTimeOffset keeps its text behind `!`, so it equals only itself; null stays null.
+ */
+export function instantKey(value: string | null): string | null {
+  if (value === null) return null;
+  const instant = toInstant(value);
+  return instant === null ? `!${value}` : `${instant[0]}.${instant[1]}`;
+}
+
 /** True when both DateTimeOffsets denote the same instant (to 100 ns), whatever their offsets; two nulls are the same. */
 export function sameInstant(a: string | null, b: string | null): boolean {
   if (a === null || b === null) return a === b;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { CertificateEntry, ParsedFile } from "@intune-codesign/parser";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fileKey, StateStore } from "./store.js";
+import { type CachedFile, StateStore } from "./store.js";
 
 let dir: string;
 let statePath: string;
@@ -63,7 +63,18 @@ function query<T>(sql: string): T[] {
   }
 }
 
-const PATH = Buffer.from("/certs/a.pem");
+/** A walk's path: one character per byte. */
+const PATH = "/certs/a.pem";
+
+/** Looks paths up in one scan of the file cache, in the order given (a walk asks in ascending order). */
+function lookUp(paths: string[]): Array<CachedFile | null> {
+  const scan = store.scanFileCache();
+  try {
+    return paths.map((path) => scan.get(path));
+  } finally {
+    scan.close();
+  }
+}
 
 /** A certificate as the file cache keeps it (see `certificate` above for the fields). */
 function cached(sha256: string, skipReason: CertificateEntry["skipReason"]) {
@@ -82,7 +93,7 @@ const MTIME = 1_700_000_000_123.25;
 
 describe("StateStore: the file cache", () => {
   it("keeps size, mtime (exactly, as a float), format and per-file verdicts of a good parse", () => {
-    expect(store.loadFileCache().size).toBe(0);
+    expect(lookUp([PATH])).toEqual([null]);
     const ca = {
       ...certificate(SHA_B, [7]),
       isCA: true,
@@ -97,16 +108,13 @@ describe("StateStore: the file cache", () => {
         parsed: parsed("/certs/a.pem", [certificate(SHA_A, [1, 2, 3]), ca]),
       },
     ]);
-    expect([...store.loadFileCache()]).toEqual([
-      [
-        fileKey(PATH),
-        {
-          size: 10,
-          mtimeMs: MTIME,
-          format: "pem",
-          certificates: [cached(SHA_A, null), cached(SHA_B, "ca_certificate")],
-        },
-      ],
+    expect(lookUp([PATH])).toEqual([
+      {
+        size: 10,
+        mtimeMs: MTIME,
+        format: "pem",
+        certificates: [cached(SHA_A, null), cached(SHA_B, "ca_certificate")],
+      },
     ]);
   });
 
@@ -117,28 +125,57 @@ describe("StateStore: the file cache", () => {
     store.rememberParses([
       { path: PATH, size: 20, mtimeMs: MTIME + 1, parsed: parsed("/certs/a.pem", [certificate(SHA_B, [2])]) },
     ]);
-    expect([...store.loadFileCache()]).toEqual([
-      [fileKey(PATH), { size: 20, mtimeMs: MTIME + 1, format: "pem", certificates: [cached(SHA_B, null)] }],
+    expect(lookUp([PATH])).toEqual([
+      { size: 20, mtimeMs: MTIME + 1, format: "pem", certificates: [cached(SHA_B, null)] },
     ]);
   });
 
-  it("keys by the path's bytes, one to one (names need not be valid UTF-8)", () => {
-    const latin1 = Buffer.from([0x2f, 0x63, 0x61, 0x66, 0xe9]);
-    const other = Buffer.from([0x2f, 0x63, 0x61, 0x66, 0xe8]);
-    const invalid = Buffer.from([0x2f, 0xff, 0xfe]);
-    expect(
-      new Set([fileKey(latin1), fileKey(other), fileKey(invalid), fileKey(Buffer.from("/é"))]).size,
-    ).toBe(4);
+  it("keys by the path's bytes, one to one (names need not be valid UTF-8), stored as a BLOB of those bytes", () => {
+    const latin1 = "/caf\xe9";
+    const other = "/caf\xe8";
+    const invalid = "/\xff\xfe";
+    const utf8 = Buffer.from("/é").toString("latin1");
     store.rememberParses([
       { path: latin1, size: 1, mtimeMs: MTIME, parsed: parsed("/caf\\xe9", []) },
       { path: invalid, size: 2, mtimeMs: MTIME, parsed: parsed("/\\xff\\xfe", []) },
+      { path: utf8, size: 3, mtimeMs: MTIME, parsed: parsed("/é", []) },
     ]);
-    const cache = store.loadFileCache();
-    expect([
-      cache.get(fileKey(latin1))?.size,
-      cache.get(fileKey(invalid))?.size,
-      cache.has(fileKey(other)),
-    ]).toEqual([1, 2, false]);
+    expect(query("SELECT hex(path) AS bytes, display FROM files ORDER BY path")).toEqual([
+      { bytes: "2F636166E9", display: "/caf\\xe9" },
+      { bytes: "2FC3A9", display: "/é" },
+      { bytes: "2FFFFE", display: "/\\xff\\xfe" },
+    ]);
+    expect(lookUp([other, latin1, utf8, invalid]).map((hit) => hit?.size ?? null)).toEqual([null, 1, 3, 2]);
+  });
+
+  it("a scan answers paths asked in ascending order, passing rows no one asks for; one asked out of order misses", () => {
+    store.rememberParses(
+      ["/a", "/b", "/c", "/d"].map((path, index) => ({
+        path,
+        size: index,
+        mtimeMs: MTIME,
+        parsed: parsed(path, []),
+      })),
+    );
+    expect(lookUp(["/b", "/a", "/c", "/c", "/e"]).map((hit) => hit?.size ?? null)).toEqual([
+      1,
+      null,
+      2,
+      null,
+      null,
+    ]);
+  });
+
+  it("a scan reads the cache as it was when it began: parses remembered meanwhile do not disturb it", () => {
+    store.rememberParses([{ path: "/b", size: 1, mtimeMs: MTIME, parsed: parsed("/b", []) }]);
+    const scan = store.scanFileCache();
+    try {
+      store.rememberParses([{ path: "/a", size: 2, mtimeMs: MTIME, parsed: parsed("/a", []) }]);
+      expect([scan.get("/a"), scan.get("/b")?.size]).toEqual([null, 1]);
+    } finally {
+      scan.close();
+    }
+    expect(lookUp(["/a"]).map((hit) => hit?.size)).toEqual([2]);
   });
 
   it("does not cache a failed parse", () => {
@@ -149,7 +186,7 @@ describe("StateStore: the file cache", () => {
     store.rememberParses([
       { path: PATH, size: 10, mtimeMs: MTIME, parsed: failed },
       {
-        path: Buffer.from("/certs/p.pfx"),
+        path: "/certs/p.pfx",
         size: 5,
         mtimeMs: MTIME,
         parsed: {
@@ -160,7 +197,7 @@ describe("StateStore: the file cache", () => {
         },
       },
     ]);
-    expect(store.loadFileCache().size).toBe(0);
+    expect(lookUp([PATH, "/certs/p.pfx"])).toEqual([null, null]);
     expect(query("SELECT count(*) AS n FROM files")).toEqual([{ n: 0 }]);
   });
 
@@ -184,7 +221,7 @@ describe("StateStore: the file cache", () => {
     ]);
     store.close();
     store = new StateStore(statePath);
-    expect(store.loadFileCache().get(fileKey(PATH))?.certificates).toHaveLength(1);
+    expect(lookUp([PATH])[0]?.certificates).toHaveLength(1);
   });
 });
 
@@ -194,7 +231,7 @@ describe("StateStore: what was sent where", () => {
     fields: '{"status":"provisioned"}',
     lastSent: "2026-01-01T00:00:00.000Z",
   };
-  const sent = (sha256: string) => store.loadSent().get(sha256) ?? null;
+  const sent = (sha256: string) => store.sent(sha256);
 
   it("recordSent and forgetRemote, as the next load shows them", () => {
     store.rememberParses([
@@ -208,7 +245,7 @@ describe("StateStore: what was sent where", () => {
     store.forgetRemote(SHA_A);
     expect(sent(SHA_A)).toBeNull();
     // Forgetting the object keeps the file cache.
-    expect(store.loadFileCache().get(fileKey(PATH))?.certificates).toHaveLength(1);
+    expect(lookUp([PATH])[0]?.certificates).toHaveLength(1);
   });
 
   it("a parse remembered again keeps the record of the last write", () => {
@@ -225,7 +262,7 @@ describe("StateStore: what was sent where", () => {
   });
 
   it("a certificate the store never saw has no record", () => {
-    expect(store.loadSent().has(SHA_B)).toBe(false);
+    expect(store.sent(SHA_B)).toBeNull();
   });
 });
 
@@ -374,7 +411,7 @@ describe("StateStore: the file", () => {
       { path: PATH, size: 1, mtimeMs: MTIME, parsed: parsed("/certs/a.pem", [certificate(SHA_B, [2])]) },
     ]);
     store.recordSent(SHA_B, { remoteId: "id-2", fields: "{}", lastSent: "y" });
-    expect([...store.loadSent().keys()]).toEqual([SHA_B]);
-    expect(store.loadFileCache().size).toBe(1);
+    expect([store.sent(SHA_A), store.sent(SHA_B)?.remoteId]).toEqual([null, "id-2"]);
+    expect(lookUp([PATH]).map((hit) => hit?.size)).toEqual([1]);
   });
 });

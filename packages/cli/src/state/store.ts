@@ -48,7 +48,7 @@ export interface StoredCertificate {
 export type CachedCertificate = StoredCertificate & { skipReason: CertificateEntry["skipReason"] };
 
 /** The part of a parsed certificate a run keeps, and the file cache stores. */
-export function cachedCertificate(c: CertificateEntry): CachedCertificate {
+export function cachedCertificate(c: CachedCertificate): CachedCertificate {
   const { sha256, subject, subjectName, issuer, issuerName, notAfter, skipReason } = c;
   return { sha256, subject, subjectName, issuer, issuerName, notAfter, skipReason };
 }
@@ -59,11 +59,6 @@ export interface CachedFile {
   mtimeMs: number;
   format: ParsedFile["format"];
   certificates: CachedCertificate[];
-}
-
-/** A file's cache key: its path's bytes, as a string that keeps them one to one. */
-export function fileKey(path: Buffer): string {
-  return path.toString("latin1");
 }
 
 const SCHEMA_VERSION = 4;
@@ -136,6 +131,9 @@ export class StateStore {
         "INSERT OR REPLACE INTO certificates (sha256, remote_id, sent_fields, last_sent) VALUES (?, ?, ?, ?)",
       ),
       forgetRemote: this.db.prepare("DELETE FROM certificates WHERE sha256 = ?"),
+      sent: this.db
+        .prepare("SELECT remote_id, sent_fields, last_sent FROM certificates WHERE sha256 = ?")
+        .raw(true),
       startRun: this.db.prepare("INSERT INTO runs (started_at, dry_run) VALUES (?, ?)"),
       endRun: this.db.prepare(
         "UPDATE runs SET ended_at = ?, exit_code = ?, files = ?, certificates = ?, created = ?, updated = ?, " +
@@ -164,55 +162,30 @@ export class StateStore {
   }
 
   /**
-   * Every file parse cached by earlier runs, in one scan: a run looks up each file it walks, and one sequential read
-   * is far cheaper than as many point queries.
+   * The file cache, read alongside a walk: see FileCacheScan. It reads through a connection of its own, so the run's
+   * own writes to the cache do not disturb the scan.
    */
-  loadFileCache(): Map<string, CachedFile> {
-    const cache = new Map<string, CachedFile>();
-    const rows = this.db
-      .prepare<[], [Buffer, number, number, CachedFile["format"], string]>(
-        "SELECT path, size, mtime_ms, format, certificates FROM files",
-      )
-      .raw(true)
-      .iterate();
-    for (const [path, size, mtimeMs, format, certificates] of rows) {
-      cache.set(fileKey(path), { size, mtimeMs, format, certificates: JSON.parse(certificates) });
-    }
-    return cache;
+  scanFileCache(): FileCacheScan {
+    return new FileCacheScan(new Database(this.path, { readonly: true, fileMustExist: true }));
   }
 
-  /** Every certificate's last successful write, in one scan. */
-  loadSent(): Map<string, SentRecord> {
-    const sent = new Map<string, SentRecord>();
-    const rows = this.db
-      .prepare<[], [string, string, string, string]>(
-        "SELECT sha256, remote_id, sent_fields, last_sent FROM certificates",
-      )
-      .raw(true)
-      .iterate();
-    for (const [sha256, remoteId, fields, lastSent] of rows) sent.set(sha256, { remoteId, fields, lastSent });
-    return sent;
+  /** The certificate's last successful write, if any. */
+  sent(sha256: string): SentRecord | null {
+    const row = this.statements.sent.get(sha256) as [string, string, string] | undefined;
+    return row ? { remoteId: row[0], fields: row[1], lastSent: row[2] } : null;
   }
 
   /**
    * Remembers fresh parses, one transaction for the lot. A file that failed is not cached, so that a fixed password
    * or permission takes effect on the next run.
    */
-  rememberParses(files: Array<{ path: Buffer; size: number; mtimeMs: number; parsed: ParsedFile }>): void {
+  rememberParses(files: Array<{ path: string; size: number; mtimeMs: number; parsed: ParsedFile }>): void {
     this.db.transaction(() => {
       for (const { path, size, mtimeMs, parsed } of files) {
         if (parsed.error) continue;
-        const certificates: CachedCertificate[] = parsed.certificates.map((c) => ({
-          sha256: c.sha256,
-          subject: c.subject,
-          subjectName: c.subjectName,
-          issuer: c.issuer,
-          issuerName: c.issuerName,
-          notAfter: c.notAfter,
-          skipReason: c.skipReason,
-        }));
+        const certificates = parsed.certificates.map(cachedCertificate);
         this.statements.putFile.run(
-          path,
+          Buffer.from(path, "latin1"),
           parsed.path,
           size,
           mtimeMs,
@@ -277,5 +250,51 @@ export class StateStore {
 
   close(): void {
     this.db.close();
+  }
+}
+
+/**
+ * The file cache in one sequential scan, in path order, consumed alongside a walk in the same order (a merge): no
+ * cache entry is held longer than it takes the walk to reach its file, where a lookup table of 100,000 parses would
+ * hold them all. Paths are a walk's: one character per byte, so comparing them compares bytes as SQLite's BLOB order
+ * does. They must be asked in ascending order; one asked out of order is a miss (its file is parsed again).
+ */
+export class FileCacheScan {
+  private readonly rows: IterableIterator<[Buffer, number, number, CachedFile["format"], string]>;
+  private row: { path: string; values: [Buffer, number, number, CachedFile["format"], string] } | null = null;
+
+  constructor(private readonly db: Database.Database) {
+    this.rows = db
+      .prepare<[], [Buffer, number, number, CachedFile["format"], string]>(
+        "SELECT path, size, mtime_ms, format, certificates FROM files ORDER BY path",
+      )
+      .raw(true)
+      .iterate();
+    this.advance();
+  }
+
+  /** The cached parse of the file at `path`, whatever its size and mtime now; null when none is cached. */
+  get(path: string): CachedFile | null {
+    while (this.row !== null && this.row.path < path) this.advance();
+    if (this.row === null || this.row.path !== path) return null;
+    const [, size, mtimeMs, format, certificates] = this.row.values;
+    this.advance();
+    // Rebuilt as literals: objects from JSON.parse keep their fields out of line, a third larger at 100,000 files.
+    return {
+      size,
+      mtimeMs,
+      format,
+      certificates: (JSON.parse(certificates) as CachedCertificate[]).map(cachedCertificate),
+    };
+  }
+
+  close(): void {
+    this.rows.return?.();
+    this.db.close();
+  }
+
+  private advance(): void {
+    const next = this.rows.next();
+    this.row = next.done ? null : { path: next.value[0].toString("latin1"), values: next.value };
   }
 }

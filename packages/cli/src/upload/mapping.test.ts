@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../exit-codes.js";
-import { idFromFileName, loadMappingFile } from "./mapping.js";
+import { idFromFileName, loadMappingFile, mappedId } from "./mapping.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cli-mapping-"));
 let count = 0;
@@ -101,5 +101,25 @@ describe("idFromFileName", () => {
     ["/certs/alpha.cer", null],
   ])("%s -> %s", (path, expected) => {
     expect(idFromFileName(path)).toBe(expected);
+  });
+});
+
+describe("mappedId", () => {
+  const ID_B = "bbbbbbbb-0000-4000-8000-000000000002";
+  const mapping = {
+    byPath: new Map([["team/alpha.cer", id]]),
+    bySha256: new Map([
+      [SHA.toLowerCase(), ID_B],
+      ["f".repeat(64), ID_B],
+    ]),
+  };
+
+  it("the relative path beats the SHA-256; else the SHA-256; else none", () => {
+    expect([
+      mappedId(mapping, "team/alpha.cer", SHA.toLowerCase()),
+      mappedId(mapping, "other.cer", SHA.toLowerCase()),
+      mappedId(mapping, "other.cer", "0".repeat(64)),
+      mappedId(null, "team/alpha.cer", SHA.toLowerCase()),
+    ]).toEqual([id, ID_B, null, null]);
   });
 });

@@ -35,6 +35,11 @@ export function loadMappingFile(path: string): MappingFile {
   return mapping;
 }
 
+/** The object the map file names for a certificate: by its path relative to its folder, else by its SHA-256. */
+export function mappedId(mapping: MappingFile | null, relative: string, sha256: string): string | null {
+  return mapping?.byPath.get(relative) ?? mapping?.bySha256.get(sha256) ?? null;
+}
+
 /** The id a file name carries when its stem is a GUID (`b20d3703-….cer`), else null. */
 export function idFromFileName(path: string): string | null {
   const name = basename(path);

@@ -28,7 +28,8 @@ export function printOutcome(
     }
   }
   const now = (options.now ?? new Date()).getTime();
-  const expiring = outcome.expiries
+  const expiring = outcome
+    .expiries()
     .filter((e) => Date.parse(e.notAfter) - now <= options.warnDays * DAY_MS)
     .sort((a, b) => Date.parse(a.notAfter) - Date.parse(b.notAfter));
   if (expiring.length > 0) {

@@ -1,7 +1,6 @@
 import type { RemoteCertificate } from "@intune-codesign/uploader";
 import { describe, expect, it } from "vitest";
 import type { SentRecord } from "../state/store.js";
-import type { MappingFile } from "./mapping.js";
 import {
   type Candidate,
   type Decision,
@@ -29,7 +28,7 @@ const FIELDS: SentFields = {
 };
 
 function candidate(overrides: Partial<Candidate> = {}): Candidate {
-  return { path: "/certs/alpha.cer", relative: "alpha.cer", sha256: SHA_1, fields: FIELDS, ...overrides };
+  return { path: "/certs/alpha.cer", sha256: SHA_1, mapped: null, fields: FIELDS, ...overrides };
 }
 
 /** A listed object showing exactly what `fields` say (as Intune lists it: content null). */
@@ -48,17 +47,12 @@ function remote(id: string, fields: Partial<SentFields> = {}): RemoteCertificate
   };
 }
 
-function mapping(byPath: Record<string, string> = {}, bySha256: Record<string, string> = {}): MappingFile {
-  return { byPath: new Map(Object.entries(byPath)), bySha256: new Map(Object.entries(bySha256)) };
-}
-
 function sentTo(id: string, fields: SentFields = FIELDS): SentRecord {
   return { remoteId: id, fields: serializeFields(fields), lastSent: "2026-01-01T00:00:00Z" };
 }
 
 function context(overrides: {
   tenant?: RemoteCertificate[];
-  mapping?: MappingFile | null;
   sent?: Record<string, SentRecord>;
   force?: boolean;
   create?: boolean;
@@ -66,7 +60,6 @@ function context(overrides: {
   const sent = overrides.sent ?? {};
   return {
     tenant: new TenantIndex(overrides.tenant ?? []),
-    mapping: overrides.mapping ?? null,
     sent: (sha256) => sent[sha256] ?? null,
     force: overrides.force ?? false,
     create: overrides.create ?? true,
@@ -83,29 +76,18 @@ describe("planCandidates: routes, in the documented order", () => {
   const GUID_PATH = `/certs/${ID_C}.cer`;
   it.each<[string, Candidate, Parameters<typeof context>[0], Decision]>([
     [
-      "map by relative path beats everything",
-      candidate({ path: GUID_PATH, relative: "team/alpha.cer" }),
+      "the map file beats everything",
+      candidate({ path: GUID_PATH, mapped: ID_A }),
       {
-        mapping: mapping({ "team/alpha.cer": ID_A }, { [SHA_1]: ID_B }),
         sent: { [SHA_1]: sentTo(ID_B) },
         tenant: [remote(ID_A), remote(ID_B), remote(ID_C), remote(ID_D)],
       },
       { action: "update", id: ID_A, route: "map" },
     ],
     [
-      "map by sha256 when the path is not mapped",
-      candidate({ path: GUID_PATH }),
-      {
-        mapping: mapping({ "other.cer": ID_A }, { [SHA_1]: ID_B }),
-        sent: { [SHA_1]: sentTo(ID_D) },
-        tenant: [remote(ID_B), remote(ID_D)],
-      },
-      { action: "update", id: ID_B, route: "map" },
-    ],
-    [
       "a mapped id the tenant does not list is still the target (Graph answers not_found)",
-      candidate(),
-      { mapping: mapping({ "alpha.cer": ID_A }), tenant: [remote(ID_D)] },
+      candidate({ mapped: ID_A }),
+      { tenant: [remote(ID_D)] },
       { action: "update", id: ID_A, route: "map" },
     ],
     [
@@ -206,18 +188,15 @@ describe("planCandidates: failures, never a guess", () => {
   });
 
   it("an earlier route wins over an ambiguous match", () => {
-    const decision = planOne(
-      candidate(),
-      context({ tenant: [remote(ID_A), remote(ID_B)], mapping: mapping({ "alpha.cer": ID_B }) }),
-    );
+    const decision = planOne(candidate({ mapped: ID_B }), context({ tenant: [remote(ID_A), remote(ID_B)] }));
     expect(decision).toEqual({ action: "update", id: ID_B, route: "map" });
   });
 
   it("one object claimed by two certificates: the second is id_conflict", () => {
-    const second = candidate({ path: "/certs/beta.cer", relative: "beta.cer", sha256: SHA_2 });
+    const second = candidate({ path: "/certs/beta.cer", sha256: SHA_2, mapped: ID_A });
     const decisions = planCandidates(
-      [candidate(), second],
-      context({ mapping: mapping({ "alpha.cer": ID_A, "beta.cer": ID_A }), tenant: [remote(ID_A)] }),
+      [candidate({ mapped: ID_A }), second],
+      context({ tenant: [remote(ID_A)] }),
     );
     expect(decisions).toEqual([
       { action: "update", id: ID_A, route: "map" },
@@ -231,7 +210,7 @@ describe("planCandidates: failures, never a guess", () => {
   });
 
   it("a state id and a remote match naming one object (any case): the second is id_conflict", () => {
-    const second = candidate({ path: "/certs/copy.cer", relative: "copy.cer", sha256: SHA_2 });
+    const second = candidate({ path: "/certs/copy.cer", sha256: SHA_2 });
     const decisions = planCandidates(
       [candidate(), second],
       context({ sent: { [SHA_1]: sentTo(ID_D.toUpperCase()) }, tenant: [remote(ID_D)] }),
@@ -244,7 +223,7 @@ describe("planCandidates: failures, never a guess", () => {
 
   it("creates do not claim anything: two certificates without objects are both created", () => {
     const second = candidate({
-      relative: "beta.cer",
+      path: "/certs/beta.cer",
       sha256: SHA_2,
       fields: { ...FIELDS, subject: "CN=Beta" },
     });
@@ -263,7 +242,7 @@ describe("planCandidates: unchanged", () => {
   });
 
   it("unchanged through the map route too", () => {
-    expect(planOne(candidate(), context({ ...inSync, mapping: mapping({ "alpha.cer": ID_A }) }))).toEqual({
+    expect(planOne(candidate({ mapped: ID_A }), context(inSync))).toEqual({
       action: "unchanged",
       id: ID_A,
       route: "map",
@@ -326,12 +305,8 @@ describe("planCandidates: unchanged", () => {
   });
 
   it("updated when the certificate was last sent to another object than the one found", () => {
-    const ctx = context({
-      sent: { [SHA_1]: sentTo(ID_B) },
-      tenant: [remote(ID_A), remote(ID_B)],
-      mapping: mapping({ "alpha.cer": ID_A }),
-    });
-    expect(planOne(candidate(), ctx)).toEqual({ action: "update", id: ID_A, route: "map" });
+    const ctx = context({ sent: { [SHA_1]: sentTo(ID_B) }, tenant: [remote(ID_A), remote(ID_B)] });
+    expect(planOne(candidate({ mapped: ID_A }), ctx)).toEqual({ action: "update", id: ID_A, route: "map" });
   });
 
   it("updated, not unchanged, when the state's object is gone and a remote match is found", () => {
@@ -352,8 +327,34 @@ describe("TenantIndex", () => {
       { ...remote(ID_B), subject: null },
       { ...remote(ID_C), expirationDateTime: "not a date" },
     ]);
-    expect(index.get(ID_A)?.id).toBe(ID_A.toUpperCase());
-    expect(index.get(ID_B.toUpperCase())?.id).toBe(ID_B);
-    expect(index.matching(FIELDS).map((o) => o.id)).toEqual([ID_A.toUpperCase()]);
+    expect([index.has(ID_A), index.has(ID_B.toUpperCase()), index.has(ID_C), index.has(ID_D)]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
+    expect(index.matching(FIELDS)).toEqual([ID_A.toUpperCase()]);
+  });
+
+  it("shows: every compared field counts, the expiry as an instant; content and uploadDateTime do not", () => {
+    const index = new TenantIndex([
+      { ...remote(ID_A, { expirationDateTime: "2027-11-30T00:38:25.00+02:00" }), content: "AQID" },
+      remote(ID_B, { issuerName: "Other Root" }),
+    ]);
+    expect([
+      index.shows(ID_A.toUpperCase(), FIELDS),
+      index.shows(ID_B, FIELDS),
+      index.shows(ID_C, FIELDS),
+    ]).toEqual([true, false, false]);
+  });
+
+  it("matching lists every object with the certificate's identity, in listing order", () => {
+    const index = new TenantIndex([
+      remote(ID_B),
+      remote(ID_D, { subject: "CN=Other" }),
+      remote(ID_A),
+      remote(ID_C),
+    ]);
+    expect(index.matching(FIELDS)).toEqual([ID_B, ID_A, ID_C]);
   });
 });

@@ -1,7 +1,8 @@
+import { hash } from "node:crypto";
 import type { BodyFields, RemoteCertificate } from "@intune-codesign/uploader";
-import { sameInstant } from "@intune-codesign/uploader";
+import { instantKey } from "@intune-codesign/uploader";
 import type { SentRecord } from "../state/store.js";
-import { idFromFileName, type MappingFile } from "./mapping.js";
+import { idFromFileName } from "./mapping.js";
 
 /** The body's fields that identify what was written: everything but content (implied by the SHA-256) and uploadDateTime. */
 export type SentFields = BodyFields;
@@ -9,10 +10,11 @@ export type SentFields = BodyFields;
 /** A certificate eligible for upload, as the plan sees it. */
 export interface Candidate {
   path: string;
-  /** Path relative to its scanned folder, `/`-separated (what `--map` keys name). */
-  relative: string;
   sha256: string;
-  fields: SentFields;
+  /** The object the `--map` file names for it (by path or SHA-256), else null. */
+  mapped: string | null;
+  /** What its body would write (a getter where candidates are many: derived when asked, not kept). */
+  readonly fields: SentFields;
 }
 
 /** How a certificate's object was found (kept in logs and the event journal). */
@@ -26,29 +28,77 @@ export type Decision =
   | { action: "skip"; reason: "unmapped" }
   | { action: "fail"; code: "ambiguous_match" | "id_conflict"; message: string; id: string | null };
 
-/** The tenant as one list showed it, indexed for the two look-ups the plan needs. */
+const CREATE: Decision = Object.freeze({ action: "create" });
+const UNMAPPED: Decision = Object.freeze({ action: "skip", reason: "unmapped" });
+
+/**
+ * The tenant as one listing showed it, reduced to what the plan compares: per object, a digest of the fields it
+ * shows, and its id under a digest of its subject, issuer and expiry. At 100,000 objects a listed object's strings
+ * (content above all, though Intune nulls it) would cost far more than the two digests.
+ */
 export class TenantIndex {
-  private readonly byId = new Map<string, RemoteCertificate>();
-  private readonly bySubjectAndIssuer = new Map<string, RemoteCertificate[]>();
+  /** Lower-cased id → digest of what the object shows. */
+  private readonly shown = new Map<string, string>();
+  /** Digest of subject, issuer and expiry instant → the id (as listed) of each object with them. */
+  private readonly byIdentity = new Map<string, string | string[]>();
 
-  constructor(objects: RemoteCertificate[]) {
-    for (const object of objects) {
-      this.byId.set(object.id.toLowerCase(), object);
-      if (object.subject === null || object.issuer === null) continue;
-      const key = JSON.stringify([object.subject, object.issuer]);
-      this.bySubjectAndIssuer.set(key, [...(this.bySubjectAndIssuer.get(key) ?? []), object]);
-    }
+  constructor(objects: Iterable<RemoteCertificate> = []) {
+    for (const object of objects) this.add(object);
   }
 
-  get(id: string): RemoteCertificate | undefined {
-    return this.byId.get(id.toLowerCase());
+  add(object: RemoteCertificate): void {
+    this.shown.set(object.id.toLowerCase(), shownDigest(object));
+    if (object.subject === null || object.issuer === null) return;
+    const key = identityDigest(object.subject, object.issuer, object.expirationDateTime);
+    const ids = this.byIdentity.get(key);
+    if (ids === undefined) this.byIdentity.set(key, object.id);
+    else if (typeof ids === "string") this.byIdentity.set(key, [ids, object.id]);
+    else ids.push(object.id);
   }
 
-  /** Objects whose subject, issuer and expiry (as an instant, to Graph's 100 ns) equal the certificate's. */
-  matching(fields: SentFields): RemoteCertificate[] {
-    const sameNames = this.bySubjectAndIssuer.get(JSON.stringify([fields.subject, fields.issuer])) ?? [];
-    return sameNames.filter((object) => sameInstant(object.expirationDateTime, fields.expirationDateTime));
+  /** Objects listed. */
+  get size(): number {
+    return this.shown.size;
   }
+
+  has(id: string): boolean {
+    return this.shown.has(id.toLowerCase());
+  }
+
+  /** Whether the object with this id still shows what was sent (Intune nulls `content`, so it is not compared). */
+  shows(id: string, fields: SentFields): boolean {
+    return this.shown.get(id.toLowerCase()) === shownDigest(fields);
+  }
+
+  /** Ids (as listed) of the objects whose subject, issuer and expiry (as an instant, to Graph's 100 ns) equal these. */
+  matching(fields: SentFields): string[] {
+    const ids = this.byIdentity.get(identityDigest(fields.subject, fields.issuer, fields.expirationDateTime));
+    return ids === undefined ? [] : typeof ids === "string" ? [ids] : ids;
+  }
+}
+
+type Shown = Pick<RemoteCertificate, "subject" | "issuer" | "subjectName" | "issuerName" | "status"> & {
+  expirationDateTime: string | null;
+};
+
+function shownDigest(o: Shown): string {
+  return digest([
+    o.subject,
+    o.issuer,
+    o.subjectName,
+    o.issuerName,
+    o.status,
+    instantKey(o.expirationDateTime),
+  ]);
+}
+
+function identityDigest(subject: string, issuer: string, expiry: string | null): string {
+  return digest([subject, issuer, instantKey(expiry)]);
+}
+
+/** 128 bits of SHA-256 over the values' JSON: a collision is as likely as guessing a random GUID. */
+function digest(values: Array<string | null>): string {
+  return hash("sha256", JSON.stringify(values), "base64").slice(0, 22);
 }
 
 /** The serialized form of the fields, as the state store keeps them. */
@@ -56,21 +106,9 @@ export function serializeFields(fields: SentFields): string {
   return JSON.stringify(fields);
 }
 
-/** Whether the listed object still shows what was sent (Intune nulls `content`, so it is not compared). */
-function remoteShows(remote: RemoteCertificate, fields: SentFields): boolean {
-  return (
-    remote.subject === fields.subject &&
-    remote.issuer === fields.issuer &&
-    remote.subjectName === fields.subjectName &&
-    remote.issuerName === fields.issuerName &&
-    remote.status === fields.status &&
-    sameInstant(remote.expirationDateTime, fields.expirationDateTime)
-  );
-}
-
 export interface PlanContext {
   tenant: TenantIndex;
-  mapping: MappingFile | null;
+  /** The store's record of the certificate's last write. */
   sent: (sha256: string) => SentRecord | null;
   force: boolean;
   create: boolean;
@@ -84,10 +122,12 @@ export interface PlanContext {
 export function planCandidates(candidates: Candidate[], context: PlanContext): Decision[] {
   const claimedBy = new Map<string, string>();
   return candidates.map((candidate) => {
-    const found = findObject(candidate, context);
+    const fields = candidate.fields;
+    const sent = context.sent(candidate.sha256);
+    const found = findObject(candidate, fields, sent, context.tenant);
     if ("action" in found) return found;
     const { id, route } = found;
-    if (id === null) return context.create ? { action: "create" } : { action: "skip", reason: "unmapped" };
+    if (id === null) return context.create ? CREATE : UNMAPPED;
     const owner = claimedBy.get(id);
     if (owner !== undefined && owner !== candidate.sha256) {
       return {
@@ -98,39 +138,35 @@ export function planCandidates(candidates: Candidate[], context: PlanContext): D
       };
     }
     claimedBy.set(id, candidate.sha256);
-    const sent = context.sent(candidate.sha256);
-    const remote = context.tenant.get(id);
     const unchanged =
       !context.force &&
       sent?.remoteId.toLowerCase() === id &&
-      sent.fields === serializeFields(candidate.fields) &&
-      remote !== undefined &&
-      remoteShows(remote, candidate.fields);
+      sent.fields === serializeFields(fields) &&
+      context.tenant.shows(id, fields);
     return unchanged ? { action: "unchanged", id, route } : { action: "update", id, route };
   });
 }
 
 function findObject(
   candidate: Candidate,
-  context: PlanContext,
+  fields: SentFields,
+  sent: SentRecord | null,
+  tenant: TenantIndex,
 ): { id: string | null; route: Route } | Extract<Decision, { action: "fail" }> {
-  const mapped =
-    context.mapping?.byPath.get(candidate.relative) ?? context.mapping?.bySha256.get(candidate.sha256);
-  if (mapped) return { id: mapped, route: "map" };
-  const sent = context.sent(candidate.sha256);
+  if (candidate.mapped) return { id: candidate.mapped, route: "map" };
   // An object deleted in the console since the last run is not a target any more: look further.
-  if (sent && context.tenant.get(sent.remoteId)) return { id: sent.remoteId.toLowerCase(), route: "state" };
+  if (sent && tenant.has(sent.remoteId)) return { id: sent.remoteId.toLowerCase(), route: "state" };
   const named = idFromFileName(candidate.path);
   if (named) return { id: named, route: "file-name" };
-  const matches = context.tenant.matching(candidate.fields);
+  const matches = tenant.matching(fields);
   if (matches.length > 1) {
     return {
       action: "fail",
       code: "ambiguous_match",
-      message: `${matches.length} objects in the tenant have this subject, issuer and expiry: ${matches.map((m) => m.id).join(", ")}; map the certificate explicitly with --map`,
+      message: `${matches.length} objects in the tenant have this subject, issuer and expiry: ${matches.join(", ")}; map the certificate explicitly with --map`,
       id: null,
     };
   }
-  if (matches.length === 1) return { id: matches[0]!.id.toLowerCase(), route: "match" };
+  if (matches.length === 1) return { id: matches[0]!.toLowerCase(), route: "match" };
   return { id: null, route: "match" };
 }
