@@ -52,7 +52,7 @@ export async function runDemo(keep: boolean): Promise<number> {
 
     out("== First run: intune-codesign upload (creates what the tenant lacks) ==");
     const first = await runUpload(await buildConfig([folder], flags));
-    printOutcome(first, { json: false, dryRun: false, warnDays: 30 });
+    await printOutcome(first, { json: false, dryRun: false, warnDays: 30 });
     out();
     for (const item of first.report.items) {
       const detail = item.reason ?? item.error?.code ?? "";
@@ -76,7 +76,7 @@ export async function runDemo(keep: boolean): Promise<number> {
     out("\n== Second run: nothing changed, so nothing is sent ==");
     const before = emulator.requests().length;
     const second = await runUpload(await buildConfig([folder], flags));
-    printOutcome(second, { json: false, dryRun: false, warnDays: 0 });
+    await printOutcome(second, { json: false, dryRun: false, warnDays: 0 });
     const writes = emulator
       .requests()
       .slice(before)

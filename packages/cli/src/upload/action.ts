@@ -11,7 +11,7 @@ export async function uploadAction(folders: string[], command: Command): Promise
   const flags = resolveFlags(command);
   checkPathsExist(folders);
   const outcome = await runUpload(await buildConfig(folders, flags));
-  printOutcome(outcome, { json: flags.json, dryRun: flags.dryRun, warnDays: flags.warnDays });
+  await printOutcome(outcome, { json: flags.json, dryRun: flags.dryRun, warnDays: flags.warnDays });
   process.exitCode = outcome.exitCode;
 }
 

@@ -1,15 +1,19 @@
 import { formatSummary, reportJson } from "../report.js";
+import { writeChunks } from "../write-chunks.js";
 import type { UploadOutcome } from "./run.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** Lines of the human output written at once. */
+const LINES_PER_CHUNK = 1000;
+
 /** Results on stdout: the JSON report with `--json`, else a short summary, the plan of a dry run and expiry warnings. */
-export function printOutcome(
+export async function printOutcome(
   outcome: UploadOutcome,
   options: { json: boolean; dryRun: boolean; warnDays: number; now?: Date },
-): void {
+): Promise<void> {
   if (options.json) {
-    for (const chunk of reportJson(outcome.report)) process.stdout.write(chunk);
+    await writeChunks(process.stdout, reportJson(outcome.report));
     return;
   }
   const lines = [formatSummary(outcome.report, options.dryRun)];
@@ -36,5 +40,11 @@ export function printOutcome(
     lines.push(`Expiring within ${options.warnDays} days:`);
     for (const e of expiring) lines.push(`  ${e.notAfter}  ${e.subject}${e.id ? `  (${e.id})` : ""}`);
   }
-  process.stdout.write(`${lines.join("\n")}\n`);
+  await writeChunks(process.stdout, chunksOf(lines));
+}
+
+function* chunksOf(lines: string[]): Generator<string> {
+  for (let start = 0; start < lines.length; start += LINES_PER_CHUNK) {
+    yield `${lines.slice(start, start + LINES_PER_CHUNK).join("\n")}\n`;
+  }
 }
