@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -26,6 +26,13 @@ let scenario: Scenario;
 afterEach(async () => {
   await scenario?.close();
 });
+
+/** The counts of the run's "files read" log line. */
+function filesRead(stderr: string): { parsed: number; cached: number } {
+  const line = stderr.split("\n").find((l) => l.includes('"msg":"files read"'));
+  const { parsed, cached } = JSON.parse(line ?? "{}");
+  return { parsed, cached };
+}
 
 const GUID = "b20d3703-3703-b20d-0337-0db203370db2";
 
@@ -235,6 +242,34 @@ describe("upload against the emulator, with faults injected", () => {
     expect(scenario.emulator.requests().filter((r) => r.method === "GET" && r.status === 200)).toHaveLength(
       1,
     );
+  });
+
+  it("a second run does not read unchanged files again: bytes swapped behind an unchanged size and mtime go unseen", async () => {
+    scenario = await Scenario.start({ faults: undefined });
+    const alphaPath = scenario.write("alpha.cer", alpha.der);
+    scenario.write("beta.cer", beta.der);
+    // Whole seconds, so that the mtime can be set back exactly.
+    const mtime = 1_790_000_000;
+    utimesSync(alphaPath, mtime, mtime);
+    const first = await scenario.upload(["--dry-run"]);
+    expect(first.report.summary).toMatchObject({ created: 2, failed: 0 });
+    // Same size, same mtime, other bytes: only a run that reads the file could notice.
+    writeFileSync(alphaPath, Buffer.alloc(alpha.der.length, 0x41));
+    utimesSync(alphaPath, mtime, mtime);
+    const second = await scenario.upload(["--dry-run"]);
+    expect(second.report.items.map((i) => [i.sha256, i.action])).toEqual([
+      [sha256Of(alpha), "created"],
+      [sha256Of(beta), "created"],
+    ]);
+    expect(filesRead(second.stderr)).toEqual({ parsed: 0, cached: 2 });
+    // A new mtime sends it to the parser again, which now finds no certificate.
+    utimesSync(alphaPath, mtime, mtime + 1);
+    const third = await scenario.upload(["--dry-run"]);
+    expect(third.report.items.map((i) => [i.action, i.error?.code ?? null])).toEqual([
+      ["failed", "no_certificate"],
+      ["created", null],
+    ]);
+    expect(filesRead(third.stderr)).toEqual({ parsed: 1, cached: 1 });
   });
 
   it("writes a Prometheus textfile and a report file", async () => {

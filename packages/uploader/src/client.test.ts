@@ -90,6 +90,26 @@ describe("GraphClient operations against the emulator", () => {
     expect(requestLine(emulator)).toEqual(["GET 200", "GET 200", "GET 200"]);
   });
 
+  it("listPages yields each page as it arrives: the next is asked for only when the caller wants it", async () => {
+    const setup = await withEmulator({ pageSize: 3 });
+    emulator = setup.emulator;
+    const seeded = emulator.seed(
+      Array.from({ length: 7 }, (_, i) => ({
+        subject: `CN=Seed ${i}`,
+        issuer: "CN=Seed CA",
+        expirationDateTime: "2030-01-01T00:00:00Z",
+      })),
+    );
+    const sizes: Array<[number, number]> = [];
+    for await (const page of setup.client().listPages()) sizes.push([page.length, emulator.requests().length]);
+    expect(sizes).toEqual([
+      [3, 1],
+      [3, 2],
+      [1, 3],
+    ]);
+    expect(seeded).toHaveLength(7);
+  });
+
   it("list of an empty tenant is one request and no objects", async () => {
     const setup = await withEmulator();
     emulator = setup.emulator;
