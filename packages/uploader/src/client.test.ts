@@ -101,7 +101,8 @@ describe("GraphClient operations against the emulator", () => {
       })),
     );
     const sizes: Array<[number, number]> = [];
-    for await (const page of setup.client().listPages()) sizes.push([page.length, emulator.requests().length]);
+    for await (const page of setup.client().listPages())
+      sizes.push([page.length, emulator.requests().length]);
     expect(sizes).toEqual([
       [3, 1],
       [3, 2],
