@@ -9,6 +9,7 @@ import { checkPathsExist } from "../options.js";
 import { parseEntries } from "../parse-entries.js";
 import { pfxPassword } from "../secrets.js";
 import { walk } from "../walk.js";
+import { writeChunks } from "../write-chunks.js";
 
 /** The `inspect` flags. */
 export interface InspectOptions {
@@ -19,40 +20,58 @@ export interface InspectOptions {
   exclude?: string[];
 }
 
+/** A file as `inspect` shows it: everything the parser found but the DER bytes. */
+export type InspectedFile = Omit<ParsedFile, "certificates"> & {
+  certificates: Omit<CertificateEntry, "der">[];
+};
+
 /** The `inspect` command's action: results on stdout, exit 1 when any file failed. */
 export async function inspectAction(paths: string[], options: InspectOptions): Promise<void> {
   checkPathsExist(paths);
   const files = await inspectPaths(paths, options);
-  process.stdout.write(
-    options.json ? `${JSON.stringify({ files: files.map(toJson) }, null, 2)}\n` : formatTable(files),
-  );
+  await writeChunks(process.stdout, options.json ? inspectJson(files) : [formatTable(files)]);
   process.exitCode = files.some((file) => file.error) ? ExitCode.failed : ExitCode.ok;
 }
 
-/** Walks, parses on every core and marks duplicates in sorted path order. */
-export async function inspectPaths(paths: string[], options: InspectOptions): Promise<ParsedFile[]> {
+/** Walks, parses on every core and marks duplicates in sorted path order; the DER bytes are not kept. */
+export async function inspectPaths(paths: string[], options: InspectOptions): Promise<InspectedFile[]> {
   const password = await pfxPassword(options.pfxPasswordFile);
   // Every file is read, so the workers start now and get ready while the walk runs.
   const pool = createParserPool();
   const entries = await walk(paths, options);
   const tracker = new DuplicateTracker();
-  const files: ParsedFile[] = [];
+  const files: InspectedFile[] = [];
   await parseEntries(entries, {
     parse: { password, maxFileSize: options.maxFileSize },
     pool,
     onParsed: (_entry, parsed) => {
-      if ("fresh" in parsed) files.push(tracker.mark(parsed.fresh));
+      if ("fresh" in parsed) files.push(withoutDer(tracker.mark(parsed.fresh)));
     },
   });
   return files;
 }
 
-/** The JSON shape of `inspect --json`: everything but the DER bytes. */
-function toJson(file: ParsedFile) {
+function withoutDer(file: ParsedFile): InspectedFile {
   return { ...file, certificates: file.certificates.map(({ der: _der, ...rest }: CertificateEntry) => rest) };
 }
 
-function formatTable(files: ParsedFile[]): string {
+/**
+ * `inspect --json`: the text of `JSON.stringify({ files }, null, 2)`, made a file at a time, so that a folder of
+ * 100,000 files is never one string.
+ */
+export function* inspectJson(files: InspectedFile[]): Generator<string> {
+  if (files.length === 0) {
+    yield '{\n  "files": []\n}\n';
+    return;
+  }
+  yield '{\n  "files": [';
+  for (const [index, file] of files.entries()) {
+    yield `${index === 0 ? "" : ","}\n    ${JSON.stringify(file, null, 2).replace(/\n/g, "\n    ")}`;
+  }
+  yield "\n  ]\n}\n";
+}
+
+function formatTable(files: InspectedFile[]): string {
   const rows: string[][] = [["PATH", "SUBJECT NAME", "EXPIRES", "UPLOAD"]];
   const errors: string[] = [];
   for (const file of files) {
