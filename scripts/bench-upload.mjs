@@ -1,17 +1,29 @@
 // Uploads 1,000 certificates through GraphClient + RateLimiter (50 writes/1 s, concurrency 4) to an in-process
 // emulator allowing 50 writes per 1 s, and prints sustained accepted writes/s as % of the allowance and the % of
 // writes answered 429. Goal: >= 90% and <= 2%. Run with `pnpm bench:upload` (builds first).
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startEmulator } from "../packages/graph-emulator/dist/index.js";
+import { parseFile } from "../packages/parser/dist/index.js";
 import { buildBody, GraphClient, parseRateLimit, RateLimiter } from "../packages/uploader/dist/index.js";
-import { makeCertificate } from "../packages/uploader/dist/test-certificates.js";
+import { generateBenchCertificates } from "./fixtures-bench.mjs";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 1000);
 const CONCURRENCY = 4;
 const ALLOWANCE = parseRateLimit("50/1s");
 
+// Real certificate files, read by the real parser: the bodies are what `upload` would send.
+const work = mkdtempSync(join(tmpdir(), "bench-upload-"));
 const bodies = [];
-for (let i = 0; i < COUNT; i++) {
-  bodies.push(buildBody(await makeCertificate(`Bench Signing ${String(i).padStart(4, "0")}`)));
+try {
+  await generateBenchCertificates(work, COUNT);
+  for (const name of readdirSync(join(work, "certs")).sort()) {
+    const [certificate] = (await parseFile(join(work, "certs", name))).certificates;
+    bodies.push(buildBody(certificate));
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
 }
 
 const emulator = await startEmulator({ writeLimit: ALLOWANCE, readLimit: null });

@@ -176,8 +176,9 @@ export class StateStore {
   }
 
   /**
-   * Remembers fresh parses, one transaction for the lot. A file that failed is not cached, so that a fixed password
-   * or permission takes effect on the next run.
+   * Remembers fresh parses, one transaction for the lot, each under its walk path (one character per byte, stored as
+   * those bytes). A file that failed is not cached, so that a fixed password or permission takes effect on the next
+   * run.
    */
   rememberParses(files: Array<{ path: string; size: number; mtimeMs: number; parsed: ParsedFile }>): void {
     this.db.transaction(() => {
