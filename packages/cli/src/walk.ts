@@ -52,6 +52,8 @@ export async function walk(roots: string[], options: WalkOptions = {}): Promise<
   const include = options.include?.length ? picomatch(options.include, { dot: true }) : null;
   const exclude = options.exclude?.length ? picomatch(options.exclude, { dot: true }) : null;
   const realRoots = roots.map(realpathOrResolved);
+  // Roots are given as text (UTF-8); walked paths are kept as their bytes.
+  const rootPaths = new Map(roots.map((root) => [root, Buffer.from(root).toString("latin1")]));
   const entries: WalkEntry[] = [];
   const visitedDirectories = new Set<string>();
 
@@ -117,8 +119,6 @@ export async function walk(roots: string[], options: WalkOptions = {}): Promise<
     else add(root, path, relative, null, `not a regular file (${fileKind(stats)})`);
   };
 
-  // Roots are given as text (UTF-8); walked paths are kept as their bytes.
-  const rootPaths = new Map(roots.map((root) => [root, Buffer.from(root).toString("latin1")]));
   for (const root of roots) {
     const path = rootPaths.get(root)!;
     if (statOrNull(root)?.isDirectory()) visit(root, path.length > 1 ? path.replace(/\/+$/, "") : path, "");
