@@ -1,5 +1,6 @@
-import { readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -10,6 +11,7 @@ import {
   type TestCertificate,
   writePkcs12,
 } from "./helpers/certificates.js";
+import { runCli } from "./helpers/cli.js";
 import { Scenario } from "./helpers/scenario.js";
 
 let ca: TestCertificate;
@@ -270,6 +272,30 @@ describe("upload against the emulator, with faults injected", () => {
       ["created", null],
     ]);
     expect(filesRead(third.stderr)).toEqual({ parsed: 1, cached: 1 });
+  });
+
+  it("forgets the cached parse of a file that is gone, but not when the run was given other folders", async () => {
+    scenario = await Scenario.start({ faults: undefined });
+    scenario.write("alpha.cer", alpha.der);
+    const betaPath = scenario.write("sub/beta.cer", beta.der);
+    const cachedFiles = () => {
+      const db = new Database(scenario.state, { readonly: true });
+      try {
+        return db.prepare("SELECT display FROM files ORDER BY path").pluck().all();
+      } finally {
+        db.close();
+      }
+    };
+    expect((await scenario.upload(["--dry-run"])).code).toBe(0);
+    expect(cachedFiles()).toEqual([join(scenario.certs, "alpha.cer"), betaPath]);
+    // A run over another folder leaves this folder's entries alone.
+    const elsewhere = join(scenario.root, "elsewhere");
+    mkdirSync(elsewhere);
+    expect((await runCli([...scenario.uploadArgs(["--dry-run"]).slice(0, -1), elsewhere])).code).toBe(0);
+    expect(cachedFiles()).toEqual([join(scenario.certs, "alpha.cer"), betaPath]);
+    rmSync(betaPath);
+    expect((await scenario.upload(["--dry-run"])).code).toBe(0);
+    expect(cachedFiles()).toEqual([join(scenario.certs, "alpha.cer")]);
   });
 
   it("writes a Prometheus textfile and a report file", async () => {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { pathBytes, type WalkEntry, type WalkOptions, walk } from "./walk.js";
+import { pathBytes, underRoots, type WalkEntry, type WalkOptions, walk } from "./walk.js";
 
 let dir: string;
 beforeEach(() => {
@@ -276,5 +276,27 @@ describe("walk: names that are not plain UTF-8", () => {
     writeFileSync(Buffer.concat([Buffer.from(`${dir}/caf`), Buffer.from([0xe9]), Buffer.from(".cer")]), "x");
     tree(dir, ["plain.cer"]);
     expect(await walkRelative({ include: ["caf*"] })).toEqual(["caf\\xe9.cer"]);
+  });
+});
+
+describe("underRoots", () => {
+  it("takes a root itself and what lies below it, not a sibling that shares its prefix", () => {
+    const under = underRoots(["/srv/certs/", "/etc/one.cer", "relative"]);
+    expect(
+      [
+        "/srv/certs",
+        "/srv/certs/a.cer",
+        "/srv/certs/x/y",
+        "/srv/certs2/a.cer",
+        "/etc/one.cer",
+        "/etc/two.cer",
+      ].map(under),
+    ).toEqual([true, true, true, false, true, false]);
+    expect(["relative/a.cer", "relativex"].map(under)).toEqual([true, false]);
+    expect(underRoots(["/"])("/anything")).toBe(true);
+  });
+
+  it("compares the roots' bytes with a walk's paths (one character per byte)", () => {
+    expect(underRoots(["/srv/é"])(`${Buffer.from("/srv/é").toString("latin1")}/a.cer`)).toBe(true);
   });
 });

@@ -33,6 +33,19 @@ export function pathBytes(path: string): Buffer {
   return Buffer.from(path, "latin1");
 }
 
+/**
+ * Whether a walk of `roots` reaches a path (a walk's path): the path is a root or lies below one. Such a path that
+ * the walk did not return is gone, or left out by the globs.
+ */
+export function underRoots(roots: string[]): (path: string) => boolean {
+  const prefixes = roots.map((root) =>
+    Buffer.from(root)
+      .toString("latin1")
+      .replace(/(.)\/+$/, "$1"),
+  );
+  return (path) => prefixes.some((p) => path === p || path.startsWith(p.endsWith(sep) ? p : p + sep));
+}
+
 /** A walked path for humans: the path itself when it is ASCII (no copy), else its UTF-8 rendering. */
 function display(path: string): string {
   return NON_ASCII.test(path) ? displayPath(pathBytes(path)) : path;

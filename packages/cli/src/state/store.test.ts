@@ -68,7 +68,7 @@ const PATH = "/certs/a.pem";
 
 /** Looks paths up in one scan of the file cache, in the order given (a walk asks in ascending order). */
 function lookUp(paths: string[]): Array<CachedFile | null> {
-  const scan = store.scanFileCache();
+  const scan = store.scanFileCache(() => true);
   try {
     return paths.map((path) => scan.get(path));
   } finally {
@@ -166,9 +166,35 @@ describe("StateStore: the file cache", () => {
     ]);
   });
 
+  it("a scan names the entries under the walk's roots that it passed by; forgetFiles drops them", () => {
+    store.rememberParses(
+      ["/certs/a", "/certs/b", "/certs/c", "/certs/d", "/other/x"].map((path) => ({
+        path,
+        size: 1,
+        mtimeMs: MTIME,
+        parsed: parsed(path, []),
+      })),
+    );
+    const scan = store.scanFileCache((path) => path.startsWith("/certs/"));
+    try {
+      expect(scan.get("/certs/b")?.size).toBe(1);
+      expect(scan.get("/certs/c")?.size).toBe(1);
+      scan.finish();
+      expect(scan.passed.map((path) => path.toString("latin1"))).toEqual(["/certs/a", "/certs/d"]);
+      store.forgetFiles(scan.passed);
+    } finally {
+      scan.close();
+    }
+    expect(query("SELECT CAST(path AS TEXT) AS path FROM files ORDER BY path")).toEqual([
+      { path: "/certs/b" },
+      { path: "/certs/c" },
+      { path: "/other/x" },
+    ]);
+  });
+
   it("a scan reads the cache as it was when it began: parses remembered meanwhile do not disturb it", () => {
     store.rememberParses([{ path: "/b", size: 1, mtimeMs: MTIME, parsed: parsed("/b", []) }]);
-    const scan = store.scanFileCache();
+    const scan = store.scanFileCache(() => true);
     try {
       store.rememberParses([{ path: "/a", size: 2, mtimeMs: MTIME, parsed: parsed("/a", []) }]);
       expect([scan.get("/a"), scan.get("/b")?.size]).toEqual([null, 1]);

@@ -131,6 +131,7 @@ export class StateStore {
         "INSERT OR REPLACE INTO certificates (sha256, remote_id, sent_fields, last_sent) VALUES (?, ?, ?, ?)",
       ),
       forgetRemote: this.db.prepare("DELETE FROM certificates WHERE sha256 = ?"),
+      forgetFile: this.db.prepare("DELETE FROM files WHERE path = ?"),
       sent: this.db
         .prepare("SELECT remote_id, sent_fields, last_sent FROM certificates WHERE sha256 = ?")
         .raw(true),
@@ -162,11 +163,18 @@ export class StateStore {
   }
 
   /**
-   * The file cache, read alongside a walk: see FileCacheScan. It reads through a connection of its own, so the run's
-   * own writes to the cache do not disturb the scan.
+   * The file cache, read alongside a walk that reaches the paths `walked` accepts: see FileCacheScan. It reads
+   * through a connection of its own, so the run's own writes to the cache do not disturb the scan.
    */
-  scanFileCache(): FileCacheScan {
-    return new FileCacheScan(new Database(this.path, { readonly: true, fileMustExist: true }));
+  scanFileCache(walked: (path: string) => boolean): FileCacheScan {
+    return new FileCacheScan(new Database(this.path, { readonly: true, fileMustExist: true }), walked);
+  }
+
+  /** Forgets the cached parses of files (paths as stored) that are gone, one transaction for the lot. */
+  forgetFiles(paths: Buffer[]): void {
+    this.db.transaction(() => {
+      for (const path of paths) this.statements.forgetFile.run(path);
+    })();
   }
 
   /** The certificate's last successful write, if any. */
@@ -259,12 +267,18 @@ export class StateStore {
  * cache entry is held longer than it takes the walk to reach its file, where a lookup table of 100,000 parses would
  * hold them all. Paths are a walk's: one character per byte, so comparing them compares bytes as SQLite's BLOB order
  * does. They must be asked in ascending order; one asked out of order is a miss (its file is parsed again).
+ * Entries the scan passes without being asked, under the walk's roots, are of files the walk no longer finds.
  */
 export class FileCacheScan {
+  /** Stored paths of cached files under the walk's roots that the walk passed by: gone, or left out by the globs. */
+  readonly passed: Buffer[] = [];
   private readonly rows: IterableIterator<[Buffer, number, number, CachedFile["format"], string]>;
   private row: { path: string; values: [Buffer, number, number, CachedFile["format"], string] } | null = null;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly walked: (path: string) => boolean,
+  ) {
     this.rows = db
       .prepare<[], [Buffer, number, number, CachedFile["format"], string]>(
         "SELECT path, size, mtime_ms, format, certificates FROM files ORDER BY path",
@@ -276,7 +290,7 @@ export class FileCacheScan {
 
   /** The cached parse of the file at `path`, whatever its size and mtime now; null when none is cached. */
   get(path: string): CachedFile | null {
-    while (this.row !== null && this.row.path < path) this.advance();
+    while (this.row !== null && this.row.path < path) this.pass();
     if (this.row === null || this.row.path !== path) return null;
     const [, size, mtimeMs, format, certificates] = this.row.values;
     this.advance();
@@ -289,9 +303,19 @@ export class FileCacheScan {
     };
   }
 
+  /** Reads the entries after the walk's last file: call it once the walk's every file was asked for. */
+  finish(): void {
+    while (this.row !== null) this.pass();
+  }
+
   close(): void {
     this.rows.return?.();
     this.db.close();
+  }
+
+  private pass(): void {
+    if (this.row !== null && this.walked(this.row.path)) this.passed.push(this.row.values[0]);
+    this.advance();
   }
 
   private advance(): void {

@@ -16,7 +16,7 @@ import type { Progress } from "../progress.js";
 import { buildReport, type Report, type ReportItem, reportJson, writeFileAtomic } from "../report.js";
 import { RunLock } from "../state/lock.js";
 import { type CachedFile, StateStore } from "../state/store.js";
-import { pathBytes, type WalkEntry, walk } from "../walk.js";
+import { pathBytes, underRoots, type WalkEntry, walk } from "../walk.js";
 import { describeFailure, FILE_CHANGED } from "./failure.js";
 import { type FoundCertificate, foundFile } from "./found-file.js";
 import { type Interruption, watchSignals } from "./interruption.js";
@@ -192,7 +192,7 @@ class UploadRun {
     phaseDone(config.logger, phase, "files found", { files: entries.length });
     phase = performance.now();
     let parsedNow = 0;
-    const fileCache = store.scanFileCache();
+    const fileCache = store.scanFileCache(underRoots(config.roots));
     const fresh: Parameters<StateStore["rememberParses"]>[0] = [];
     const tracker = new DuplicateTracker();
     const issuers = new Map<string, string>();
@@ -220,6 +220,11 @@ class UploadRun {
         },
         stop: this.interruption.stopping,
       });
+      // Cached parses of files the walk no longer finds are forgotten; a run stopped early saw only some files.
+      if (!this.interruption.stopping.aborted) {
+        fileCache.finish();
+        store.forgetFiles(fileCache.passed);
+      }
     } finally {
       fileCache.close();
     }
