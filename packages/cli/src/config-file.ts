@@ -1,21 +1,13 @@
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { UsageError } from "./exit-codes.js";
+import { readJsonObjectFile } from "./json-object-file.js";
 
 /**
  * Applies `--config FILE` (JSON, keys named as the long flags in camelCase, e.g. `"rateLimit": "50/1s"`) to every
  * option that neither a flag nor an environment variable set: flags > environment > config file > defaults.
  */
 export function applyConfigFile(command: Command, path: string): void {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new UsageError(`--config ${path}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new UsageError(`--config ${path}: expected a JSON object`);
-  }
+  const data = readJsonObjectFile("--config", path, "a JSON object");
   const known = new Map(command.options.map((option) => [option.attributeName(), option]));
   for (const [key, value] of Object.entries(data)) {
     const option = known.get(key);

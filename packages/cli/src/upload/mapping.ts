@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { UsageError } from "../exit-codes.js";
+import { readJsonObjectFile } from "../json-object-file.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -12,17 +12,11 @@ export interface MappingFile {
 
 /** Reads and validates `--map FILE` (JSON object of strings); any problem is a usage error (exit 2). */
 export function loadMappingFile(path: string): MappingFile {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new UsageError(`--map ${path}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new UsageError(
-      `--map ${path}: expected a JSON object of "<relative path>" or "sha256:<hex>" to object id`,
-    );
-  }
+  const data = readJsonObjectFile(
+    "--map",
+    path,
+    'a JSON object of "<relative path>" or "sha256:<hex>" to object id',
+  );
   const mapping: MappingFile = { byPath: new Map(), bySha256: new Map() };
   for (const [key, id] of Object.entries(data)) {
     if (typeof id !== "string" || !GUID.test(id)) {
