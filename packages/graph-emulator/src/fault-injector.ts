@@ -35,10 +35,13 @@ export function mulberry32(seed: number): () => number {
 export class FaultInjector {
   private readonly random: () => number;
   private readonly kinds: readonly FaultKind[];
+  /** The kinds a request other than a create can get (a reset after create needs a create). */
+  private readonly nonCreateKinds: readonly FaultKind[];
 
   constructor(readonly options: FaultOptions) {
     this.random = mulberry32(options.seed ?? 1);
     this.kinds = options.kinds && options.kinds.length > 0 ? options.kinds : ALL_FAULT_KINDS;
+    this.nonCreateKinds = this.kinds.filter((kind) => kind !== "reset-after-create");
   }
 
   /** The fault for the next request, or null. */
@@ -46,7 +49,7 @@ export class FaultInjector {
     const roll = this.random();
     const pick = this.random();
     if (roll >= this.options.rate) return null;
-    const applicable = isCreate ? this.kinds : this.kinds.filter((kind) => kind !== "reset-after-create");
+    const applicable = isCreate ? this.kinds : this.nonCreateKinds;
     return applicable[Math.floor(pick * applicable.length)] ?? null;
   }
 }

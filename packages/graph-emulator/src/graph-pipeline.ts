@@ -90,6 +90,9 @@ export async function handleGraphRequest(
   }
 }
 
+/** Graph's message for an expired token, as a real expiry and the injected fault both answer. */
+const TOKEN_EXPIRED = "Lifetime validation failed, the token is expired.";
+
 function authenticate(request: IncomingMessage, context: GraphContext): TokenOwner {
   const header = headerValue(request, "authorization") ?? "";
   const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
@@ -98,9 +101,7 @@ function authenticate(request: IncomingMessage, context: GraphContext): TokenOwn
   if (check.ok) return check.owner;
   throw invalidToken(
     context,
-    check.reason === "expired"
-      ? "Lifetime validation failed, the token is expired."
-      : "Access token validation failure.",
+    check.reason === "expired" ? TOKEN_EXPIRED : "Access token validation failure.",
   );
 }
 
@@ -149,7 +150,7 @@ async function applyFault(fault: FaultKind, context: GraphContext): Promise<void
     case "504":
       throw new GraphError(504, "GatewayTimeout", "The gateway timed out (injected fault).");
     case "401-expired-token":
-      throw invalidToken(context, "Lifetime validation failed, the token is expired.");
+      throw invalidToken(context, TOKEN_EXPIRED);
     case "latency":
       await sleep(options?.latencyMs ?? 2000, undefined, { signal: context.closing });
       return;

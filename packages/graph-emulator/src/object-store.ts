@@ -44,13 +44,16 @@ export class ObjectStore {
 
   /** Up to `size` objects created after position `after` (0 = from the start). */
   page(after: number, size: number): Page {
-    const remaining = [...this.entries.values()].filter((entry) => entry.sequence > after);
-    const taken = remaining.slice(0, size);
-    const last = taken.at(-1);
-    return {
-      objects: taken.map((entry) => ({ ...entry.object })),
-      nextAfter: remaining.length > size && last ? last.sequence : null,
-    };
+    // Walked in place, stopping once a next page is known: a tenant of 100,000 is listed in 100 pages.
+    const objects: StoredObject[] = [];
+    let last = after;
+    for (const entry of this.entries.values()) {
+      if (entry.sequence <= after) continue;
+      if (objects.length === size) return { objects, nextAfter: last };
+      objects.push({ ...entry.object });
+      last = entry.sequence;
+    }
+    return { objects, nextAfter: null };
   }
 
   /** Creates an object with a new GUID id (or the given one, for seeding). */
@@ -96,7 +99,8 @@ export class ObjectStore {
   private persist(): void {
     if (!this.dataFile) return;
     const temporary = `${this.dataFile}.${process.pid}.${randomUUID()}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify({ objects: this.all() }, null, 2)}\n`);
+    const objects = [...this.entries.values()].map((entry) => entry.object);
+    writeFileSync(temporary, `${JSON.stringify({ objects }, null, 2)}\n`);
     renameSync(temporary, this.dataFile);
   }
 }
