@@ -61,6 +61,9 @@ export interface WriteOptions {
 
 const COLLECTION = "deviceAppManagement/enterpriseCodeSigningCertificates";
 
+/** The signal and logger every request of one operation shares. */
+type RequestContext = { signal: AbortSignal | undefined; logger: Logger };
+
 /** Graph's enterpriseCodeSigningCertificates collection, with auth, retries, pacing and safe creates. */
 export class GraphClient {
   private readonly base: URL;
@@ -83,10 +86,14 @@ export class GraphClient {
   }
 
   /** The tenant's certificates a page at a time, so that a caller over a large tenant keeps only what it needs. */
-  async *listPages(options: ReadOptions = {}): AsyncGenerator<RemoteCertificate[]> {
+  listPages(options: ReadOptions = {}): AsyncGenerator<RemoteCertificate[]> {
+    return this.pages(this.context(options));
+  }
+
+  private async *pages(context: RequestContext): AsyncGenerator<RemoteCertificate[]> {
     let url: string | undefined = this.collectionUrl;
     while (url) {
-      const outcome = await sendRequest({ method: "GET", url, ...this.context(options) }, this.settings);
+      const outcome = await sendRequest({ method: "GET", url, ...context }, this.settings);
       const answer = answerOf(outcome);
       const page = answer.json as { value?: unknown; "@odata.nextLink"?: unknown } | undefined;
       if (!Array.isArray(page?.value)) throw invalidAnswer(answer, outcome.attempts, "no value array");
@@ -110,14 +117,14 @@ export class GraphClient {
 
   /** POSTs a certificate; after an unknown outcome it looks for the object before ever re-sending. */
   async create(body: CertificateBody, options: WriteOptions = {}): Promise<WriteResult> {
+    const context = this.context(options);
     const outcome = await sendRequest(
       {
         method: "POST",
         url: this.collectionUrl,
         body: JSON.stringify(body),
-        ...this.context(options),
-        recover: async (signal) =>
-          (await this.list(signal ? { signal } : {})).find((remote) => matchesCertificate(remote, body)),
+        ...context,
+        recover: () => this.findCreated(body, context.signal),
       },
       this.settings,
     );
@@ -141,17 +148,28 @@ export class GraphClient {
       },
       this.settings,
     );
-    const { answer, attempts } = { answer: answerOf(outcome), attempts: outcome.attempts };
-    return { id, attempts, status: answer.status, object: toRemoteCertificate(answer.json) };
+    const answer = answerOf(outcome);
+    return {
+      id,
+      attempts: outcome.attempts,
+      status: answer.status,
+      object: toRemoteCertificate(answer.json),
+    };
   }
 
-  private context(options: WriteOptions): { signal: AbortSignal | undefined; logger: Logger } {
-    // A recovery passes the write's own signal back: combining a signal with itself would only cost a derived signal.
-    const signals = [...new Set([this.options.signal, options.signal])].filter(
-      (s): s is AbortSignal => s !== undefined,
-    );
+  /** The object a create with an unknown outcome may have made: the listing is read only up to the page holding it. */
+  private async findCreated(body: CertificateBody, signal: AbortSignal | undefined) {
+    for await (const page of this.pages({ signal, logger: this.logger })) {
+      const found = page.find((remote) => matchesCertificate(remote, body));
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private context(options: WriteOptions): RequestContext {
+    const [run, call] = [this.options.signal, options.signal];
     return {
-      signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+      signal: run && call ? AbortSignal.any([run, call]) : (run ?? call),
       logger: options.logger ?? this.logger,
     };
   }

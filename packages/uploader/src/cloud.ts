@@ -29,7 +29,7 @@ export function cloudEndpoints(cloud: CloudName): { graphUrl: string; authorityH
 }
 
 /** True for localhost, 127.0.0.0/8 and ::1: the only hosts a token may travel to over plain http. */
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
   if (host === "localhost" || host === "::1") return true;
   return isIP(host) === 4 && host.startsWith("127.");

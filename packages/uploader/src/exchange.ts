@@ -48,7 +48,6 @@ export async function exchange(request: ExchangeRequest): Promise<Exchange> {
     "client-request-id": clientRequestId,
   };
   if (request.body !== undefined) headers["content-type"] = "application/json";
-  const where = `${request.method} ${new URL(request.url).pathname}`;
   try {
     const response = await request.fetch(request.url, {
       method: request.method,
@@ -66,6 +65,7 @@ export async function exchange(request: ExchangeRequest): Promise<Exchange> {
     };
   } catch (error) {
     if (request.signal?.aborted) throw request.signal.reason;
+    const where = `${request.method} ${new URL(request.url).pathname}`;
     if (timedOut) {
       throw new NetworkError(`${where} got no answer within ${request.timeoutMs} ms`, {
         code: "ETIMEDOUT",

@@ -3,7 +3,6 @@ export { AuthError } from "./auth-error.js";
 export {
   type BodyFields,
   type BodyOptions,
-  type BodySource,
   bodyFields,
   buildBody,
   type CertificateBody,
@@ -16,19 +15,12 @@ export {
   type WriteOptions,
   type WriteResult,
 } from "./client.js";
-export { type CloudName, cloudEndpoints, isLoopbackHost, validateGraphUrl } from "./cloud.js";
+export { type CloudName, cloudEndpoints, validateGraphUrl } from "./cloud.js";
 export { ConfigError } from "./config-error.js";
-export { GraphError, type GraphErrorDetails } from "./graph-error.js";
+export { GraphError } from "./graph-error.js";
 export { NetworkError } from "./network-error.js";
-export { DEFAULT_RATE_LIMIT, type Grant, parseRateLimit, RateLimiter } from "./pacing.js";
+export { type Grant, parseRateLimit, RateLimiter } from "./pacing.js";
 export { REDACT_PATHS } from "./redact.js";
-export {
-  instantKey,
-  matchesCertificate,
-  type RemoteCertificate,
-  sameInstant,
-  toRemoteCertificate,
-} from "./remote.js";
-export { backoffMs, isRetryableNetworkError, isRetryableStatus, retryAfterMs } from "./retry.js";
+export { instantKey, type RemoteCertificate } from "./remote.js";
 export { readSecretFile } from "./secrets.js";
 export type { TokenProvider } from "./token-provider.js";

@@ -33,7 +33,7 @@ export interface RequestSpec {
   signal: AbortSignal | undefined;
   logger: Logger;
   /** For a create: finds the object an earlier attempt may have created. */
-  recover?: (signal: AbortSignal | undefined) => Promise<RemoteCertificate | undefined>;
+  recover?: () => Promise<RemoteCertificate | undefined>;
 }
 
 /** The answer that settled the operation, or the object a create with an unknown outcome turned out to have made. */
@@ -59,13 +59,12 @@ export async function sendRequest(spec: RequestSpec, options: RequestSettings): 
   const budgetMs = options.retryBudgetMs ?? 180_000;
   const started = performance.now();
   let attempts = 0;
-  let refreshToken = false;
   let refreshed = false;
   let unknownOutcome = false;
 
   const attempt = async (): Promise<Outcome> => {
     if (unknownOutcome && spec.recover) {
-      const recovered = await spec.recover(spec.signal);
+      const recovered = await spec.recover();
       if (recovered) {
         log.info({ id: recovered.id, attempt: attempts }, "create had succeeded; not re-sent");
         return { recovered, attempts };
@@ -74,9 +73,6 @@ export async function sendRequest(spec: RequestSpec, options: RequestSettings): 
       unknownOutcome = false;
     }
     for (;;) {
-      // A forced refresh happens before the wait for a grant, so that a slow token request holds no grant.
-      if (refreshToken) await options.tokenProvider.getToken({ forceRefresh: true, signal: spec.signal });
-      refreshToken = false;
       const grant = await limiter?.acquireGrant(spec.signal);
       attempts++;
       const sentAt = performance.now();
@@ -124,8 +120,9 @@ export async function sendRequest(spec: RequestSpec, options: RequestSettings): 
       if (answer.status >= 200 && answer.status < 300) return { answer, attempts };
       if (answer.status === 401 && !refreshed) {
         refreshed = true;
-        refreshToken = true;
         log.info({ attempt: attempts, requestId: answer.requestId }, "token refused; refreshing once");
+        // The grant is already given back: a slow token request holds none.
+        await options.tokenProvider.getToken({ forceRefresh: true, signal: spec.signal });
         continue;
       }
       const error = graphErrorFrom(answer, attempts);
