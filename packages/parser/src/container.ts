@@ -4,7 +4,7 @@ import { ParseError } from "./parse-error.js";
 import { decodeBase64, findPemBlocks, type PemBlock } from "./pem.js";
 import { pkcs7Certificates } from "./pkcs7.js";
 import { readPkcs12 } from "./pkcs12.js";
-import { bytesToText, hasByteOrderMark } from "./text.js";
+import { bytesToText } from "./text.js";
 import type { ContainerFormat } from "./types.js";
 
 /** Everything read from one file's bytes, before any upload verdict. */
@@ -107,7 +107,7 @@ function readPem(blocks: PemBlock[], password: string | undefined): ContainerCon
 
 /** Detects the container from the content (DER, PEM, bare base64, PKCS#7, PKCS#12) and reads it. */
 export function readContainer(bytes: Uint8Array, password: string | undefined): ContainerContents {
-  if (bytes[0] === 0x30 && !hasByteOrderMark(bytes)) {
+  if (bytes[0] === 0x30) {
     const kind = classifyDer(bytes);
     if (kind.kind !== "not_asn1") return readClassified(kind, "der", password);
   }

@@ -11,32 +11,30 @@ export function failedFile(path: string, error: ParseError): ParsedFile {
   return { path, format: null, error: { code: error.code, message: error.message }, certificates: [] };
 }
 
+/** Why a file of `size` bytes is not parsed at all (empty, or above the limit), else null. */
+export function sizeError(size: number, options: ParseOptions): ParseError | null {
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  if (size === 0) return new ParseError("empty_file", "the file is empty");
+  if (size > maxFileSize)
+    return new ParseError("too_large", `the file is ${size} bytes; the limit is ${maxFileSize}`);
+  return null;
+}
+
 /** Parses bytes already in memory and applies the per-file verdicts; bad input never throws. */
 export function parseBytes(bytes: Uint8Array, path: string, options: ParseOptions = {}): ParsedFile {
-  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  if (bytes.length === 0) return failedFile(path, new ParseError("empty_file", "the file is empty"));
-  if (bytes.length > maxFileSize) {
-    return failedFile(
-      path,
-      new ParseError("too_large", `the file is ${bytes.length} bytes; the limit is ${maxFileSize}`),
-    );
-  }
+  const problem = sizeError(bytes.length, options);
+  if (problem) return failedFile(path, problem);
   let contents: ReturnType<typeof readContainer>;
-  try {
-    contents = readContainer(bytes, options.password);
-  } catch (error) {
-    // Decoder bugs surface as `malformed` for this file rather than ending the batch.
-    const message = error instanceof Error ? error.message : String(error);
-    return failedFile(path, new ParseError("malformed", `could not decode: ${message}`));
-  }
   let certificates: ParsedFile["certificates"];
   try {
+    contents = readContainer(bytes, options.password);
     certificates = judgeCertificates(
       contents.certificates,
       contents.keyPublicKeys,
       options.now ?? new Date(),
     );
   } catch (error) {
+    // Decoder bugs surface as `malformed` for this file rather than ending the batch.
     const message = error instanceof Error ? error.message : String(error);
     return failedFile(path, new ParseError("malformed", `could not decode: ${message}`));
   }

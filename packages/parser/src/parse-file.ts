@@ -1,21 +1,16 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 import { lstat, readFile, stat } from "node:fs/promises";
-import { DEFAULT_MAX_FILE_SIZE, failedFile, parseBytes } from "./parse-bytes.js";
+import { failedFile, parseBytes, sizeError } from "./parse-bytes.js";
 import { ParseError } from "./parse-error.js";
 import type { FilePath, ParsedFile, ParseOptions } from "./types.js";
 
 /** Why a file cannot be read, checked before reading it: reading a FIFO would block the batch. */
 function sizeProblem(stats: Stats, options: ParseOptions): ParseError | null {
-  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   if (!stats.isFile()) {
     const kind = stats.isDirectory() ? "a directory" : stats.isFIFO() ? "a FIFO" : "a special file";
     return new ParseError("unreadable", `cannot read: not a regular file (${kind})`);
   }
-  if (stats.size === 0) return new ParseError("empty_file", "the file is empty");
-  if (stats.size > maxFileSize) {
-    return new ParseError("too_large", `the file is ${stats.size} bytes; the limit is ${maxFileSize}`);
-  }
-  return null;
+  return sizeError(stats.size, options);
 }
 
 function ioError(error: unknown): ParseError {
@@ -31,7 +26,7 @@ function fsPath(path: FilePath): string | Buffer {
 }
 
 /** The path as reports show it: invalid UTF-8 in a byte path becomes U+FFFD. */
-function shownPath(path: FilePath): string {
+export function shownPath(path: FilePath): string {
   return typeof path === "string" ? path : Buffer.from(path).toString("utf8");
 }
 

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { failedFile } from "./parse-bytes.js";
 import { ParseError } from "./parse-error.js";
+import { shownPath } from "./parse-file.js";
 import type { WorkerRequest, WorkerResponse } from "./parser-worker.js";
 import type { FilePath, ParsedFile, ParseOptions } from "./types.js";
 
@@ -31,7 +32,6 @@ interface Slot {
   inFlight: Map<number, Job>;
   /** Fires when the worker has answered nothing for STALL_MS while holding jobs. */
   watchdog: NodeJS.Timeout | undefined;
-  online: boolean;
   retired: boolean;
 }
 
@@ -39,7 +39,7 @@ interface Slot {
  * How long a worker may hold jobs without answering. Far above any sane file (a PKCS#12 at the 10,000,000
  * iteration cap takes seconds), it stops one pathological file from hanging the batch.
  */
-export const STALL_MS = 60_000;
+const STALL_MS = 60_000;
 
 /** Jobs per message: batching amortises the message cost, which rivals parsing one small certificate. */
 const BATCH_SIZE = 32;
@@ -57,8 +57,11 @@ export function createParserPool(options: { threads?: number; stallMs?: number }
   let flushScheduled = false;
   let closed = false;
 
+  // An isolated job is only ever sent alone to an idle worker: a slot holding one holds nothing else.
   const room = (slot: Slot): number =>
-    [...slot.inFlight.values()].some((job) => job.isolated) ? 0 : WORKER_WINDOW - slot.inFlight.size;
+    slot.inFlight.size === 1 && slot.inFlight.values().next().value?.isolated
+      ? 0
+      : WORKER_WINDOW - slot.inFlight.size;
 
   const flush = (): void => {
     flushScheduled = false;
@@ -106,7 +109,7 @@ export function createParserPool(options: { threads?: number; stallMs?: number }
         retry.push({ ...job, isolated: true });
         continue;
       }
-      const path = typeof job.path === "string" ? job.path : Buffer.from(job.path).toString("utf8");
+      const path = shownPath(job.path);
       const limit =
         why === "stalled" ? `took longer than ${stallMs / 1000} s` : `stopped the parser (${why})`;
       job.resolve(failedFile(path, new ParseError("unsupported", `refused: parsing this file ${limit}`)));
@@ -124,13 +127,9 @@ export function createParserPool(options: { threads?: number; stallMs?: number }
       worker: new Worker(workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: 8 } }),
       inFlight: new Map(),
       watchdog: undefined,
-      online: false,
       retired: false,
     };
-    slot.worker.on("online", () => {
-      slot.online = true;
-      armWatchdog(slot);
-    });
+    slot.worker.on("online", () => armWatchdog(slot));
     slot.worker.on("message", ({ results }: WorkerResponse) => {
       for (const { id, file } of results) {
         slot.inFlight.get(id)?.resolve(file);

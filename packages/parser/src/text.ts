@@ -19,14 +19,3 @@ export function bytesToText(bytes: Uint8Array): string {
 function evenPrefix(bytes: Uint8Array): Uint8Array {
   return Uint8Array.prototype.slice.call(bytes, 0, bytes.length - (bytes.length % 2));
 }
-
-/** True when the bytes start with a Unicode byte-order mark, i.e. are certainly text. */
-export function hasByteOrderMark(bytes: Uint8Array): boolean {
-  const b0 = bytes[0];
-  const b1 = bytes[1];
-  return (
-    (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) ||
-    (b0 === 0xff && b1 === 0xfe) ||
-    (b0 === 0xfe && b1 === 0xff)
-  );
-}

@@ -24,7 +24,12 @@ function skipReason(certificate: DecodedCertificate, holdsKey: boolean, now: num
   if (usages !== null && !usages.includes(CODE_SIGNING) && !usages.includes(ANY_EXTENDED_KEY_USAGE)) {
     return "not_code_signing";
   }
-  return Date.parse(info.notAfter) < now ? "expired" : null;
+  return isExpired(info.notAfter, now) ? "expired" : null;
+}
+
+/** Whether a certificate has expired at `now` (ms): its notAfter is the last instant it is valid (RFC 5280). */
+export function isExpired(notAfter: string, now: number): boolean {
+  return Date.parse(notAfter) < now;
 }
 
 /** Reasons that mark chain material rather than a certificate someone meant to upload. */

@@ -1,4 +1,4 @@
-import type { DuplicateTracker, ParsedFile } from "@intune-codesign/parser";
+import { type DuplicateTracker, isExpired, type ParsedFile } from "@intune-codesign/parser";
 import type { EntryResult } from "../parse-entries.js";
 import { type CachedCertificate, type CachedFile, cachedCertificate } from "../state/store.js";
 
@@ -29,7 +29,7 @@ export function foundFile(
     const duplicate = tracker.seen(certificate.sha256);
     const skipReason =
       certificate.skipReason ??
-      (Date.parse(certificate.notAfter) <= now.getTime() ? "expired" : duplicate ? "duplicate" : null);
+      (isExpired(certificate.notAfter, now.getTime()) ? "expired" : duplicate ? "duplicate" : null);
     return skipReason === certificate.skipReason ? certificate : { ...certificate, skipReason };
   });
   return { path, error: fresh ? parsed.fresh.error : null, certificates };
