@@ -1,10 +1,11 @@
+import { isUtf8 } from "node:buffer";
+
 /**
  * Renders a path held as bytes for humans and JSON: valid UTF-8 stays as is, each invalid byte becomes `\xNN`,
  * so a file name with invalid UTF-8 is still shown unambiguously.
  */
 export function displayPath(path: Buffer): string {
-  const text = path.toString("utf8");
-  if (!text.includes("\uFFFD") || Buffer.from(text, "utf8").equals(path)) return text;
+  if (isUtf8(path)) return path.toString("utf8");
   let out = "";
   let i = 0;
   while (i < path.length) {
@@ -34,6 +35,5 @@ function utf8SequenceLength(bytes: Buffer, i: number): number {
             ? 4
             : 0;
   if (length <= 1 || i + length > bytes.length) return length === 1 ? 1 : 0;
-  const decoded = bytes.subarray(i, i + length).toString("utf8");
-  return Buffer.from(decoded, "utf8").equals(bytes.subarray(i, i + length)) ? length : 0;
+  return isUtf8(bytes.subarray(i, i + length)) ? length : 0;
 }

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 import { UsageError } from "./exit-codes.js";
 
 const SIZE_UNITS: Record<string, number> = {
@@ -53,4 +53,23 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** Collects a repeatable flag's values (`--include a --include b`), so no flag swallows the folders after it. */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/** `--max-file-size`, for the commands that read files; `help` says it in the command's words. */
+export function maxFileSizeOption(help: string): Option {
+  return new Option("--max-file-size <size>", help).default(10 * 1024 * 1024, "10MiB").argParser(parseSize);
+}
+
+/** `--include` and `--exclude`, for the commands that walk folders. */
+export function globOptions(): [Option, Option] {
+  return [
+    new Option(
+      "--include <glob>",
+      "only files whose path relative to its folder matches (repeatable)",
+    ).argParser(collect),
+    new Option(
+      "--exclude <glob>",
+      "skip files whose path relative to its folder matches (repeatable)",
+    ).argParser(collect),
+  ];
 }

@@ -13,10 +13,6 @@ export function createProgram(): Command {
     )
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({
-      writeOut: (text) => process.stdout.write(text),
-      writeErr: (text) => process.stderr.write(text),
-    })
     .exitOverride();
   program.addHelpText(
     "after",

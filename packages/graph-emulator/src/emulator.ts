@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConnectionResetter } from "./connection-reset.js";
+import { DEFAULT_CLIENT } from "./constants.js";
 import { formatDateTimeOffset, normaliseDateTimeOffset } from "./date-time.js";
 import { FaultInjector } from "./fault-injector.js";
 import { type GraphContext, type GraphOutcome, handleGraphRequest } from "./graph-pipeline.js";
@@ -20,20 +21,7 @@ import { ObjectStore } from "./object-store.js";
 import { SlidingLogLimiter } from "./rate-limiter.js";
 import { generateTlsCertificate } from "./tls-certificate.js";
 import { TokenRegistry } from "./token-registry.js";
-import type {
-  EmulatorClient,
-  EmulatorOptions,
-  RecordedRequest,
-  RunningEmulator,
-  StoredObject,
-} from "./types.js";
-
-/** The client-credentials app accepted when none are configured. */
-export const DEFAULT_CLIENT: EmulatorClient = {
-  tenantId: "emulator-tenant",
-  clientId: "emulator-client",
-  clientSecret: "emulator-secret",
-};
+import type { EmulatorOptions, RecordedRequest, RunningEmulator, StoredObject } from "./types.js";
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 /** Request targets are paths; a base makes them parseable as URLs. */

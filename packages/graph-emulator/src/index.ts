@@ -1,5 +1,6 @@
-export { DEFAULT_CLIENT, startEmulator } from "./emulator.js";
-export { ALL_FAULT_KINDS, mulberry32 } from "./fault-injector.js";
+export { ALL_FAULT_KINDS, DEFAULT_CLIENT } from "./constants.js";
+export { startEmulator } from "./emulator.js";
+export { mulberry32 } from "./fault-injector.js";
 export { generateTlsCertificate } from "./tls-certificate.js";
 export type {
   EmulatorClient,

@@ -1,4 +1,6 @@
-import { ALL_FAULT_KINDS, DEFAULT_CLIENT, type FaultKind } from "@intune-codesign/graph-emulator";
+// The constants only: this file loads with every command, the emulator itself only when `emulator` runs.
+import type { FaultKind } from "@intune-codesign/graph-emulator";
+import { ALL_FAULT_KINDS, DEFAULT_CLIENT } from "@intune-codesign/graph-emulator/constants";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseNonNegativeInteger, parsePositiveInteger } from "../options.js";
 

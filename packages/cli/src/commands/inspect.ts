@@ -1,9 +1,10 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import type { InspectOptions } from "../inspect/inspect.js";
-import { collect, parseSize } from "../options.js";
+import { globOptions, maxFileSizeOption } from "../options.js";
 
 /** `inspect`: what the parser makes of files, without talking to Graph. */
 export function inspectCommand(): Command {
+  const [include, exclude] = globOptions();
   return new Command("inspect")
     .summary("show what would be uploaded from certificate files, without contacting Graph")
     .description(
@@ -15,13 +16,9 @@ export function inspectCommand(): Command {
       "--pfx-password-file <file>",
       "file whose first line is the PKCS#12 password (else $INTUNE_CODESIGN_PFX_PASSWORD)",
     )
-    .addOption(
-      new Option("--max-file-size <size>", "files larger than this are too_large (e.g. 10MiB, 512KiB)")
-        .default(10 * 1024 * 1024, "10MiB")
-        .argParser(parseSize),
-    )
-    .option("--include <glob>", "only files whose path relative to its folder matches (repeatable)", collect)
-    .option("--exclude <glob>", "skip files whose path relative to its folder matches (repeatable)", collect)
+    .addOption(maxFileSizeOption("files larger than this are too_large (e.g. 10MiB, 512KiB)"))
+    .addOption(include)
+    .addOption(exclude)
     .addHelpText(
       "after",
       "\nExit codes: 0 every file was read, 1 some file failed, 2 usage error.\n\n" +

@@ -1,9 +1,16 @@
 import { Command, Option } from "commander";
-import { collect, LOG_LEVELS, parseNonNegativeInteger, parsePositiveInteger, parseSize } from "../options.js";
+import {
+  globOptions,
+  LOG_LEVELS,
+  maxFileSizeOption,
+  parseNonNegativeInteger,
+  parsePositiveInteger,
+} from "../options.js";
 import type { UploadFlags } from "../upload/config.js";
 
 /** `upload`: the unattended batch. */
 export function uploadCommand(): Command {
+  const [include, exclude] = globOptions();
   return new Command("upload")
     .summary("sync the certificates in folders to Intune (the cron job)")
     .description(
@@ -58,13 +65,9 @@ export function uploadCommand(): Command {
         "file whose first line is the PKCS#12 password (or INTUNE_CODESIGN_PFX_PASSWORD)",
       ).env("INTUNE_CODESIGN_PFX_PASSWORD_FILE"),
     )
-    .option("--include <glob>", "only files whose path relative to its folder matches (repeatable)", collect)
-    .option("--exclude <glob>", "skip files whose path relative to its folder matches (repeatable)", collect)
-    .addOption(
-      new Option("--max-file-size <size>", "larger files are too_large")
-        .default(10 * 1024 * 1024, "10MiB")
-        .argParser(parseSize),
-    )
+    .addOption(include)
+    .addOption(exclude)
+    .addOption(maxFileSizeOption("larger files are too_large"))
     .optionsGroup("What is written:")
     .option("--map <file>", 'JSON {"<path relative to its folder>" or "sha256:<hex>": "<object id>"}')
     .option("--no-create", "never create objects: certificates without an object are skipped as unmapped")

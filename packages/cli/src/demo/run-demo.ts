@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator } from "@intune-codesign/graph-emulator";
+import { uploadCommand } from "../commands/upload.js";
 import { ExitCode } from "../exit-codes.js";
 import { buildConfig, type UploadFlags } from "../upload/config.js";
 import { printOutcome } from "../upload/output.js";
@@ -27,32 +28,20 @@ export async function runDemo(keep: boolean): Promise<number> {
     writeFileSync(tokenFile, `${emulator.issueToken()}\n`, { mode: 0o600 });
     out(`Sample certificates in ${folder}; Graph emulator at ${emulator.url} (30% injected faults).\n`);
 
+    // `upload`'s own defaults (as its command declares them), with the demo's folder, emulator and state.
     const flags: UploadFlags = {
+      ...uploadCommand().opts<UploadFlags>(),
       graphUrl: emulator.url,
-      cloud: "global",
-      managedIdentity: false,
       accessTokenFile: tokenFile,
       pfxPasswordFile: join(folder, "pfx-password.txt"),
       exclude: ["pfx-password.txt"],
-      maxFileSize: 10 * 1024 * 1024,
       state: join(workspace, "state.db"),
-      json: false,
-      warnDays: 30,
-      create: true,
-      force: false,
-      dryRun: false,
-      status: "provisioned",
-      fullDnNames: false,
-      rateLimit: "100/20s",
-      concurrency: 4,
-      timeout: 30,
-      retries: 6,
       logLevel: "warn",
     };
 
     out("== First run: intune-codesign upload (creates what the tenant lacks) ==");
     const first = await runUpload(await buildConfig([folder], flags));
-    await printOutcome(first, { json: false, dryRun: false, warnDays: 30 });
+    await printOutcome(first, { json: false, dryRun: false, warnDays: flags.warnDays });
     out();
     for (const item of first.report.items) {
       const detail = item.reason ?? item.error?.code ?? "";

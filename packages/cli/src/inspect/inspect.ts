@@ -34,7 +34,7 @@ export async function inspectAction(paths: string[], options: InspectOptions): P
 }
 
 /** Walks, parses on every core and marks duplicates in sorted path order; the DER bytes are not kept. */
-export async function inspectPaths(paths: string[], options: InspectOptions): Promise<InspectedFile[]> {
+async function inspectPaths(paths: string[], options: InspectOptions): Promise<InspectedFile[]> {
   const password = await pfxPassword(options.pfxPasswordFile);
   // Every file is read, so the workers start now and get ready while the walk runs.
   const pool = createParserPool();

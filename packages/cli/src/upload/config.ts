@@ -92,7 +92,7 @@ export async function buildConfig(folders: string[], flags: UploadFlags): Promis
 }
 
 /** `$XDG_STATE_HOME/intune-codesign/state.db`, falling back to `~/.local/state/…` as the XDG spec says. */
-export function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
+function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_STATE_HOME?.startsWith("/") ? env.XDG_STATE_HOME : join(homedir(), ".local", "state");
   return join(base, "intune-codesign", "state.db");
 }

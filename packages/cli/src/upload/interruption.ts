@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 
 /** How long requests in flight may run after SIGINT/SIGTERM before they are aborted. */
-export const GRACE_MS = 10_000;
+const GRACE_MS = 10_000;
 
 /** The two stages of a clean stop, as signals the run polls and passes to Graph requests. */
 export interface Interruption {
