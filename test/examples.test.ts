@@ -16,9 +16,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
-import { ExitCode } from "../packages/cli/dist/exit-codes.js";
-import { renderMetrics } from "../packages/cli/dist/metrics.js";
 import { PARSE_ERROR_CODES, SKIP_REASONS } from "../packages/parser/dist/index.js";
+import { ExitCode } from "../packages/sync/dist/exit-codes.js";
+import { renderMetrics } from "../packages/sync/dist/metrics.js";
 import { makeCa, makeLeaf } from "./helpers/certificates.js";
 import { CLI, runCli } from "./helpers/cli.js";
 import { exampleBlock, NAME_EXAMPLES, renderNameExamples } from "./helpers/name-examples.mjs";
@@ -321,10 +321,8 @@ describe("examples/prometheus", () => {
 
 describe("docs/troubleshooting.md", () => {
   const page = read("docs/troubleshooting.md");
-  const failureCodes = [...read("packages/cli/src/upload/failure.ts").matchAll(/code: "(\w+)"/g)].map(
-    (m) => m[1]!,
-  );
-  const planCodes = [...read("packages/cli/src/upload/plan.ts").matchAll(/"(\w+_\w+|unmapped)"/g)].map(
+  const failureCodes = [...read("packages/sync/src/failure.ts").matchAll(/code: "(\w+)"/g)].map((m) => m[1]!);
+  const planCodes = [...read("packages/sync/src/plan.ts").matchAll(/"(\w+_\w+|unmapped)"/g)].map(
     (m) => m[1]!,
   );
 

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
+import { UsageError } from "@intune-codesign/sync";
 import { InvalidArgumentError, Option } from "commander";
-import { UsageError } from "./exit-codes.js";
 
 const SIZE_UNITS: Record<string, number> = {
   "": 1,

@@ -1,9 +1,4 @@
-/** A progress bar on stderr, shown only on a terminal and never with NO_COLOR (cron mail stays clean). */
-export interface Progress {
-  start(label: string, total: number): void;
-  tick(count?: number): void;
-  done(): void;
-}
+import type { Progress } from "@intune-codesign/sync";
 
 const WIDTH = 30;
 const REDRAW_MS = 100;

@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator } from "@intune-codesign/graph-emulator";
+import { ExitCode, runUpload } from "@intune-codesign/sync";
 import { uploadCommand } from "../commands/upload.js";
-import { ExitCode } from "../exit-codes.js";
 import { buildConfig, type UploadFlags } from "../upload/config.js";
 import { printOutcome } from "../upload/output.js";
-import { runUpload } from "../upload/run.js";
 import { writeSamples } from "./samples.js";
 
 /** Runs the demo; the exit code is 0 when every sample ended as expected. */

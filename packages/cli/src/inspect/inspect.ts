@@ -4,11 +4,9 @@ import {
   DuplicateTracker,
   type ParsedFile,
 } from "@intune-codesign/parser";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode, parseEntries, walk } from "@intune-codesign/sync";
 import { checkPathsExist } from "../options.js";
-import { parseEntries } from "../parse-entries.js";
 import { pfxPassword } from "../secrets.js";
-import { walk } from "../walk.js";
 import { writeChunks } from "../write-chunks.js";
 
 /** The `inspect` flags. */

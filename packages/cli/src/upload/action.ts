@@ -1,10 +1,9 @@
+import { runUpload, UsageError } from "@intune-codesign/sync";
 import { type Command, InvalidArgumentError } from "commander";
 import { applyConfigFile } from "../config-file.js";
-import { UsageError } from "../exit-codes.js";
 import { checkPathsExist } from "../options.js";
 import { buildConfig, type UploadFlags } from "./config.js";
 import { printOutcome } from "./output.js";
-import { runUpload } from "./run.js";
 
 /** The `upload` command's action, loaded only when the command runs. */
 export async function uploadAction(folders: string[], command: Command): Promise<void> {

@@ -1,5 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
+import type { UploadConfig } from "@intune-codesign/sync";
+import { loadMappingFile } from "@intune-codesign/sync";
 import {
   type CertificateStatus,
   type CloudName,
@@ -12,8 +14,6 @@ import { createLogger } from "../logger.js";
 import type { LogLevel } from "../options.js";
 import { createProgress } from "../progress.js";
 import { pfxPassword } from "../secrets.js";
-import { loadMappingFile } from "./mapping.js";
-import type { UploadConfig } from "./run.js";
 
 /** The flags as commander hands them over, after environment and config file are applied. */
 export interface UploadFlags {

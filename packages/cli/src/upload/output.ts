@@ -1,6 +1,6 @@
-import { formatSummary, reportJson } from "../report.js";
+import type { UploadOutcome } from "@intune-codesign/sync";
+import { formatSummary, reportJson } from "@intune-codesign/sync";
 import { writeChunks } from "../write-chunks.js";
-import type { UploadOutcome } from "./run.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

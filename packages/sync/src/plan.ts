@@ -1,8 +1,8 @@
 import { hash } from "node:crypto";
 import type { BodyFields, RemoteCertificate } from "@intune-codesign/uploader";
 import { instantKey } from "@intune-codesign/uploader";
-import type { SentRecord } from "../state/store.js";
 import { idFromFileName } from "./mapping.js";
+import type { SentRecord } from "./state/store.js";
 
 /** The body's fields that identify what was written: everything but content (implied by the SHA-256) and uploadDateTime. */
 export type SentFields = BodyFields;

@@ -9,19 +9,14 @@ import {
   type TokenProvider,
 } from "@intune-codesign/uploader";
 import type { Logger } from "pino";
-import { ExitCode, ExitError } from "../exit-codes.js";
-import { type ExpiryMetric, writeMetricsFile } from "../metrics.js";
-import { parseEntries } from "../parse-entries.js";
-import type { Progress } from "../progress.js";
-import { buildReport, type Report, type ReportItem, reportJson, writeFileAtomic } from "../report.js";
-import { RunLock } from "../state/lock.js";
-import { type CachedFile, StateStore } from "../state/store.js";
-import { pathBytes, underRoots, type WalkEntry, walk } from "../walk.js";
+import { ExitCode, ExitError } from "./exit-codes.js";
 import { describeFailure, FILE_CHANGED } from "./failure.js";
 import { type FoundCertificate, foundFile } from "./found-file.js";
 import { type Interruption, watchSignals } from "./interruption.js";
 import { eventOf, failedItem, itemForDecision, PENDING, reportItem } from "./items.js";
 import { type MappingFile, mappedId } from "./mapping.js";
+import { type ExpiryMetric, writeMetricsFile } from "./metrics.js";
+import { parseEntries } from "./parse-entries.js";
 import {
   type Candidate,
   type Decision,
@@ -30,6 +25,11 @@ import {
   serializeFields,
   TenantIndex,
 } from "./plan.js";
+import type { Progress } from "./progress.js";
+import { buildReport, type Report, type ReportItem, reportJson, writeFileAtomic } from "./report.js";
+import { RunLock } from "./state/lock.js";
+import { type CachedFile, StateStore } from "./state/store.js";
+import { pathBytes, underRoots, type WalkEntry, walk } from "./walk.js";
 
 /** Everything one `upload` run needs, resolved from flags, environment and config file. */
 export interface UploadConfig {

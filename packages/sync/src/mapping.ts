@@ -1,6 +1,6 @@
 import { basename, extname } from "node:path";
-import { UsageError } from "../exit-codes.js";
-import { readJsonObjectFile } from "../json-object-file.js";
+import { UsageError } from "./exit-codes.js";
+import { readJsonObjectFile } from "./json-object-file.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,6 +1,5 @@
 import type { RemoteCertificate } from "@intune-codesign/uploader";
 import { describe, expect, it } from "vitest";
-import type { SentRecord } from "../state/store.js";
 import {
   type Candidate,
   type Decision,
@@ -10,6 +9,7 @@ import {
   serializeFields,
   TenantIndex,
 } from "./plan.js";
+import type { SentRecord } from "./state/store.js";
 
 const ID_A = "aaaaaaaa-0000-4000-8000-000000000001";
 const ID_B = "bbbbbbbb-0000-4000-8000-000000000002";

@@ -1,6 +1,6 @@
-import type { ItemAction, ReportItem } from "../report.js";
-import type { EventRecord } from "../state/store.js";
 import type { Candidate, Decision } from "./plan.js";
+import type { ItemAction, ReportItem } from "./report.js";
+import type { EventRecord } from "./state/store.js";
 
 /**
  * A report item. Every item is made here, so all share one key order (the report's) and one shape: at 100,000 items,

@@ -1,6 +1,6 @@
 import { type DuplicateTracker, isExpired, type ParsedFile } from "@intune-codesign/parser";
-import type { EntryResult } from "../parse-entries.js";
-import { type CachedCertificate, type CachedFile, cachedCertificate } from "../state/store.js";
+import type { EntryResult } from "./parse-entries.js";
+import { type CachedCertificate, type CachedFile, cachedCertificate } from "./state/store.js";
 
 /** A certificate as a run keeps it, with its verdict in its file: no DER (read again from the file to send it). */
 export type FoundCertificate = CachedCertificate;

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../exit-codes.js";
+import { UsageError } from "./exit-codes.js";
 import { idFromFileName, loadMappingFile, mappedId } from "./mapping.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cli-mapping-"));
