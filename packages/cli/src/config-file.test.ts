@@ -1,11 +1,11 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { UsageError } from "@intune-codesign/sync";
 import { type Command, InvalidArgumentError } from "commander";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { uploadCommand } from "./commands/upload.js";
 import { applyConfigFile } from "./config-file.js";
+import { UsageError } from "./exit-codes.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cli-config-"));
 let count = 0;

@@ -1,5 +1,6 @@
-import { readJsonObjectFile, UsageError } from "@intune-codesign/sync";
 import type { Command } from "commander";
+import { UsageError } from "./exit-codes.js";
+import { readJsonObjectFile } from "./json-object-file.js";
 
 /**
  * Applies `--config FILE` (JSON, keys named as the long flags in camelCase, e.g. `"rateLimit": "50/1s"`) to every

@@ -1,2 +1,2 @@
-export { ExitCode, ExitError, UsageError } from "@intune-codesign/sync";
+export { ExitCode, ExitError, UsageError } from "./exit-codes.js";
 export { createProgram } from "./program.js";

@@ -1,5 +1,5 @@
-import { ExitCode, ExitError } from "@intune-codesign/sync";
 import { CommanderError } from "commander";
+import { ExitCode, ExitError } from "./exit-codes.js";
 import { createProgram } from "./program.js";
 
 /** The process entry: runs the program and maps every way it can end to a documented exit code, in one place. */

@@ -1,9 +1,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { UsageError } from "@intune-codesign/sync";
 import { InvalidArgumentError } from "commander";
 import { describe, expect, it } from "vitest";
+import { UsageError } from "./exit-codes.js";
 import { checkPathsExist, parseNonNegativeInteger, parsePositiveInteger, parseSize } from "./options.js";
 
 describe("parseSize", () => {

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
-import { UsageError } from "@intune-codesign/sync";
 import { InvalidArgumentError, Option } from "commander";
+import { UsageError } from "./exit-codes.js";
 
 const SIZE_UNITS: Record<string, number> = {
   "": 1,
@@ -55,9 +55,14 @@ export function collect(value: string, previous: string[] | undefined): string[]
   return [...(previous ?? []), value];
 }
 
+/** Files larger than this are refused unread (`--max-file-size`'s default). */
+export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+
 /** `--max-file-size`, for the commands that read files; `help` says it in the command's words. */
 export function maxFileSizeOption(help: string): Option {
-  return new Option("--max-file-size <size>", help).default(10 * 1024 * 1024, "10MiB").argParser(parseSize);
+  return new Option("--max-file-size <size>", help)
+    .default(DEFAULT_MAX_FILE_SIZE, "10MiB")
+    .argParser(parseSize);
 }
 
 /** `--include` and `--exclude`, for the commands that walk folders. */

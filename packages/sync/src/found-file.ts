@@ -1,9 +1,7 @@
 import { type DuplicateTracker, isExpired, type ParsedFile } from "@intune-codesign/parser";
+import { type FoundCertificate, foundCertificate } from "./certificate.js";
 import type { EntryResult } from "./parse-entries.js";
-import { type CachedCertificate, type CachedFile, cachedCertificate } from "./state/store.js";
-
-/** A certificate as a run keeps it, with its verdict in its file: no DER (read again from the file to send it). */
-export type FoundCertificate = CachedCertificate;
+import type { CachedFile } from "./state/store.js";
 
 /** A file as a run sees it, fresh from the parser or from the cache. */
 export type FoundFile = Pick<ParsedFile, "path" | "error"> & { certificates: FoundCertificate[] };
@@ -21,7 +19,7 @@ export function foundFile(
   now: Date,
 ): FoundFile {
   const fresh = "fresh" in parsed;
-  const cached = fresh ? parsed.fresh.certificates.map(cachedCertificate) : parsed.cached.certificates;
+  const cached = fresh ? parsed.fresh.certificates.map(foundCertificate) : parsed.cached.certificates;
   const certificates = cached.map((certificate): FoundCertificate => {
     // Most certificates share a few issuers: one copy of each issuer's strings is kept, not one per certificate.
     certificate.issuer = interned(issuers, certificate.issuer);

@@ -1,10 +1,6 @@
-export { displayPath } from "./display-path.js";
-export { ExitCode, type ExitCodeValue, ExitError, UsageError } from "./exit-codes.js";
-export { readJsonObjectFile } from "./json-object-file.js";
-export { loadMappingFile, type MappingFile } from "./mapping.js";
-export { type ExpiryMetric, type RunMetrics, renderMetrics } from "./metrics.js";
-export { type EntryResult, parseEntries } from "./parse-entries.js";
+export { isGuid, type MappingFile } from "./mapping.js";
+export type { ExpiryMetric } from "./metrics.js";
 export type { Progress } from "./progress.js";
 export { formatSummary, type ItemAction, type Report, type ReportItem, reportJson } from "./report.js";
-export { runUpload, type UploadConfig, type UploadOutcome } from "./run.js";
-export { pathBytes, type WalkEntry, type WalkOptions, walk } from "./walk.js";
+export { type RunStatus, runSync, type SyncOutcome, type SyncSettings } from "./run.js";
+export { type LockOwner, RunLockedError } from "./state/lock.js";

@@ -1,4 +1,4 @@
-import { writeFileAtomic } from "./report.js";
+import { writeFileAtomic } from "./atomic-write.js";
 import type { RunCounts } from "./state/store.js";
 
 /** A certificate's expiry, exported so alerts can fire before it lapses. */
@@ -58,7 +58,7 @@ export function renderMetrics(metrics: RunMetrics): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** Writes the metrics file atomically, so node_exporter never reads half of it. */
+/** Writes the metrics file atomically, so node_exporter never reads half of it; world-readable, as it runs as its own user. */
 export function writeMetricsFile(path: string, metrics: RunMetrics): void {
-  writeFileAtomic(path, renderMetrics(metrics));
+  writeFileAtomic(path, renderMetrics(metrics), 0o644);
 }

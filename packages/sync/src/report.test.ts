@@ -1,8 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildReport, formatSummary, type ReportItem, writeFileAtomic } from "./report.js";
+import { buildReport, formatSummary, type ReportItem } from "./report.js";
 
 const SHA_A = "a1".repeat(32);
 const SHA_B = "b2".repeat(32);
@@ -70,16 +67,5 @@ describe("formatSummary", () => {
     expect(formatSummary(buildReport(1, [ITEMS[0]!, ITEMS[1]!]), true)).toBe(
       "1 file(s), 2 certificate(s): 1 would be created, 1 would be updated, 0 unchanged, 0 skipped, 0 failed",
     );
-  });
-});
-
-describe("writeFileAtomic", () => {
-  it("creates the folder, writes the content and leaves no temp file", () => {
-    const dir = mkdtempSync(join(tmpdir(), "cli-report-"));
-    const path = join(dir, "out", "report.json");
-    writeFileAtomic(path, "first\n");
-    writeFileAtomic(path, "second\n");
-    expect(readFileSync(path, "utf8")).toBe("second\n");
-    expect(readdirSync(join(dir, "out"))).toEqual(["report.json"]);
   });
 });

@@ -1,5 +1,4 @@
-import { closeSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import { writeFileAtomic } from "./atomic-write.js";
 import type { RunCounts } from "./state/store.js";
 
 /** What happened to one certificate (or to one file that yielded none). */
@@ -55,17 +54,9 @@ export function* reportJson(report: Report): Generator<string> {
   yield report.items.length > 0 ? "\n  ]\n}\n" : "]\n}\n";
 }
 
-/** Writes a file atomically (temp file + rename), so readers never see half of it. */
-export function writeFileAtomic(path: string, content: string | Iterable<string>): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temporary, "w");
-  try {
-    for (const chunk of typeof content === "string" ? [content] : content) writeSync(fd, chunk);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
+/** Writes the report file atomically; readable by its owner only, as it lists the tenant's object ids and paths. */
+export function writeReportFile(path: string, report: Report): void {
+  writeFileAtomic(path, reportJson(report), 0o600);
 }
 
 /** The short human summary printed without `--json`. */

@@ -9,9 +9,9 @@ import {
   type TokenProvider,
 } from "@intune-codesign/uploader";
 import type { Logger } from "pino";
-import { ExitCode, ExitError } from "./exit-codes.js";
+import type { FoundCertificate } from "./certificate.js";
 import { describeFailure, FILE_CHANGED } from "./failure.js";
-import { type FoundCertificate, foundFile } from "./found-file.js";
+import { foundFile } from "./found-file.js";
 import { type Interruption, watchSignals } from "./interruption.js";
 import { eventOf, failedItem, itemForDecision, PENDING, reportItem } from "./items.js";
 import { type MappingFile, mappedId } from "./mapping.js";
@@ -26,13 +26,13 @@ import {
   TenantIndex,
 } from "./plan.js";
 import type { Progress } from "./progress.js";
-import { buildReport, type Report, type ReportItem, reportJson, writeFileAtomic } from "./report.js";
-import { RunLock } from "./state/lock.js";
+import { buildReport, type Report, type ReportItem, writeReportFile } from "./report.js";
+import { RunLock, RunLockedError } from "./state/lock.js";
 import { type CachedFile, StateStore } from "./state/store.js";
 import { pathBytes, underRoots, type WalkEntry, walk } from "./walk.js";
 
-/** Everything one `upload` run needs, resolved from flags, environment and config file. */
-export interface UploadConfig {
+/** Everything one run needs; the caller resolves it (the CLI from flags, environment and config file). */
+export interface SyncSettings {
   roots: string[];
   include: string[] | undefined;
   exclude: string[] | undefined;
@@ -54,12 +54,17 @@ export interface UploadConfig {
   retries: number;
   logger: Logger;
   progress: Progress;
+  /** The number the state store's journal and the metrics file record for how a run ended (the CLI's exit code). */
+  statusCode: (status: RunStatus) => number;
 }
 
-/** The outcome a command prints and exits with. */
-export interface UploadOutcome {
+/** How a run ended, by precedence: stopped by a signal, refused by Graph's auth, some item failed, or all in sync. */
+export type RunStatus = "interrupted" | "auth_failed" | "failed" | "synced";
+
+/** What a run did: the report, how it ended, and the certificates' expiries. */
+export interface SyncOutcome {
   report: Report;
-  exitCode: number;
+  status: RunStatus;
   /**
    * Certificates in the tenant's scope and when they expire (for the warning list and the metrics file); built when
    * asked, as a report of 100,000 items in JSON needs none.
@@ -101,15 +106,10 @@ const CACHE_BATCH = 2048;
  * One batch: lock, walk, parse (reusing unchanged files' parses), list the tenant once, plan, write, record.
  * State is written as the run goes; the report is derived from the items at the end.
  */
-export async function runUpload(config: UploadConfig): Promise<UploadOutcome> {
+export async function runSync(config: SyncSettings): Promise<SyncOutcome> {
   const lockPath = `${config.statePath}.lock`;
   const lock = RunLock.acquire(lockPath);
-  if (!(lock instanceof RunLock)) {
-    const owner = lock.heldBy
-      ? ` (pid ${lock.heldBy.pid} on ${lock.heldBy.host} since ${lock.heldBy.since})`
-      : "";
-    throw new ExitError(ExitCode.locked, `another run holds the lock ${lockPath}${owner}; nothing done`);
-  }
+  if (!(lock instanceof RunLock)) throw new RunLockedError(lockPath, lock.heldBy);
   const interruption = watchSignals(config.logger);
   const store = new StateStore(config.statePath);
   try {
@@ -117,13 +117,14 @@ export async function runUpload(config: UploadConfig): Promise<UploadOutcome> {
     const run = new UploadRun(config, store, store.startRun(startedAt, config.dryRun), interruption);
     const outcome = await run.execute();
     const finishedAt = new Date();
-    store.endRun(run.runId, finishedAt, outcome.exitCode, outcome.report.summary);
-    if (config.reportPath) writeFileAtomic(config.reportPath, reportJson(outcome.report));
+    const code = config.statusCode(outcome.status);
+    store.endRun(run.runId, finishedAt, code, outcome.report.summary);
+    if (config.reportPath) writeReportFile(config.reportPath, outcome.report);
     if (config.metricsFile) {
       writeMetricsFile(config.metricsFile, {
         finishedAt,
         durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
-        exitCode: outcome.exitCode,
+        exitCode: code,
         counts: outcome.report.summary,
         expiries: outcome.expiries(),
       });
@@ -145,13 +146,13 @@ class UploadRun {
   private authFailed = false;
 
   constructor(
-    private readonly config: UploadConfig,
+    private readonly config: SyncSettings,
     private readonly store: StateStore,
     readonly runId: number,
     private readonly interruption: Interruption,
   ) {}
 
-  async execute(): Promise<UploadOutcome> {
+  async execute(): Promise<SyncOutcome> {
     await this.readFiles();
     if (this.candidates.length > 0 && !this.interruption.stopping.aborted) {
       const client = new GraphClient({
@@ -179,7 +180,7 @@ class UploadRun {
         id: this.items[c.item]!.id,
         notAfter: c.certificate.notAfter,
       }));
-    return { report, exitCode: this.exitCode(report), expiries };
+    return { report, status: this.status(report), expiries };
   }
 
   /** Walks and parses; failed files and skipped certificates become items at once, candidates wait for the plan. */
@@ -384,11 +385,11 @@ class UploadRun {
     });
   }
 
-  /** The contract: interrupted, then auth failed, then any failure, else success. */
-  private exitCode(report: Report): number {
-    if (this.interruption.stopping.aborted) return ExitCode.interrupted;
-    if (this.authFailed) return ExitCode.auth;
-    return report.summary.failed > 0 ? ExitCode.failed : ExitCode.ok;
+  /** Interrupted, then auth failed, then any failure, else synced. */
+  private status(report: Report): RunStatus {
+    if (this.interruption.stopping.aborted) return "interrupted";
+    if (this.authFailed) return "auth_failed";
+    return report.summary.failed > 0 ? "failed" : "synced";
   }
 }
 

@@ -6,7 +6,8 @@ import {
   parseNonNegativeInteger,
   parsePositiveInteger,
 } from "../options.js";
-import type { UploadFlags } from "../upload/config.js";
+import { UPLOAD_DEFAULTS } from "../upload/defaults.js";
+import type { UploadFlags } from "../upload/settings.js";
 
 /** `upload`: the unattended batch. */
 export function uploadCommand(): Command {
@@ -26,7 +27,7 @@ export function uploadCommand(): Command {
     .addOption(
       new Option("--cloud <name>", "national cloud: sets Graph host, login authority and scope")
         .choices(["global", "usgov", "usgovdod", "china"])
-        .default("global")
+        .default(UPLOAD_DEFAULTS.cloud)
         .env("INTUNE_CODESIGN_CLOUD"),
     )
     .addOption(new Option("--tenant-id <id>", "Entra ID tenant").env("AZURE_TENANT_ID"))
@@ -45,7 +46,7 @@ export function uploadCommand(): Command {
     .option(
       "--managed-identity",
       "authenticate as the host's managed identity (AZURE_CLIENT_ID for a user-assigned one)",
-      false,
+      UPLOAD_DEFAULTS.managedIdentity,
     )
     .addOption(
       new Option(
@@ -71,33 +72,37 @@ export function uploadCommand(): Command {
     .optionsGroup("What is written:")
     .option("--map <file>", 'JSON {"<path relative to its folder>" or "sha256:<hex>": "<object id>"}')
     .option("--no-create", "never create objects: certificates without an object are skipped as unmapped")
-    .option("--force", "send every eligible certificate, even those already in sync", false)
-    .option("--dry-run", "list the tenant and print the plan; send no write", false)
+    .option("--force", "send every eligible certificate, even those already in sync", UPLOAD_DEFAULTS.force)
+    .option("--dry-run", "list the tenant and print the plan; send no write", UPLOAD_DEFAULTS.dryRun)
     .addOption(
       new Option("--status <status>", "the status written")
         .choices(["provisioned", "notProvisioned"])
-        .default("provisioned"),
+        .default(UPLOAD_DEFAULTS.status),
     )
     .option(
       "--full-dn-names",
       "write the full rendered DN into subjectName/issuerName instead of the simple name",
-      false,
+      UPLOAD_DEFAULTS.fullDnNames,
     )
     .optionsGroup("Pacing and retries:")
     .addOption(
       new Option("--rate-limit <n/window>", "writes allowed per window, shared by all workers (e.g. 50/1s)")
-        .default("100/20s")
+        .default(UPLOAD_DEFAULTS.rateLimit)
         .env("INTUNE_CODESIGN_RATE_LIMIT"),
     )
     .addOption(
-      new Option("--concurrency <n>", "requests in flight").default(4).argParser(parsePositiveInteger),
+      new Option("--concurrency <n>", "requests in flight")
+        .default(UPLOAD_DEFAULTS.concurrency)
+        .argParser(parsePositiveInteger),
     )
     .addOption(
-      new Option("--timeout <seconds>", "per-request timeout").default(30).argParser(parsePositiveInteger),
+      new Option("--timeout <seconds>", "per-request timeout")
+        .default(UPLOAD_DEFAULTS.timeout)
+        .argParser(parsePositiveInteger),
     )
     .addOption(
       new Option("--retries <n>", "retries per request for transient failures")
-        .default(6)
+        .default(UPLOAD_DEFAULTS.retries)
         .argParser(parseNonNegativeInteger),
     )
     .optionsGroup("State and output:")
@@ -107,17 +112,17 @@ export function uploadCommand(): Command {
         .default(undefined, "$XDG_STATE_HOME/intune-codesign/state.db"),
     )
     .option("--report <file>", "write the JSON report to this file")
-    .option("--json", "print the JSON report on stdout instead of a summary", false)
+    .option("--json", "print the JSON report on stdout instead of a summary", UPLOAD_DEFAULTS.json)
     .option("--metrics-file <file>", "write a Prometheus textfile-collector file (node_exporter)")
     .addOption(
       new Option("--warn-days <days>", "list certificates expiring within this many days")
-        .default(30)
+        .default(UPLOAD_DEFAULTS.warnDays)
         .argParser(parseNonNegativeInteger),
     )
     .addOption(
       new Option("--log-level <level>", "log level on stderr")
         .choices(LOG_LEVELS)
-        .default("info")
+        .default(UPLOAD_DEFAULTS.logLevel)
         .env("LOG_LEVEL"),
     )
     .option("--config <file>", "JSON file of settings (keys as the long flags in camelCase)")

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator } from "@intune-codesign/graph-emulator";
-import { ExitCode, runUpload } from "@intune-codesign/sync";
-import { uploadCommand } from "../commands/upload.js";
-import { buildConfig, type UploadFlags } from "../upload/config.js";
+import { ExitCode } from "../exit-codes.js";
+import { UPLOAD_DEFAULTS } from "../upload/defaults.js";
+import { sync } from "../upload/outcome.js";
 import { printOutcome } from "../upload/output.js";
+import { buildSettings, type UploadFlags } from "../upload/settings.js";
 import { writeSamples } from "./samples.js";
 
 /** Runs the demo; the exit code is 0 when every sample ended as expected. */
@@ -27,9 +28,9 @@ export async function runDemo(keep: boolean): Promise<number> {
     writeFileSync(tokenFile, `${emulator.issueToken()}\n`, { mode: 0o600 });
     out(`Sample certificates in ${folder}; Graph emulator at ${emulator.url} (30% injected faults).\n`);
 
-    // `upload`'s own defaults (as its command declares them), with the demo's folder, emulator and state.
+    // `upload`'s own defaults, with the demo's folder, emulator and state.
     const flags: UploadFlags = {
-      ...uploadCommand().opts<UploadFlags>(),
+      ...UPLOAD_DEFAULTS,
       graphUrl: emulator.url,
       accessTokenFile: tokenFile,
       pfxPasswordFile: join(folder, "pfx-password.txt"),
@@ -39,7 +40,7 @@ export async function runDemo(keep: boolean): Promise<number> {
     };
 
     out("== First run: intune-codesign upload (creates what the tenant lacks) ==");
-    const first = await runUpload(await buildConfig([folder], flags));
+    const first = await sync(await buildSettings([folder], flags));
     await printOutcome(first, { json: false, dryRun: false, warnDays: flags.warnDays });
     out();
     for (const item of first.report.items) {
@@ -63,7 +64,7 @@ export async function runDemo(keep: boolean): Promise<number> {
 
     out("\n== Second run: nothing changed, so nothing is sent ==");
     const before = emulator.requests().length;
-    const second = await runUpload(await buildConfig([folder], flags));
+    const second = await sync(await buildSettings([folder], flags));
     await printOutcome(second, { json: false, dryRun: false, warnDays: 0 });
     const writes = emulator
       .requests()

@@ -4,7 +4,8 @@ import {
   DuplicateTracker,
   type ParsedFile,
 } from "@intune-codesign/parser";
-import { ExitCode, parseEntries, walk } from "@intune-codesign/sync";
+import { parseEntries, walk } from "@intune-codesign/sync/files";
+import { ExitCode } from "../exit-codes.js";
 import { checkPathsExist } from "../options.js";
 import { pfxPassword } from "../secrets.js";
 import { writeChunks } from "../write-chunks.js";

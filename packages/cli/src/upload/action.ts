@@ -1,17 +1,18 @@
-import { runUpload, UsageError } from "@intune-codesign/sync";
 import { type Command, InvalidArgumentError } from "commander";
 import { applyConfigFile } from "../config-file.js";
+import { UsageError } from "../exit-codes.js";
 import { checkPathsExist } from "../options.js";
-import { buildConfig, type UploadFlags } from "./config.js";
+import { exitCodeOf, sync } from "./outcome.js";
 import { printOutcome } from "./output.js";
+import { buildSettings, type UploadFlags } from "./settings.js";
 
 /** The `upload` command's action, loaded only when the command runs. */
 export async function uploadAction(folders: string[], command: Command): Promise<void> {
   const flags = resolveFlags(command);
   checkPathsExist(folders);
-  const outcome = await runUpload(await buildConfig(folders, flags));
+  const outcome = await sync(await buildSettings(folders, flags));
   await printOutcome(outcome, { json: flags.json, dryRun: flags.dryRun, warnDays: flags.warnDays });
-  process.exitCode = outcome.exitCode;
+  process.exitCode = exitCodeOf(outcome.status);
 }
 
 /** Options after the config file is applied; commander's own errors become usage errors. */

@@ -1,5 +1,4 @@
-import type { UploadOutcome } from "@intune-codesign/sync";
-import { formatSummary, reportJson } from "@intune-codesign/sync";
+import { formatSummary, reportJson, type SyncOutcome } from "@intune-codesign/sync";
 import { writeChunks } from "../write-chunks.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -9,7 +8,7 @@ const LINES_PER_CHUNK = 1000;
 
 /** Results on stdout: the JSON report with `--json`, else a short summary, the plan of a dry run and expiry warnings. */
 export async function printOutcome(
-  outcome: UploadOutcome,
+  outcome: SyncOutcome,
   options: { json: boolean; dryRun: boolean; warnDays: number; now?: Date },
 ): Promise<void> {
   if (options.json) {

@@ -10,6 +10,19 @@ export interface LockOwner {
   since: string;
 }
 
+/** Another run holds the lock on the state store: this run did nothing. */
+export class RunLockedError extends Error {
+  override readonly name = "RunLockedError";
+  constructor(
+    readonly lockPath: string,
+    /** The holder's note, null when it wrote none yet or it could not be read. */
+    readonly holder: LockOwner | null,
+  ) {
+    const owner = holder ? ` (pid ${holder.pid} on ${holder.host} since ${holder.since})` : "";
+    super(`another run holds the lock ${lockPath}${owner}; nothing done`);
+  }
+}
+
 /**
  * One run at a time, held as an exclusive SQLite (fcntl) lock on a file beside the state store. The kernel drops
  * the lock when its process dies, however it dies (kill -9, OOM, reboot), so a dead run's lock is taken over at

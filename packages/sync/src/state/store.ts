@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { CertificateEntry, ParsedFile } from "@intune-codesign/parser";
 import Database from "better-sqlite3";
+import { type FoundCertificate, foundCertificate } from "../certificate.js";
 
 /** Counts per action for one run, as in the report's summary. */
 export interface RunCounts {
@@ -34,21 +35,18 @@ export interface EventRecord {
   errorMessage: string | null;
 }
 
-/** What a run needs of a certificate: the fields its body is built from (the DER is read from its file when sent). */
-export interface StoredCertificate {
+/** A certificate as the file cache stores it (JSON in `files.certificates`); the run's model is mapped to and from it. */
+interface CertificateRow {
   sha256: string;
   subject: string;
   subjectName: string;
   issuer: string;
   issuerName: string;
   notAfter: string;
+  skipReason: FoundCertificate["skipReason"];
 }
 
-/** A certificate of a cached file, with its verdict in that file. */
-export type CachedCertificate = StoredCertificate & { skipReason: CertificateEntry["skipReason"] };
-
-/** The part of a parsed certificate a run keeps, and the file cache stores. */
-export function cachedCertificate(c: CachedCertificate): CachedCertificate {
+function certificateRow(c: CertificateEntry): CertificateRow {
   const { sha256, subject, subjectName, issuer, issuerName, notAfter, skipReason } = c;
   return { sha256, subject, subjectName, issuer, issuerName, notAfter, skipReason };
 }
@@ -58,7 +56,7 @@ export interface CachedFile {
   size: number;
   mtimeMs: number;
   format: ParsedFile["format"];
-  certificates: CachedCertificate[];
+  certificates: FoundCertificate[];
 }
 
 const SCHEMA_VERSION = 4;
@@ -192,7 +190,7 @@ export class StateStore {
     this.db.transaction(() => {
       for (const { path, size, mtimeMs, parsed } of files) {
         if (parsed.error) continue;
-        const certificates = parsed.certificates.map(cachedCertificate);
+        const certificates = parsed.certificates.map(certificateRow);
         this.statements.putFile.run(
           Buffer.from(path, "latin1"),
           parsed.path,
@@ -299,7 +297,7 @@ export class FileCacheScan {
       size,
       mtimeMs,
       format,
-      certificates: (JSON.parse(certificates) as CachedCertificate[]).map(cachedCertificate),
+      certificates: (JSON.parse(certificates) as CertificateRow[]).map(foundCertificate),
     };
   }
 

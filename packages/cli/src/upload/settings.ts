@@ -1,7 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { UploadConfig } from "@intune-codesign/sync";
-import { loadMappingFile } from "@intune-codesign/sync";
+import type { SyncSettings } from "@intune-codesign/sync";
 import {
   type CertificateStatus,
   type CloudName,
@@ -14,6 +13,8 @@ import { createLogger } from "../logger.js";
 import type { LogLevel } from "../options.js";
 import { createProgress } from "../progress.js";
 import { pfxPassword } from "../secrets.js";
+import { loadMappingFile } from "./mapping-file.js";
+import { exitCodeOf } from "./outcome.js";
 
 /** The flags as commander hands them over, after environment and config file are applied. */
 export interface UploadFlags {
@@ -49,8 +50,8 @@ export interface UploadFlags {
   config?: string;
 }
 
-/** Turns flags into a run's configuration; every bad value is a usage error (exit 2) before anything is touched. */
-export async function buildConfig(folders: string[], flags: UploadFlags): Promise<UploadConfig> {
+/** Turns flags into a run's settings; every bad value is a usage error (exit 2) before anything is touched. */
+export async function buildSettings(folders: string[], flags: UploadFlags): Promise<SyncSettings> {
   const cloud = cloudEndpoints(flags.cloud);
   const graphUrl = validateGraphUrl(flags.graphUrl ?? cloud.graphUrl)
     .toString()
@@ -88,6 +89,7 @@ export async function buildConfig(folders: string[], flags: UploadFlags): Promis
     retries: flags.retries,
     logger,
     progress: createProgress(),
+    statusCode: exitCodeOf,
   };
 }
 

@@ -1,0 +1,21 @@
+import { DEFAULT_MAX_FILE_SIZE } from "../options.js";
+import type { UploadFlags } from "./settings.js";
+
+/** `upload`'s defaults: its command declares them, and the demo runs with them. */
+export const UPLOAD_DEFAULTS = {
+  cloud: "global",
+  managedIdentity: false,
+  maxFileSize: DEFAULT_MAX_FILE_SIZE,
+  json: false,
+  warnDays: 30,
+  create: true,
+  force: false,
+  dryRun: false,
+  status: "provisioned",
+  fullDnNames: false,
+  rateLimit: "100/20s",
+  concurrency: 4,
+  timeout: 30,
+  retries: 6,
+  logLevel: "info",
+} as const satisfies Partial<UploadFlags>;

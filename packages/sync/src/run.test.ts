@@ -1,0 +1,94 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { type RunningEmulator, startEmulator } from "@intune-codesign/graph-emulator";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunStatus, runSync, type SyncSettings } from "./run.js";
+import { RunLock, RunLockedError } from "./state/lock.js";
+
+const CODES: Record<RunStatus, number> = { synced: 10, failed: 11, auth_failed: 13, interrupted: 99 };
+
+let emulator: RunningEmulator;
+let folder: string;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  folder = join(mkdtempSync(join(tmpdir(), "sync-run-")), "certificates");
+  mkdirSync(folder);
+  execFileSync(
+    "openssl",
+    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "30"]
+      .concat(["-subj", "/CN=Sync Run Test", "-addext", "extendedKeyUsage=codeSigning"])
+      .concat(["-addext", "basicConstraints=critical,CA:FALSE"])
+      .concat(["-keyout", join(folder, "..", "key.pem"), "-out", join(folder, "signing.pem")]),
+    { stdio: "ignore" },
+  );
+});
+
+afterAll(async () => {
+  await emulator.close();
+});
+
+function settings(token: string): SyncSettings {
+  const state = mkdtempSync(join(tmpdir(), "sync-run-state-"));
+  return {
+    roots: [folder],
+    include: undefined,
+    exclude: undefined,
+    maxFileSize: 1024 * 1024,
+    pfxPassword: undefined,
+    graphUrl: emulator.url,
+    tokenProvider: { getToken: async () => token },
+    statePath: join(state, "state.db"),
+    reportPath: undefined,
+    metricsFile: join(state, "metrics.prom"),
+    mapping: null,
+    dryRun: false,
+    force: false,
+    create: true,
+    body: { status: "provisioned", fullDnNames: false },
+    rateLimit: { limit: 100, windowMs: 20_000 },
+    concurrency: 2,
+    timeoutMs: 10_000,
+    retries: 0,
+    logger: pino({ level: "silent" }),
+    progress: { start() {}, tick() {}, done() {} },
+    statusCode: (status) => CODES[status],
+  };
+}
+
+describe("runSync", () => {
+  it("returns the report and 'synced'; the metrics file records the caller's code for it", async () => {
+    const run = settings(emulator.issueToken());
+    const outcome = await runSync(run);
+    expect(outcome.status).toBe("synced");
+    expect(outcome.report.items.map((item) => [item.action, item.reason])).toEqual([["created", null]]);
+    expect(readFileSync(run.metricsFile!, "utf8")).toContain("intune_codesign_last_run_exit_code 10\n");
+  });
+
+  it("classifies a token Graph refuses as 'auth_failed', not a plain failure", async () => {
+    const outcome = await runSync(settings("not-a-token"));
+    expect(outcome.status).toBe("auth_failed");
+    expect(outcome.report.items.map((item) => item.error?.code)).toEqual(["auth_failed"]);
+  });
+
+  it("throws RunLockedError with the holder while another run holds the lock, and touches nothing", async () => {
+    const run = settings(emulator.issueToken());
+    const lock = RunLock.acquire(`${run.statePath}.lock`);
+    if (!(lock instanceof RunLock)) throw new Error("the lock should be free");
+    try {
+      const error = await runSync(run).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(RunLockedError);
+      expect(error).toMatchObject({
+        lockPath: `${run.statePath}.lock`,
+        holder: { pid: process.pid, host: hostname(), since: expect.any(String) },
+      });
+      expect(existsSync(run.statePath)).toBe(false);
+      expect(existsSync(run.metricsFile!)).toBe(false);
+    } finally {
+      lock.release();
+    }
+  });
+});
