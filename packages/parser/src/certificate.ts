@@ -6,8 +6,8 @@ import {
   contentOf,
   decodeBer,
   encodingOf,
-  firstChildren,
   expectConstructed,
+  firstChildren,
   isContext,
   isUniversal,
   oidOf,
@@ -65,7 +65,9 @@ function serialHex(serial: Asn1Block | undefined): string {
     throw new ParseError("malformed", "serialNumber: expected an INTEGER");
   const content = contentOf(serial);
   const first = content.findIndex((byte) => byte !== 0);
-  return Buffer.from(content.subarray(first === -1 ? Math.max(content.length - 1, 0) : first)).toString("hex");
+  return Buffer.from(content.subarray(first === -1 ? Math.max(content.length - 1, 0) : first)).toString(
+    "hex",
+  );
 }
 
 /** The bit length of the modulus in an RSAPublicKey, its leading zero bytes left out. */
@@ -141,7 +143,10 @@ export function readCertificate({ der: bytes, tree }: CertificateDer): DecodedCe
     keyUsage: extensions.keyUsage,
     extendedKeyUsage: extensions.extendedKeyUsage,
     signatureAlgorithm: algorithmName(
-      oidOf(expectConstructed(signatureAlgorithm, Tag.sequence, "signatureAlgorithm")[0], "signatureAlgorithm"),
+      oidOf(
+        expectConstructed(signatureAlgorithm, Tag.sequence, "signatureAlgorithm")[0],
+        "signatureAlgorithm",
+      ),
     ),
     publicKeyAlgorithm: publicKey.algorithm,
     publicKeySize: publicKey.bits,

@@ -107,7 +107,8 @@ const STRING_DECODERS: ReadonlyMap<number, (bytes: Uint8Array) => string> = new 
 
 /** Decodes an attribute value; a non-string value is shown as `#` and the hex of its encoding (RFC 4514). */
 function decodeAttributeValue(value: Asn1Block): string {
-  const decode = value.tagClass === 0 && !value.constructed ? STRING_DECODERS.get(value.tagNumber) : undefined;
+  const decode =
+    value.tagClass === 0 && !value.constructed ? STRING_DECODERS.get(value.tagNumber) : undefined;
   if (decode) return decode(contentOf(value));
   return `#${Buffer.from(encodingOf(value)).toString("hex")}`;
 }

@@ -15,7 +15,8 @@ export function pkcs7Certificates(contentInfo: Asn1Block): CertificateDer[] {
   const certificates: CertificateDer[] = [];
   for (const block of eachChild(set)) {
     const certificate = certificateOf(block);
-    if (!certificate) throw new ParseError("malformed", `PKCS#7 certificate ${certificates.length + 1} is broken`);
+    if (!certificate)
+      throw new ParseError("malformed", `PKCS#7 certificate ${certificates.length + 1} is broken`);
     certificates.push(certificate);
   }
   return certificates;
