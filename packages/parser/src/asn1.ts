@@ -178,16 +178,19 @@ export function isContext(block: Asn1Block | undefined, tagNumber: number): bloc
 
 /** The children of a constructed element, in order (empty for a primitive one); read once, then kept. */
 export function childrenOf(block: Asn1Block): Asn1Block[] {
-  if (block.children !== undefined) return block.children;
+  block.children ??= firstChildren(block, Number.POSITIVE_INFINITY);
+  return block.children;
+}
+
+/** The first `count` children at most, the rest left unread (a hostile SEQUENCE may hold millions). */
+export function firstChildren(block: Asn1Block, count: number): Asn1Block[] {
   const children: Asn1Block[] = [];
-  if (block.constructed) {
-    for (let at = block.contentStart; at < block.contentEnd; ) {
-      const child = blockAt(block.input, at, block.contentEnd);
-      children.push(child);
-      at = child.end;
-    }
+  if (!block.constructed) return children;
+  for (let at = block.contentStart; at < block.contentEnd && children.length < count; ) {
+    const child = blockAt(block.input, at, block.contentEnd);
+    children.push(child);
+    at = child.end;
   }
-  block.children = children;
   return children;
 }
 
@@ -199,16 +202,6 @@ export function* eachChild(block: Asn1Block): Generator<Asn1Block> {
     yield child;
     at = child.end;
   }
-}
-
-/** The first `count` children at most, the rest left unread (a hostile SEQUENCE may hold millions). */
-export function firstChildren(block: Asn1Block, count: number): Asn1Block[] {
-  const children: Asn1Block[] = [];
-  if (count <= 0) return children;
-  for (const child of eachChild(block)) {
-    if (children.push(child) >= count) break;
-  }
-  return children;
 }
 
 /** The children of a SEQUENCE or SET, or throws `malformed` naming what was expected. */
