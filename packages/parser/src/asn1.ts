@@ -93,37 +93,48 @@ function isEndOfContents(input: Uint8Array, at: number, limit: number): boolean 
 }
 
 /**
+ * Per open constructed element, two slots: its content end (-1 while indefinite) and the bound its children
+ * must stay within. Kept between calls (one thread, no re-entry); a deeper stack, for hostile nesting that runs
+ * millions deep, is grown by doubling and dropped after use.
+ */
+let checkStack = new Float64Array(64);
+
+/**
  * Checks the element at `at` and everything nested in it (BIT and OCTET STRING contents are not looked into):
  * every length fits its parent exactly, end-of-contents octets only close an indefinite length. Returns the
  * element's end, or -1. A loop with its own stack, not recursion, so no nesting depth overflows the call stack.
  */
 function checkedEnd(input: Uint8Array, at: number, limit: number): number {
-  /** Per open constructed element: its content end, or -1 for an indefinite length. */
-  const ends: number[] = [];
-  /** Per open constructed element: the bound its children must stay within. */
-  const bounds: number[] = [];
+  let stack = checkStack;
+  let depth = 0;
   let bound = limit;
   for (;;) {
     if (!readHeader(input, at, bound)) return -1;
     if (headerClass === UNIVERSAL && headerNumber === 0) return -1;
     if (headerConstructed) {
-      ends.push(headerContentEnd);
-      bound = headerContentEnd === -1 ? bound : headerContentEnd;
-      bounds.push(bound);
+      if (depth * 2 === stack.length) {
+        const grown = new Float64Array(stack.length * 2);
+        grown.set(stack);
+        stack = grown;
+        if (stack.length <= 4096) checkStack = stack;
+      }
+      if (headerContentEnd !== -1) bound = headerContentEnd;
+      stack[depth * 2] = headerContentEnd;
+      stack[depth * 2 + 1] = bound;
+      depth++;
       at = headerContentStart;
     } else {
       at = headerContentEnd;
     }
     // Close every element this one completed.
-    while (ends.length > 0) {
-      const end = ends[ends.length - 1] as number;
+    while (depth > 0) {
+      const end = stack[(depth - 1) * 2] as number;
       if (end === -1 && isEndOfContents(input, at, bound)) at += 2;
       else if (end !== at) break;
-      ends.pop();
-      bounds.pop();
-      bound = bounds.length > 0 ? (bounds[bounds.length - 1] as number) : limit;
+      depth--;
+      bound = depth > 0 ? (stack[depth * 2 - 1] as number) : limit;
     }
-    if (ends.length === 0) return at;
+    if (depth === 0) return at;
   }
 }
 
@@ -178,19 +189,26 @@ export function isContext(block: Asn1Block | undefined, tagNumber: number): bloc
 
 /** The children of a constructed element, in order (empty for a primitive one); read once, then kept. */
 export function childrenOf(block: Asn1Block): Asn1Block[] {
-  block.children ??= firstChildren(block, Number.POSITIVE_INFINITY);
-  return block.children;
+  return firstChildren(block, Number.POSITIVE_INFINITY);
 }
 
-/** The first `count` children at most, the rest left unread (a hostile SEQUENCE may hold millions). */
+/**
+ * The first `count` children at most, the rest left unread (a hostile SEQUENCE may hold millions). When that
+ * is all of them, they are kept for the next call.
+ */
 export function firstChildren(block: Asn1Block, count: number): Asn1Block[] {
+  if (block.children !== undefined)
+    return count < block.children.length ? block.children.slice(0, count) : block.children;
   const children: Asn1Block[] = [];
-  if (!block.constructed) return children;
-  for (let at = block.contentStart; at < block.contentEnd && children.length < count; ) {
-    const child = blockAt(block.input, at, block.contentEnd);
-    children.push(child);
-    at = child.end;
+  let at = block.constructed ? block.contentStart : block.contentEnd;
+  for (
+    ;
+    at < block.contentEnd && children.length < count;
+    at = (children[children.length - 1] as Asn1Block).end
+  ) {
+    children.push(blockAt(block.input, at, block.contentEnd));
   }
+  if (at >= block.contentEnd) block.children = children;
   return children;
 }
 
