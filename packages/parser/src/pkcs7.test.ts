@@ -57,4 +57,21 @@ describe("PKCS#7 bundles", () => {
     ]);
     expect(Buffer.from(file.certificates[0]!.der).equals(readFileSync(join(dir, "leaf.der")))).toBe(true);
   });
+
+  it("refuses a bundle whose certificate list is a million NULLs at the first, quickly", () => {
+    const length = (n: number) => Buffer.from([0x84, n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
+    const tlv = (tag: number, ...content: Buffer[]) => {
+      const body = Buffer.concat(content);
+      return Buffer.concat([Buffer.from([tag]), length(body.length), body]);
+    };
+    const nulls = Buffer.alloc(2_000_000).fill(Buffer.from([0x05, 0x00]));
+    const signedData = tlv(0x30, Buffer.from("020101", "hex"), tlv(0xa0, nulls));
+    const bundle = tlv(0x30, Buffer.from("06092a864886f70d010702", "hex"), tlv(0xa0, signedData));
+    const started = process.cpuUsage();
+    const file = parseBytes(bundle, "nulls.p7b");
+    const used = process.cpuUsage(started);
+    expect(file.format).toBe("pkcs7");
+    expect(file.error).toEqual({ code: "malformed", message: "PKCS#7 certificate 1 is broken" });
+    expect((used.user + used.system) / 1000).toBeLessThan(1000);
+  });
 });
