@@ -94,9 +94,9 @@ function readPem(blocks: PemBlock[], password: string | undefined): ContainerCon
   let failures = 0;
   let relevant = 0;
   let onlyPkcs7 = true;
-  blocks.forEach((block, index) => {
+  for (const [index, block] of blocks.entries()) {
     const pkcs7 = PKCS7_LABELS.has(block.label);
-    if (!pkcs7 && !CERTIFICATE_LABELS.has(block.label)) return;
+    if (!pkcs7 && !CERTIFICATE_LABELS.has(block.label)) continue;
     relevant++;
     onlyPkcs7 &&= pkcs7;
     const result = readPemBlock(block, index, password);
@@ -106,7 +106,7 @@ function readPem(blocks: PemBlock[], password: string | undefined): ContainerCon
       failures++;
       firstFailure ??= result;
     }
-  });
+  }
   if (relevant === 0) {
     const labels = [...new Set(blocks.map((b) => b.label))].join(", ");
     return failure(
@@ -114,14 +114,8 @@ function readPem(blocks: PemBlock[], password: string | undefined): ContainerCon
       new ParseError("no_certificate", `the PEM file holds no certificate (only ${labels})`),
     );
   }
-  let error: ParseError | null = null;
-  if (firstFailure !== null) {
-    const { code, message }: BlockFailure = firstFailure;
-    error = new ParseError(
-      code,
-      failures > 1 ? `${message} (and ${failures - 1} more broken blocks)` : message,
-    );
-  }
+  const more = failures > 1 ? ` (and ${failures - 1} more broken blocks)` : "";
+  const error = firstFailure && new ParseError(firstFailure.code, `${firstFailure.message}${more}`);
   return { format: onlyPkcs7 ? "pkcs7" : "pem", certificates, keyPublicKeys: null, error };
 }
 
