@@ -33,13 +33,17 @@ export interface DecodedCertificate {
   spki: Uint8Array;
 }
 
+/** Version, six fields, two unique IDs and the extensions: a TBSCertificate's fields, nothing after them read. */
+const TBS_FIELDS = 10;
+
 const RSA = "1.2.840.113549.1.1.1";
 const RSA_PSS = "1.2.840.113549.1.1.10";
 
 /** True when an element has the shape of an X.509 Certificate (not a CSR, CRL or key): the one shape check. */
 function isCertificateShaped(block: Asn1Block): boolean {
   const outer = isUniversal(block, Tag.sequence) ? firstChildren(block, 4) : [];
-  const tbs = outer.length === 3 && isUniversal(outer[0], Tag.sequence) ? firstChildren(outer[0], 7) : [];
+  const tbs =
+    outer.length === 3 && isUniversal(outer[0], Tag.sequence) ? firstChildren(outer[0], TBS_FIELDS) : [];
   const at = isContext(tbs[0], 0) ? 1 : 0;
   return (
     isUniversal(tbs[at], Tag.integer) &&
@@ -115,8 +119,7 @@ function isoTime(time: Asn1Block | undefined, what: string): string {
 /** Reads a certificate-shaped element's fields; `malformed` when a field is broken. */
 export function readCertificate({ der: bytes, tree }: CertificateDer): DecodedCertificate {
   const [tbsBlock, signatureAlgorithm] = expectConstructed(tree, Tag.sequence, "certificate");
-  // Version, six fields, two unique IDs and the extensions: nothing after them is read.
-  const tbs = isUniversal(tbsBlock, Tag.sequence) ? firstChildren(tbsBlock, 10) : [];
+  const tbs = isUniversal(tbsBlock, Tag.sequence) ? firstChildren(tbsBlock, TBS_FIELDS) : [];
   const at = isContext(tbs[0], 0) ? 1 : 0;
   const issuer = renderName(tbs[at + 2], "issuer");
   const [notBefore, notAfter] = expectConstructed(tbs[at + 3], Tag.sequence, "validity");
