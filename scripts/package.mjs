@@ -6,7 +6,16 @@
 // the versions the workspace packages that import them declare. The CLI's launcher (V8 flags, then ../dist/main.js)
 // is shipped as it is. Run after `tsc -b` (the root script does).
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
@@ -27,7 +36,8 @@ const mainEntry = resolve(dirname(launcher), launcherTarget(readFileSync(launche
 /** The module the launcher loads once the V8 flags are set: the one `await import("…")` in it. */
 function launcherTarget(source) {
   const targets = [...source.matchAll(/await import\("([^"]+)"\)/g)].map((match) => match[1]);
-  if (targets.length !== 1) throw new Error(`${launcher}: expected one \`await import("…")\`, found ${targets.length}`);
+  if (targets.length !== 1)
+    throw new Error(`${launcher}: expected one \`await import("…")\`, found ${targets.length}`);
   return targets[0];
 }
 
@@ -116,10 +126,14 @@ try {
   copyFileSync(launcher, join(stage, "bin", `${NAME}.js`));
   for (const doc of ["README.md", "CHANGELOG.md"]) copyFileSync(join(ROOT, doc), join(stage, doc));
   writeFileSync(join(stage, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
-  execFileSync("npm", ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund", "--silent"], {
-    cwd: stage,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  execFileSync(
+    "npm",
+    ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund", "--silent"],
+    {
+      cwd: stage,
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   execFileSync("npm", ["shrinkwrap", "--silent"], { cwd: stage, stdio: ["ignore", "ignore", "inherit"] });
 
   mkdirSync(join(ROOT, "dist"), { recursive: true });
@@ -145,6 +159,7 @@ function declaredVersions(names) {
     }
   }
   const missing = names.filter((name) => !declared.has(name));
-  if (missing.length > 0) throw new Error(`imported but declared by no bundled package: ${missing.join(", ")}`);
+  if (missing.length > 0)
+    throw new Error(`imported but declared by no bundled package: ${missing.join(", ")}`);
   return Object.fromEntries(names.map((name) => [name, declared.get(name)]));
 }
