@@ -42,20 +42,24 @@ try {
   const prefix = prefixFlag > 0 ? process.argv[prefixFlag + 1] : install();
   const installed = join(prefix, "bin", "intune-codesign");
   const certificate = join(scratch, "signing.pem");
-  execFileSync("openssl", [
-    ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"],
-    ...[
-      "-keyout",
-      join(scratch, "key.pem"),
-      "-out",
-      certificate,
-      "-subj",
-      "/CN=Bench Signing",
-      "-days",
-      "30",
+  execFileSync(
+    "openssl",
+    [
+      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"],
+      ...[
+        "-keyout",
+        join(scratch, "key.pem"),
+        "-out",
+        certificate,
+        "-subj",
+        "/CN=Bench Signing",
+        "-days",
+        "30",
+      ],
+      ...["-addext", "extendedKeyUsage=codeSigning"],
     ],
-    ...["-addext", "extendedKeyUsage=codeSigning"],
-  ]);
+    { stdio: "ignore" },
+  );
 
   const cases = [
     ["--version", ["--version"]],
