@@ -68,7 +68,7 @@ const requiredAtRuntime = new Set();
 const workspacePlugin = {
   name: "intune-codesign-workspace",
   transform(code, id) {
-    if (!isAbsolute(id) || id.includes("/node_modules/")) return null;
+    if (!isAbsolute(id) || /[\\/]node_modules[\\/]/.test(id)) return null;
     workspaceManifests.add(owningManifest(id));
     for (const [, file] of code.matchAll(WORKER_URL)) {
       this.emitFile({ type: "chunk", id: join(dirname(id), file), fileName: file });

@@ -281,7 +281,9 @@ describe("examples/windows", () => {
     expect(folders).toEqual(["<$CertificateFolder>"]);
     expect(args[args.indexOf("--client-secret-file") + 1]).toBe("<$secretFile>");
     // Inheritance removed, read access for the service account alone.
-    expect(script).toMatch(/icacls\.exe \$secretFile \/inheritance:r \/grant:r "\$\{ServiceAccount\}:R"\n/);
+    expect(script).toMatch(
+      /icacls\.exe \$secretFile \/inheritance:r \/grant:r "\$\{ServiceAccount\}:R" \| Out-Null\n/,
+    );
     expect(args[args.indexOf("--state") + 1]).toBe('<"$StateFolder\\state.db">');
   });
 
