@@ -65,7 +65,10 @@ export function createTokenProvider(options: AuthOptions): TokenProvider {
     const miClientId = options.managedIdentityClientId ?? env.AZURE_CLIENT_ID;
     return create(
       (identity, { httpClient }) =>
-        new identity.ManagedIdentityCredential({ ...(miClientId ? { clientId: miClientId } : {}), httpClient }),
+        new identity.ManagedIdentityCredential({
+          ...(miClientId ? { clientId: miClientId } : {}),
+          httpClient,
+        }),
     );
   }
   const secret = options.clientSecretFile

@@ -41,7 +41,9 @@ describe("logging", () => {
       await client.update(created.id, body);
     }
     await listAll(client);
-    errors.push(await client.update("missing", buildBody(await makeCertificate("Missing"))).catch((e: unknown) => e));
+    errors.push(
+      await client.update("missing", buildBody(await makeCertificate("Missing"))).catch((e: unknown) => e),
+    );
     const output = lines.join("");
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(output).not.toContain(TEST_TOKEN);

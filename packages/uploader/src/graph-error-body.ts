@@ -47,10 +47,13 @@ export function refusalError(error: GraphError): AuthError {
       { status: error.status, permissions, cause: error },
     );
   }
-  return new AuthError(`Graph refused the token: ${error.status} ${error.code}: ${error.message}${requestId}`, {
-    status: error.status,
-    cause: error,
-  });
+  return new AuthError(
+    `Graph refused the token: ${error.status} ${error.code}: ${error.message}${requestId}`,
+    {
+      status: error.status,
+      cause: error,
+    },
+  );
 }
 
 function field(value: unknown, key: string): unknown {

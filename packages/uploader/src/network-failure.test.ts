@@ -13,7 +13,11 @@ describe("classifyNetworkFailure", () => {
     ["refused", fetchFailure(coded("ECONNREFUSED")), { kind: "refused", code: "ECONNREFUSED" }],
     ["no route", fetchFailure(coded("EHOSTUNREACH")), { kind: "unreachable", code: "EHOSTUNREACH" }],
     ["reset", fetchFailure(coded("ECONNRESET")), { kind: "reset", code: "ECONNRESET" }],
-    ["undici's closed socket", fetchFailure(coded("UND_ERR_SOCKET")), { kind: "reset", code: "UND_ERR_SOCKET" }],
+    [
+      "undici's closed socket",
+      fetchFailure(coded("UND_ERR_SOCKET")),
+      { kind: "reset", code: "UND_ERR_SOCKET" },
+    ],
     [
       "connect timeout",
       fetchFailure(coded("UND_ERR_CONNECT_TIMEOUT")),
@@ -45,7 +49,11 @@ describe("classifyNetworkFailure", () => {
       fetchFailure(Object.assign(coded("UND_ERR_ABORTED"), { cause: coded("ECONNRESET") })),
       { kind: "reset", code: "ECONNRESET" },
     ],
-    ["an unknown code", fetchFailure(coded("ERR_INVALID_ARG_TYPE")), { kind: "other", code: "ERR_INVALID_ARG_TYPE" }],
+    [
+      "an unknown code",
+      fetchFailure(coded("ERR_INVALID_ARG_TYPE")),
+      { kind: "other", code: "ERR_INVALID_ARG_TYPE" },
+    ],
     ["no code at all", new Error("plain"), { kind: "other", code: "EUNKNOWN" }],
     ["not an error", "ECONNRESET", { kind: "other", code: "EUNKNOWN" }],
   ])("%s", (_, error, expected) => {

@@ -19,10 +19,16 @@ describe("missingPermissions", () => {
     ],
     [
       "lower-case message key",
-      JSON.stringify({ message: "Application must have one of the following scopes: DeviceManagementApps.ReadWrite.All" }),
+      JSON.stringify({
+        message: "Application must have one of the following scopes: DeviceManagementApps.ReadWrite.All",
+      }),
       ["DeviceManagementApps.ReadWrite.All"],
     ],
-    ["a 401's wrapped Forbidden without a scope", JSON.stringify({ _version: 3, Message: "Forbidden" }), undefined],
+    [
+      "a 401's wrapped Forbidden without a scope",
+      JSON.stringify({ _version: 3, Message: "Forbidden" }),
+      undefined,
+    ],
     ["plain Graph text", "Insufficient privileges to complete the operation.", undefined],
     ["JSON that is not Intune's", "{not json", undefined],
   ])("%s", (_, message, expected) => {

@@ -115,68 +115,85 @@ describe("decideRetry: the one decision", () => {
   const policy = { retries: 3, budgetMs: 60_000, baseMs: 100, random: () => 1 };
   const graph = (status: number, retryAfter?: number) =>
     new GraphError({ status, code: "c", message: "m", requestId: null, retryAfterMs: retryAfter });
-  it.each<[string, unknown, { retriesSoFar: number; elapsedMs: number; minDelayMs?: number }, RetryDecision]>([
-    ["a 500 backs off", graph(500), { retriesSoFar: 0, elapsedMs: 0 }, { retry: true, delayMs: 100 }],
-    ["the backoff doubles", graph(502), { retriesSoFar: 2, elapsedMs: 0 }, { retry: true, delayMs: 400 }],
-    ["Retry-After wins", graph(429, 250), { retriesSoFar: 0, elapsedMs: 0 }, { retry: true, delayMs: 250 }],
-    ["a 503 with Retry-After 0", graph(503, 0), { retriesSoFar: 0, elapsedMs: 0 }, { retry: true, delayMs: 0 }],
+  it.each<[string, unknown, { retriesSoFar: number; elapsedMs: number; minDelayMs?: number }, RetryDecision]>(
     [
-      "a 429 without Retry-After waits the floor",
-      graph(429),
-      { retriesSoFar: 0, elapsedMs: 0 },
-      { retry: true, delayMs: THROTTLED_MIN_DELAY_MS },
+      ["a 500 backs off", graph(500), { retriesSoFar: 0, elapsedMs: 0 }, { retry: true, delayMs: 100 }],
+      ["the backoff doubles", graph(502), { retriesSoFar: 2, elapsedMs: 0 }, { retry: true, delayMs: 400 }],
+      ["Retry-After wins", graph(429, 250), { retriesSoFar: 0, elapsedMs: 0 }, { retry: true, delayMs: 250 }],
+      [
+        "a 503 with Retry-After 0",
+        graph(503, 0),
+        { retriesSoFar: 0, elapsedMs: 0 },
+        { retry: true, delayMs: 0 },
+      ],
+      [
+        "a 429 without Retry-After waits the floor",
+        graph(429),
+        { retriesSoFar: 0, elapsedMs: 0 },
+        { retry: true, delayMs: THROTTLED_MIN_DELAY_MS },
+      ],
+      [
+        "a 503 without Retry-After waits the floor",
+        graph(503),
+        { retriesSoFar: 1, elapsedMs: 0 },
+        { retry: true, delayMs: 2000 },
+      ],
+      [
+        "a caller's least wait",
+        graph(504),
+        { retriesSoFar: 0, elapsedMs: 0, minDelayMs: 700 },
+        { retry: true, delayMs: 700 },
+      ],
+      [
+        "a 400 is final",
+        graph(400),
+        { retriesSoFar: 0, elapsedMs: 0 },
+        { retry: false, reason: "not retryable" },
+      ],
+      [
+        "a 403 is final",
+        graph(403),
+        { retriesSoFar: 0, elapsedMs: 0 },
+        { retry: false, reason: "not retryable" },
+      ],
+      [
+        "retries spent",
+        graph(500),
+        { retriesSoFar: 3, elapsedMs: 0 },
+        { retry: false, reason: "retries spent" },
+      ],
+      [
+        "the wait would overrun the budget",
+        graph(429, 5000),
+        { retriesSoFar: 0, elapsedMs: 56_000 },
+        { retry: false, reason: "retry budget spent" },
+      ],
+      [
+        "a reset backs off",
+        networkError("reset", "ECONNRESET"),
+        { retriesSoFar: 1, elapsedMs: 0 },
+        { retry: true, delayMs: 200 },
+      ],
+      [
+        "a name that does not resolve fails fast",
+        networkError("dns", "ENOTFOUND"),
+        { retriesSoFar: 0, elapsedMs: 0 },
+        { retry: false, reason: "not transient" },
+      ],
+      [
+        "an untrusted certificate fails fast",
+        networkError("tls", "SELF_SIGNED_CERT_IN_CHAIN"),
+        { retriesSoFar: 0, elapsedMs: 0 },
+        { retry: false, reason: "not transient" },
+      ],
+      [
+        "anything else is thrown as it is",
+        new Error("bug"),
+        { retriesSoFar: 0, elapsedMs: 0 },
+        { retry: false, reason: "not a Graph or network failure" },
+      ],
     ],
-    [
-      "a 503 without Retry-After waits the floor",
-      graph(503),
-      { retriesSoFar: 1, elapsedMs: 0 },
-      { retry: true, delayMs: 2000 },
-    ],
-    [
-      "a caller's least wait",
-      graph(504),
-      { retriesSoFar: 0, elapsedMs: 0, minDelayMs: 700 },
-      { retry: true, delayMs: 700 },
-    ],
-    ["a 400 is final", graph(400), { retriesSoFar: 0, elapsedMs: 0 }, { retry: false, reason: "not retryable" }],
-    ["a 403 is final", graph(403), { retriesSoFar: 0, elapsedMs: 0 }, { retry: false, reason: "not retryable" }],
-    [
-      "retries spent",
-      graph(500),
-      { retriesSoFar: 3, elapsedMs: 0 },
-      { retry: false, reason: "retries spent" },
-    ],
-    [
-      "the wait would overrun the budget",
-      graph(429, 5000),
-      { retriesSoFar: 0, elapsedMs: 56_000 },
-      { retry: false, reason: "retry budget spent" },
-    ],
-    [
-      "a reset backs off",
-      networkError("reset", "ECONNRESET"),
-      { retriesSoFar: 1, elapsedMs: 0 },
-      { retry: true, delayMs: 200 },
-    ],
-    [
-      "a name that does not resolve fails fast",
-      networkError("dns", "ENOTFOUND"),
-      { retriesSoFar: 0, elapsedMs: 0 },
-      { retry: false, reason: "not transient" },
-    ],
-    [
-      "an untrusted certificate fails fast",
-      networkError("tls", "SELF_SIGNED_CERT_IN_CHAIN"),
-      { retriesSoFar: 0, elapsedMs: 0 },
-      { retry: false, reason: "not transient" },
-    ],
-    [
-      "anything else is thrown as it is",
-      new Error("bug"),
-      { retriesSoFar: 0, elapsedMs: 0 },
-      { retry: false, reason: "not a Graph or network failure" },
-    ],
-  ])("%s", (_, failure, state, expected) => {
+  )("%s", (_, failure, state, expected) => {
     expect(decideRetry(failure, state, policy)).toEqual(expected);
   });
 });

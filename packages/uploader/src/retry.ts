@@ -95,7 +95,8 @@ export function decideRetry(failure: unknown, state: RetryState, policy: RetryPo
       failure.retryAfterMs ??
       (THROTTLING_STATUSES.has(failure.status) ? Math.max(THROTTLED_MIN_DELAY_MS, backoff) : backoff);
   } else if (failure instanceof NetworkError) {
-    if (!isRetryableNetworkError(failure, state.retriesSoFar)) return { retry: false, reason: "not transient" };
+    if (!isRetryableNetworkError(failure, state.retriesSoFar))
+      return { retry: false, reason: "not transient" };
     delayMs = backoffMs(state.retriesSoFar + 1, policy);
   } else {
     return { retry: false, reason: "not a Graph or network failure" };

@@ -71,7 +71,9 @@ export async function sendOnce(request: GraphRequest): Promise<GraphAnswer> {
   } catch (error) {
     if (request.signal?.aborted) throw request.signal.reason;
     const url = new URL(request.url);
-    const failure = timedOut ? { kind: "timeout" as const, code: "ETIMEDOUT" } : classifyNetworkFailure(error);
+    const failure = timedOut
+      ? { kind: "timeout" as const, code: "ETIMEDOUT" }
+      : classifyNetworkFailure(error);
     throw new NetworkError({
       ...failure,
       host: url.host,

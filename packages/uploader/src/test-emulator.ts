@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from "@intune-codesign/graph-emulator";
 import type { Logger } from "pino";
 import { GraphClient, type GraphClientOptions } from "./client.js";
-import type { RemoteCertificate } from "./remote.js";
 import { FileTokenProvider } from "./file-token-provider.js";
+import type { RemoteCertificate } from "./remote.js";
 import { defaultTransport, type Transport } from "./transport.js";
 
 /** The static token tests authenticate with; logging tests assert it never appears. */

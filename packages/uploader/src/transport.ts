@@ -53,7 +53,10 @@ export function createTransport(): Transport {
   const routed = (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(input instanceof Request ? input.url : input);
     // undici's fetch takes its own types; the shapes are the same WHATWG ones.
-    return undiciFetch(url, { ...(init as object), dispatcher: dispatcherFor(url) }) as unknown as Promise<Response>;
+    return undiciFetch(url, {
+      ...(init as object),
+      dispatcher: dispatcherFor(url),
+    }) as unknown as Promise<Response>;
   };
   return {
     fetch: routed as typeof fetch,
