@@ -1,6 +1,6 @@
 /// <reference path="./proxy-from-env.d.ts" />
 import { getProxyForUrl } from "proxy-from-env";
-import { Agent, type Dispatcher, ProxyAgent, fetch as undiciFetch } from "undici";
+import type { Dispatcher } from "undici";
 
 /** How every request leaves the process, token and Graph alike: one proxy rule, one set of connections. */
 export interface Transport {
@@ -36,27 +36,34 @@ export function withoutCredentials(proxy: string): string {
   }
 }
 
-/** A transport whose connections (direct, and per proxy) are pooled; one per process is enough. */
+/**
+ * A transport whose connections (direct, and per proxy) are pooled; one per process is enough. undici takes
+ * about 0.4 s to load, so it loads with the first request, not at start-up (`--version`, `inspect`).
+ */
 export function createTransport(): Transport {
-  const direct = new Agent();
+  let undici: Promise<typeof import("undici")> | undefined;
+  let direct: Dispatcher | undefined;
   const proxies = new Map<string, Dispatcher>();
-  const dispatcherFor = (url: URL): Dispatcher => {
+  const dispatcherFor = (library: typeof import("undici"), url: URL): Dispatcher => {
     const proxy = proxyUrlFor(url);
-    if (!proxy) return direct;
+    if (!proxy) {
+      direct ??= new library.Agent();
+      return direct;
+    }
     let agent = proxies.get(proxy);
     if (!agent) {
-      agent = new ProxyAgent(proxy);
+      agent = new library.ProxyAgent(proxy);
       proxies.set(proxy, agent);
     }
     return agent;
   };
-  const routed = (input: string | URL | Request, init?: RequestInit) => {
+  const routed = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : input);
-    // undici's fetch takes its own types; the shapes are the same WHATWG ones.
-    return undiciFetch(url, {
-      ...(init as object),
-      dispatcher: dispatcherFor(url),
-    }) as unknown as Promise<Response>;
+    undici ??= import("undici");
+    const library = await undici;
+    // undici's fetch has its own types for the same WHATWG shapes.
+    const answer = await library.fetch(url, { ...(init as object), dispatcher: dispatcherFor(library, url) });
+    return answer as unknown as Response;
   };
   return {
     fetch: routed as typeof fetch,
