@@ -128,7 +128,7 @@ async function setUp(refuse?: number) {
   proxy = await startInspectingProxy(proxyCertificate, emulatorCa, refuse);
   const bundle = join(scenario.root, "ca-bundle.pem");
   writeFileSync(bundle, `${emulatorCa}\n${proxyCertificate.certPem}`);
-  return { scenario, proxy, bundle, emulatorHost: new URL(scenario.emulator.url).hostname };
+  return { scenario, proxy, bundle };
 }
 
 describe("HTTPS_PROXY and NO_PROXY apply to every request, token and Graph alike", () => {
@@ -159,23 +159,25 @@ describe("HTTPS_PROXY and NO_PROXY apply to every request, token and Graph alike
     expect(p.requests).toHaveLength(s.emulator.requests().length);
   });
 
-  it.each(["NO_PROXY", "no_proxy"])(
-    "%s naming the emulator's host: nothing crosses the proxy",
-    async (name) => {
-      const { scenario: s, proxy: p, bundle, emulatorHost } = await setUp();
-      const { args, env } = clientSecretRun(s, [join(s.root, "certs")]);
-      const result = await runCli(args, {
-        ...env,
-        NODE_EXTRA_CA_CERTS: bundle,
-        HTTPS_PROXY: p.url,
-        [name]: `example.test, ${emulatorHost}`,
-      });
-      expect(result.code, result.stderr).toBe(0);
-      expect(s.emulator.tokenRequests().length).toBeGreaterThan(0);
-      expect(s.emulator.requests().filter((r) => r.method === "POST")).toHaveLength(3);
-      expect([p.tunnels, p.requests]).toEqual([[], []]);
-    },
-  );
+  // `host:port` is a form @azure/identity's own proxy rule does not know: its token requests would still go
+  // through the proxy if that rule applied.
+  it.each([
+    ["NO_PROXY", "the host, in a list", (url: URL) => `example.test, ${url.hostname}`],
+    ["no_proxy", "host:port", (url: URL) => url.host],
+  ])("%s naming the emulator (%s): nothing crosses the proxy", async (name, _, entry) => {
+    const { scenario: s, proxy: p, bundle } = await setUp();
+    const { args, env } = clientSecretRun(s, [join(s.root, "certs")]);
+    const result = await runCli(args, {
+      ...env,
+      NODE_EXTRA_CA_CERTS: bundle,
+      HTTPS_PROXY: p.url,
+      [name]: entry(new URL(s.emulator.url)),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(s.emulator.tokenRequests().length).toBeGreaterThan(0);
+    expect(s.emulator.requests().filter((r) => r.method === "POST")).toHaveLength(3);
+    expect([p.tunnels, p.requests]).toEqual([[], []]);
+  });
 
   it("a proxy that refuses the tunnel: the run names the proxy and sends nothing to Graph", async () => {
     const { scenario: s, proxy: p, bundle } = await setUp(403);
