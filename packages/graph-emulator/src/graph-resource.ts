@@ -31,6 +31,8 @@ export interface ResourceContext {
 
 const VERSIONS = ["beta", "v1.0"];
 const RESOURCE_SEGMENTS = ["deviceappmanagement", "enterprisecodesigningcertificates"];
+/** v1.0's deviceAppManagement has no enterpriseCodeSigningCertificates navigation property; beta has. */
+const BETA_ONLY_SEGMENT = 1;
 const COLLECTION_PATH = "deviceAppManagement/enterpriseCodeSigningCertificates";
 
 /** Splits a Graph path into its version and route, answering unknown paths as Graph does (400). */
@@ -44,6 +46,7 @@ export function resolveGraphPath(path: string): { version: string; route: GraphR
   for (const [index, expected] of RESOURCE_SEGMENTS.entries()) {
     const segment = rest[index];
     if (segment?.toLowerCase() !== expected) throw unknownSegment(segment ?? version);
+    if (version !== "beta" && index === BETA_ONLY_SEGMENT) throw unknownSegment(segment);
   }
   const [, , id, extra] = rest;
   if (extra !== undefined) throw unknownSegment(extra);

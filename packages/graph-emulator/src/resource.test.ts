@@ -134,17 +134,21 @@ describe("certificates resource over HTTP", () => {
     }
   });
 
-  it("serves v1.0 as well as beta", async () => {
-    graph = await startTestGraph();
-    graph.emulator.seed([{}]);
-    const response = await fetch(`${graph.emulator.rootUrl}/v1.0${COLLECTION}`, {
-      headers: { authorization: `Bearer ${graph.token}` },
-    });
-    expect(response.status).toBe(200);
-    expect(((await response.json()) as { "@odata.context": string })["@odata.context"]).toBe(
-      `${graph.emulator.rootUrl}/v1.0/$metadata#deviceAppManagement/enterpriseCodeSigningCertificates`,
-    );
-  });
+  it.each([COLLECTION, `${COLLECTION}/some-id`])(
+    "answers v1.0%s as Graph v1.0 does: 400, the collection exists only in beta",
+    async (path) => {
+      graph = await startTestGraph();
+      graph.emulator.seed([{}]);
+      const response = await fetch(`${graph.emulator.rootUrl}/v1.0${path}`, {
+        headers: { authorization: `Bearer ${graph.token}` },
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: unknown }).error).toMatchObject({
+        code: "BadRequest",
+        message: "Resource not found for the segment 'enterpriseCodeSigningCertificates'.",
+      });
+    },
+  );
 
   it("answers unknown paths and methods like Graph, in Graph's error shape", async () => {
     graph = await startTestGraph();
