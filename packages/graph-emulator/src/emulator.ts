@@ -18,10 +18,16 @@ import { type GraphContext, type GraphOutcome, handleGraphRequest } from "./grap
 import { headerValue, sendJson } from "./http-io.js";
 import { handleIdentityRequest, type IdentityContext, isIdentityPath } from "./identity-endpoints.js";
 import { ObjectStore } from "./object-store.js";
-import { SlidingLogLimiter } from "./rate-limiter.js";
+import { IntuneThrottle } from "./throttling.js";
 import { generateTlsCertificate } from "./tls-certificate.js";
 import { TokenRegistry } from "./token-registry.js";
-import type { EmulatorOptions, RecordedRequest, RunningEmulator, StoredObject } from "./types.js";
+import type {
+  EmulatorClient,
+  EmulatorOptions,
+  RecordedRequest,
+  RunningEmulator,
+  StoredObject,
+} from "./types.js";
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 /** Request targets are paths; a base makes them parseable as URLs. */
@@ -51,8 +57,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return patchCount++ % 2 === 0 ? 204 : 200;
     },
     tokens,
-    readLimiter: limiter(options.readLimit, { limit: 1000, windowMs: 20_000 }),
-    writeLimiter: limiter(options.writeLimit, { limit: 100, windowMs: 20_000 }),
+    throttle: new IntuneThrottle(options),
     faults: () => faults,
     now,
     closing: closing.signal,
@@ -140,11 +145,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     objects: () => store.all(),
     requests: () => graphLog.map((entry) => ({ ...entry })),
     tokenRequests: () => tokenLog.map((entry) => ({ ...entry })),
-    issueToken: (issue) =>
-      tokens.issue(
-        { tenantId: firstClient.tenantId, clientId: firstClient.clientId },
+    issueToken: (issue) => {
+      const client = issue?.clientId === undefined ? firstClient : findClient(clients, issue.clientId);
+      return tokens.issue(
+        { tenantId: client.tenantId, clientId: client.clientId },
         issue?.lifetimeSeconds ?? tokenLifetimeSeconds,
-      ),
+      );
+    },
     setFaults: (next) => {
       faults = next ? new FaultInjector(next) : null;
     },
@@ -152,12 +159,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
 }
 
-function limiter(
-  configured: EmulatorOptions["readLimit"],
-  fallback: { limit: number; windowMs: number },
-): SlidingLogLimiter | null {
-  if (configured === null) return null;
-  return new SlidingLogLimiter(configured ?? fallback);
+function findClient(clients: readonly EmulatorClient[], clientId: string): EmulatorClient {
+  const client = clients.find((known) => known.clientId === clientId);
+  if (!client) throw new Error(`No configured client has the id '${clientId}'.`);
+  return client;
 }
 
 /** Fills what a seeded object leaves out: uploaded now, expiring in a year, dates in Graph's form. */

@@ -5,7 +5,8 @@ import type { FaultInjector } from "./fault-injector.js";
 import { GraphError, graphErrorBody } from "./graph-error.js";
 import { type ResourceContext, resolveGraphPath, serveResource } from "./graph-resource.js";
 import { headerValue, readBody, sendEmpty, sendJson } from "./http-io.js";
-import { formatRetryAfterSeconds, retryAfterMs, type SlidingLogLimiter } from "./rate-limiter.js";
+import { formatRetryAfterSeconds, retryAfterMs } from "./rate-limiter.js";
+import type { IntuneThrottle } from "./throttling.js";
 import type { TokenOwner, TokenRegistry } from "./token-registry.js";
 import type { FaultKind } from "./types.js";
 
@@ -13,8 +14,7 @@ import type { FaultKind } from "./types.js";
 export interface GraphContext extends ResourceContext {
   rootUrl: string;
   tokens: TokenRegistry;
-  readLimiter: SlidingLogLimiter | null;
-  writeLimiter: SlidingLogLimiter | null;
+  throttle: IntuneThrottle;
   faults(): FaultInjector | null;
   now: () => number;
   /** Aborted when the emulator closes, so latency faults do not hold it open. */
@@ -35,7 +35,6 @@ export interface GraphOutcome {
   retryAfterMs: number | null;
 }
 
-const WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"];
 const ODATA_JSON =
   "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 
@@ -106,18 +105,11 @@ function authenticate(request: IncomingMessage, context: GraphContext): TokenOwn
 }
 
 function throttle(method: string, owner: TokenOwner, context: GraphContext): void {
-  const isWrite = WRITE_METHODS.includes(method);
-  const limiter = isWrite ? context.writeLimiter : context.readLimiter;
-  const decision = limiter?.take(`${owner.tenantId}/${owner.clientId}`, context.now());
-  if (decision && !decision.allowed) {
-    throw new GraphError(
-      429,
-      "TooManyRequests",
-      `Too many ${isWrite ? "write" : "read"} requests for this app and tenant.`,
-      {
-        "Retry-After": formatRetryAfterSeconds(decision.retryAfterMs),
-      },
-    );
+  const throttled = context.throttle.take(method, owner, context.now());
+  if (throttled) {
+    throw new GraphError(429, "TooManyRequests", `Too many ${throttled.exceeded.join(" and ")}.`, {
+      "Retry-After": formatRetryAfterSeconds(throttled.retryAfterMs),
+    });
   }
 }
 

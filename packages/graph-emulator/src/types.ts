@@ -50,10 +50,14 @@ export interface EmulatorOptions {
   pageSize?: number;
   /** Default "alternate" (first PATCH 204, next 200, …). */
   patchResponse?: "alternate" | 200 | 204;
-  /** Default 100 per 20 s; null = unlimited. */
+  /** Writes (POST, PUT, PATCH, DELETE) per app and tenant; default 100 per 20 s; null = unlimited. */
   writeLimit?: RateLimit | null;
-  /** Default 1000 per 20 s; null = unlimited. */
+  /** Writes per tenant across its apps; default twice writeLimit over its window (200 per 20 s). */
+  tenantWriteLimit?: RateLimit | null;
+  /** Requests of any kind, writes included, per app and tenant; default 1000 per 20 s; null = unlimited. */
   readLimit?: RateLimit | null;
+  /** Requests of any kind per tenant across its apps; default twice readLimit over its window (2000 per 20 s). */
+  tenantReadLimit?: RateLimit | null;
   /** Default none. */
   faults?: FaultOptions;
   /** Default 3600. */
@@ -124,8 +128,8 @@ export interface RunningEmulator {
   requests(): RecordedRequest[];
   /** Token endpoint requests, in arrival order. */
   tokenRequests(): RecordedRequest[];
-  /** Mints a valid token directly, for tests. */
-  issueToken(options?: { lifetimeSeconds?: number }): string;
+  /** Mints a valid token directly, for tests: for the first client, or the configured client `clientId`. */
+  issueToken(options?: { lifetimeSeconds?: number; clientId?: string }): string;
   /** Changes fault injection at run time (undefined = none). */
   setFaults(faults: FaultOptions | undefined): void;
   /** Inserts objects directly (ids generated if absent). */

@@ -16,6 +16,8 @@ export interface EmulatorFlags {
   /** `N/<window>` (parsed when the emulator starts) or "none". */
   writeLimit: string;
   readLimit: string;
+  tenantWriteLimit?: string;
+  tenantReadLimit?: string;
   faultRate: number;
   faultKinds?: FaultKind[];
   seed: number;
@@ -64,10 +66,21 @@ export function emulatorCommand(): Command {
         .default("alternate"),
     )
     .addOption(
-      new Option("--write-limit <n/window>", 'writes per app per window, or "none"').default("100/20s"),
+      new Option("--write-limit <n/window>", 'writes per app and tenant, or "none"').default("100/20s"),
     )
     .addOption(
-      new Option("--read-limit <n/window>", 'reads per app per window, or "none"').default("1000/20s"),
+      new Option(
+        "--read-limit <n/window>",
+        'requests of any kind (writes included) per app and tenant, or "none"',
+      ).default("1000/20s"),
+    )
+    .option(
+      "--tenant-write-limit <n/window>",
+      'writes per tenant across its apps, or "none" (default: twice --write-limit)',
+    )
+    .option(
+      "--tenant-read-limit <n/window>",
+      'requests of any kind per tenant across its apps, or "none" (default: twice --read-limit)',
     )
     .addOption(
       new Option("--fault-rate <r>", "share of Graph requests given a fault (0..1)")

@@ -16,6 +16,8 @@ export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
       flags.patchResponse === "alternate" ? "alternate" : flags.patchResponse === "200" ? 200 : 204,
     writeLimit: parseLimit(flags.writeLimit),
     readLimit: parseLimit(flags.readLimit),
+    ...(flags.tenantWriteLimit ? { tenantWriteLimit: parseLimit(flags.tenantWriteLimit) } : {}),
+    ...(flags.tenantReadLimit ? { tenantReadLimit: parseLimit(flags.tenantReadLimit) } : {}),
     ...(flags.faultRate > 0
       ? {
           faults: {
