@@ -18,6 +18,7 @@ import { type GraphContext, type GraphOutcome, handleGraphRequest } from "./grap
 import { headerValue, sendJson } from "./http-io.js";
 import { handleIdentityRequest, type IdentityContext, isIdentityPath } from "./identity-endpoints.js";
 import { ObjectStore } from "./object-store.js";
+import { tokenOwner } from "./permissions.js";
 import { IntuneThrottle } from "./throttling.js";
 import { generateTlsCertificate } from "./tls-certificate.js";
 import { TokenRegistry } from "./token-registry.js";
@@ -147,10 +148,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     tokenRequests: () => tokenLog.map((entry) => ({ ...entry })),
     issueToken: (issue) => {
       const client = issue?.clientId === undefined ? firstClient : findClient(clients, issue.clientId);
-      return tokens.issue(
-        { tenantId: client.tenantId, clientId: client.clientId },
-        issue?.lifetimeSeconds ?? tokenLifetimeSeconds,
-      );
+      return tokens.issue(tokenOwner(client), issue?.lifetimeSeconds ?? tokenLifetimeSeconds);
     },
     setFaults: (next) => {
       faults = next ? new FaultInjector(next) : null;

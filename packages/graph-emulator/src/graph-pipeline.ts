@@ -5,6 +5,7 @@ import type { FaultInjector } from "./fault-injector.js";
 import { GraphError, graphErrorBody } from "./graph-error.js";
 import { type ResourceContext, resolveGraphPath, serveResource } from "./graph-resource.js";
 import { headerValue, readBody, sendEmpty, sendJson } from "./http-io.js";
+import { authorize } from "./permissions.js";
 import { formatRetryAfterSeconds, retryAfterMs } from "./rate-limiter.js";
 import type { IntuneThrottle } from "./throttling.js";
 import type { TokenOwner, TokenRegistry } from "./token-registry.js";
@@ -56,6 +57,7 @@ export async function handleGraphRequest(
     throttle(request.method ?? "GET", owner, context);
     const { version, route } = resolveGraphPath(url.pathname);
     const method = request.method ?? "GET";
+    authorize(method, owner, `${context.rootUrl}${url.pathname}`, exchange.requestId);
     const resourceRequest = {
       method,
       url,

@@ -3,6 +3,8 @@ export interface EmulatorClient {
   tenantId: string;
   clientId: string;
   clientSecret: string;
+  /** Application roles its tokens carry; default ["DeviceManagementApps.ReadWrite.All"]. */
+  roles?: string[];
 }
 
 /** A fault the emulator can inject into a Graph request. */

@@ -1,7 +1,13 @@
 import { writeFileSync } from "node:fs";
-import { type RateLimit, startEmulator } from "@intune-codesign/graph-emulator";
+import {
+  DEFAULT_CLIENT,
+  type EmulatorClient,
+  type RateLimit,
+  startEmulator,
+} from "@intune-codesign/graph-emulator";
 import { parseRateLimit } from "@intune-codesign/uploader";
 import type { EmulatorFlags } from "../commands/emulator.js";
+import { UsageError } from "../exit-codes.js";
 
 /** The `emulator` command's action: serve until SIGINT/SIGTERM. */
 export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
@@ -30,6 +36,7 @@ export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
         }
       : {}),
     tokenLifetimeSeconds: flags.tokenLifetime,
+    clients: clientsWithRoles(flags),
   });
   if (flags.tokenFile) {
     writeFileSync(flags.tokenFile, `${emulator.issueToken({ lifetimeSeconds: flags.tokenLifetime })}\n`, {
@@ -50,4 +57,16 @@ export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
 
 function parseLimit(value: string): RateLimit | null {
   return value === "none" ? null : parseRateLimit(value);
+}
+
+/** The `--client` apps (or the default one), each with the roles `--roles` gives it. */
+function clientsWithRoles(flags: EmulatorFlags): EmulatorClient[] {
+  const clients = (flags.client ?? [DEFAULT_CLIENT]).map((client) => ({ ...client }));
+  for (const { clientId, roles } of flags.roles ?? []) {
+    const matching = clients.filter((client) => client.clientId === clientId);
+    if (matching.length === 0)
+      throw new UsageError(`--roles names client '${clientId}', which no --client defines.`);
+    for (const client of matching) client.roles = roles;
+  }
+  return clients;
 }
