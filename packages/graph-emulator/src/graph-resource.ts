@@ -1,4 +1,12 @@
 import { GraphError } from "./graph-error.js";
+import {
+  type Cursor,
+  invalidSkipToken,
+  type ListQuery,
+  parseItemQuery,
+  parseListQuery,
+  skipToken,
+} from "./list-query.js";
 import type { ObjectStore } from "./object-store.js";
 import type { StoredObject } from "./types.js";
 import { ENTITY_ODATA_TYPE, parseJsonObject, validateCertificateBody } from "./validate-body.js";
@@ -66,7 +74,10 @@ export function serveResource(
     if (method === "POST") return create(request, graphBase, context);
     throw methodNotAllowed(method, "GET, POST");
   }
-  if (method === "GET") return { status: 200, body: render(graphBase, findOrThrow(context, route.id)) };
+  if (method === "GET") {
+    const select = parseItemQuery(request.url.searchParams);
+    return { status: 200, body: render(graphBase, findOrThrow(context, route.id), select) };
+  }
   if (method === "PATCH") return update(request, graphBase, route.id, context);
   if (method === "DELETE") {
     if (!context.store.delete(route.id)) throw notFound(route.id);
@@ -76,30 +87,56 @@ export function serveResource(
 }
 
 function list(url: URL, graphBase: string, context: ResourceContext): Reply {
-  for (const name of url.searchParams.keys()) {
-    if (name.startsWith("$") && name !== "$top" && name !== "$skiptoken") {
-      throw new GraphError(
-        400,
-        "BadRequest",
-        `The query option '${name}' is not supported by this resource.`,
-      );
-    }
-  }
-  const top = parseTop(url.searchParams.get("$top"));
-  const after = parseSkipToken(url.searchParams.get("$skiptoken"));
-  const size = Math.min(top ?? context.pageSize, context.pageSize);
-  const page = size === 0 ? { objects: [], nextAfter: null } : context.store.page(after, size);
+  const query = parseListQuery(url.searchParams);
+  const size = Math.min(query.top ?? context.pageSize, context.pageSize);
+  const { objects, next } =
+    query.orderBy === null ? pageInCreationOrder(query, size, context) : pageSorted(query, size, context);
   const body: Record<string, unknown> = {
-    "@odata.context": `${graphBase}/$metadata#${COLLECTION_PATH}`,
-    value: page.objects.map((object) => entity(object)),
+    "@odata.context": `${graphBase}/$metadata#${COLLECTION_PATH}${selectSuffix(query.select)}`,
+    value: objects.map((object) => entity(object, query.select)),
   };
-  if (page.nextAfter !== null) {
+  if (next !== null) {
     // Graph writes `$` literally in next links; the token is base64url, so nothing needs escaping.
-    const skipToken = Buffer.from(`after:${page.nextAfter}`).toString("base64url");
-    const topParameter = top === null ? "" : `$top=${top}&`;
-    body["@odata.nextLink"] = `${graphBase}/${COLLECTION_PATH}?${topParameter}$skiptoken=${skipToken}`;
+    const carried = query.carried.map((option) => `${option}&`).join("");
+    body["@odata.nextLink"] = `${graphBase}/${COLLECTION_PATH}?${carried}$skiptoken=${skipToken(next)}`;
   }
   return { status: 200, body };
+}
+
+/** Pages in creation order, walking the store in place, so that deleting a listed object moves no page. */
+function pageInCreationOrder(
+  query: ListQuery,
+  size: number,
+  context: ResourceContext,
+): { objects: StoredObject[]; next: Cursor | null } {
+  if (query.cursor?.kind === "offset") throw invalidSkipToken();
+  const after = query.cursor?.sequence ?? 0;
+  const matches = query.filter ?? (() => true);
+  if (size === 0) return { objects: [], next: null };
+  const page = context.store.page(after, size, matches, query.cursor === null ? query.skip : 0);
+  return {
+    objects: page.objects,
+    next: page.nextAfter === null ? null : { kind: "after", sequence: page.nextAfter },
+  };
+}
+
+/** Pages a `$orderby` list by offset into the sorted matches. */
+function pageSorted(
+  query: ListQuery,
+  size: number,
+  context: ResourceContext,
+): { objects: StoredObject[]; next: Cursor | null } {
+  if (query.cursor?.kind === "after") throw invalidSkipToken();
+  const offset = query.cursor?.offset ?? query.skip;
+  const sorted = context.store
+    .all()
+    .filter(query.filter ?? (() => true))
+    .sort(query.orderBy ?? undefined);
+  const end = offset + size;
+  return {
+    objects: sorted.slice(offset, end),
+    next: size > 0 && end < sorted.length ? { kind: "offset", offset: end } : null,
+  };
 }
 
 function create(request: ResourceRequest, graphBase: string, context: ResourceContext): Reply {
@@ -140,27 +177,27 @@ function findOrThrow(context: ResourceContext, id: string): StoredObject {
   return object;
 }
 
-/** Graph's JSON for one object; content is null because Intune clears it once processed. */
-function entity(object: StoredObject): Record<string, unknown> {
-  return { "@odata.type": ENTITY_ODATA_TYPE, ...object, content: null };
+/** Graph's JSON for one object, `$select`ed; content is null because Intune clears it once processed. */
+function entity(object: StoredObject, select: readonly string[] | null = null): Record<string, unknown> {
+  const full: Record<string, unknown> = { ...object, content: null };
+  const properties = select === null ? full : Object.fromEntries(select.map((name) => [name, full[name]]));
+  return { "@odata.type": ENTITY_ODATA_TYPE, ...properties };
 }
 
-function render(graphBase: string, object: StoredObject): Record<string, unknown> {
-  return { "@odata.context": `${graphBase}/$metadata#${COLLECTION_PATH}/$entity`, ...entity(object) };
+function render(
+  graphBase: string,
+  object: StoredObject,
+  select: readonly string[] | null = null,
+): Record<string, unknown> {
+  return {
+    "@odata.context": `${graphBase}/$metadata#${COLLECTION_PATH}${selectSuffix(select)}/$entity`,
+    ...entity(object, select),
+  };
 }
 
-function parseTop(value: string | null): number | null {
-  if (value === null) return null;
-  if (!/^\d+$/.test(value))
-    throw new GraphError(400, "BadRequest", `Invalid value '${value}' for query option '$top'.`);
-  return Number(value);
-}
-
-function parseSkipToken(value: string | null): number {
-  if (value === null) return 0;
-  const match = /^after:(\d+)$/.exec(Buffer.from(value, "base64url").toString("utf8"));
-  if (!match) throw new GraphError(400, "BadRequest", "The value of query option '$skiptoken' is invalid.");
-  return Number(match[1]);
+/** The context URL names the selected properties, as OData's does: `…Certificates(subject,issuer)`. */
+function selectSuffix(select: readonly string[] | null): string {
+  return select === null ? "" : `(${select.join(",")})`;
 }
 
 function decodeSegment(segment: string): string {
