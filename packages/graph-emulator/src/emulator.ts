@@ -19,6 +19,7 @@ import { headerValue, sendJson } from "./http-io.js";
 import { handleIdentityRequest, type IdentityContext, isIdentityPath } from "./identity-endpoints.js";
 import { ObjectStore } from "./object-store.js";
 import { tokenOwner } from "./permissions.js";
+import { EmulatorStartError, errorCode, inWords, makeFolder, startStep } from "./start-error.js";
 import { IntuneThrottle } from "./throttling.js";
 import { generateTlsCertificate } from "./tls-certificate.js";
 import { TokenRegistry } from "./token-registry.js";
@@ -40,7 +41,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const clients = options.clients && options.clients.length > 0 ? options.clients : [DEFAULT_CLIENT];
   const firstClient = clients[0] ?? DEFAULT_CLIENT;
   const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
-  const store = new ObjectStore(options.dataFile);
+  const store = startStep(
+    `cannot use the data file ${options.dataFile}`,
+    () => new ObjectStore(options.dataFile),
+  );
   const tokens = new TokenRegistry(now, options.staticTokens ?? []);
   const closing = new AbortController();
   const graphLog: RecordedRequest[] = [];
@@ -110,21 +114,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let ownedCertDir: string | null = null;
   if (options.https) {
     const certificate = options.tlsCertificate ?? (await generateTlsCertificate(now()));
-    if (!options.certDir) ownedCertDir = mkdtempSync(join(tmpdir(), "graph-emulator-"));
-    caCertPath = join(options.certDir ?? ownedCertDir ?? "", "ca.pem");
-    writeFileSync(caCertPath, certificate.certPem);
+    const certDir = options.certDir ?? mkdtempSync(join(tmpdir(), "graph-emulator-"));
+    if (!options.certDir) ownedCertDir = certDir;
+    caCertPath = join(certDir, "ca.pem");
+    const pem = certificate.certPem;
+    startStep(`cannot write the HTTPS certificate to ${caCertPath}`, () => {
+      makeFolder(certDir);
+      writeFileSync(join(certDir, "ca.pem"), pem);
+    });
     server = createHttpsServer({ cert: certificate.certPem, key: certificate.keyPem }, handler);
   } else {
     server = createHttpServer(handler);
   }
   graph.connections.track(server);
   const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
+  await listen(server, host, options.port ?? 0).catch((error: unknown) => {
+    if (ownedCertDir) rmSync(ownedCertDir, { recursive: true, force: true });
+    throw error;
   });
   const { port } = server.address() as AddressInfo;
   const rootUrl = `${options.https ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
@@ -155,6 +161,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     seed: (objects) => objects.map((object) => store.create(seedFields(object, now()))),
   };
+}
+
+/** Listens, or says in one line why not: the port in use, a privileged port, an address not of this host. */
+async function listen(server: Server, host: string, port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  }).catch((error: unknown) => {
+    const code = errorCode(error);
+    throw new EmulatorStartError(
+      code === "EADDRINUSE"
+        ? `port ${port} on ${host} is already in use`
+        : `cannot listen on ${host} port ${port}: ${inWords(error)}`,
+      code,
+    );
+  });
 }
 
 function findClient(clients: readonly EmulatorClient[], clientId: string): EmulatorClient {

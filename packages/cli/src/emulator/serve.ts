@@ -2,7 +2,10 @@ import { writeFileSync } from "node:fs";
 import {
   DEFAULT_CLIENT,
   type EmulatorClient,
+  type EmulatorOptions,
+  EmulatorStartError,
   type RateLimit,
+  type RunningEmulator,
   startEmulator,
 } from "@intune-codesign/graph-emulator";
 import { parseRateLimit } from "@intune-codesign/uploader";
@@ -11,7 +14,27 @@ import { UsageError } from "../exit-codes.js";
 
 /** The `emulator` command's action: serve until SIGINT/SIGTERM. */
 export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
-  const emulator = await startEmulator({
+  const emulator = await startEmulator(emulatorOptions(flags)).catch((error: unknown) => {
+    if (!(error instanceof EmulatorStartError)) throw error;
+    const hint = error.code === "EADDRINUSE" ? "; stop what listens there or pick another --port" : "";
+    throw new UsageError(`emulator: ${error.message}${hint}`);
+  });
+  if (flags.tokenFile) writeTokenFile(emulator, flags.tokenFile, flags.tokenLifetime);
+  process.stdout.write(
+    `Graph emulator listening\n  graph url:  ${emulator.url}\n  token url:  ${emulator.tokenUrl}\n` +
+      (emulator.caCertPath ? `  ca cert:    ${emulator.caCertPath} (set NODE_EXTRA_CA_CERTS to it)\n` : "") +
+      (flags.tokenFile ? `  token file: ${flags.tokenFile}\n` : ""),
+  );
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await emulator.close();
+}
+
+/** startEmulator's options from the flags. */
+function emulatorOptions(flags: EmulatorFlags): EmulatorOptions {
+  return {
     host: flags.host,
     port: flags.port,
     https: flags.https,
@@ -37,22 +60,17 @@ export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
       : {}),
     tokenLifetimeSeconds: flags.tokenLifetime,
     clients: clientsWithRoles(flags),
-  });
-  if (flags.tokenFile) {
-    writeFileSync(flags.tokenFile, `${emulator.issueToken({ lifetimeSeconds: flags.tokenLifetime })}\n`, {
-      mode: 0o600,
-    });
+  };
+}
+
+/** A token for `upload --access-token-file`; a file that cannot be written stops the emulator with exit 2. */
+function writeTokenFile(emulator: RunningEmulator, path: string, lifetimeSeconds: number): void {
+  try {
+    writeFileSync(path, `${emulator.issueToken({ lifetimeSeconds })}\n`, { mode: 0o600 });
+  } catch (error) {
+    void emulator.close();
+    throw new UsageError(`emulator: cannot write --token-file ${path}: ${(error as Error).message}`);
   }
-  process.stdout.write(
-    `Graph emulator listening\n  graph url:  ${emulator.url}\n  token url:  ${emulator.tokenUrl}\n` +
-      (emulator.caCertPath ? `  ca cert:    ${emulator.caCertPath} (set NODE_EXTRA_CA_CERTS to it)\n` : "") +
-      (flags.tokenFile ? `  token file: ${flags.tokenFile}\n` : ""),
-  );
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
-  await emulator.close();
 }
 
 function parseLimit(value: string): RateLimit | null {
