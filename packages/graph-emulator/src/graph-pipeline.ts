@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ConnectionResetter } from "./connection-reset.js";
 import type { FaultInjector } from "./fault-injector.js";
-import { GraphError, graphErrorBody } from "./graph-error.js";
+import { GraphErrorResponse, graphErrorBody } from "./graph-error-response.js";
 import { type ResourceContext, resolveGraphPath, serveResource } from "./graph-resource.js";
 import { headerValue, readBody, sendEmpty, sendJson } from "./http-io.js";
 import { authorize } from "./permissions.js";
@@ -76,9 +76,9 @@ export async function handleGraphRequest(
   } catch (error) {
     if (fault === "reset-after-create") return reset(request, context, fault);
     const graphError =
-      error instanceof GraphError
+      error instanceof GraphErrorResponse
         ? error
-        : new GraphError(500, "InternalServerError", "The emulator failed unexpectedly.");
+        : new GraphErrorResponse(500, "InternalServerError", "The emulator failed unexpectedly.");
     const date = new Date(context.now()).toISOString().slice(0, 19);
     const body = graphErrorBody(graphError, exchange.requestId, exchange.clientRequestId, date);
     sendJson(response, graphError.status, body, { ...responseHeaders(exchange), ...graphError.headers });
@@ -109,7 +109,7 @@ function authenticate(request: IncomingMessage, context: GraphContext): TokenOwn
 function throttle(method: string, owner: TokenOwner, context: GraphContext): void {
   const throttled = context.throttle.take(method, owner, context.now());
   if (throttled) {
-    throw new GraphError(429, "TooManyRequests", `Too many ${throttled.exceeded.join(" and ")}.`, {
+    throw new GraphErrorResponse(429, "TooManyRequests", `Too many ${throttled.exceeded.join(" and ")}.`, {
       "Retry-After": formatRetryAfterSeconds(throttled.retryAfterMs),
     });
   }
@@ -121,28 +121,37 @@ async function applyFault(fault: FaultKind, context: GraphContext): Promise<void
   const retryAfterSeconds = options?.retryAfterSeconds ?? 1;
   switch (fault) {
     case "429":
-      throw new GraphError(429, "TooManyRequests", "Too many requests (injected fault).", {
+      throw new GraphErrorResponse(429, "TooManyRequests", "Too many requests (injected fault).", {
         "Retry-After": String(retryAfterSeconds),
       });
     case "429-http-date": {
       // HTTP-dates have whole seconds; round up so a client never retries early.
       const retryAt = Math.ceil((context.now() + retryAfterSeconds * 1000) / 1000) * 1000;
-      throw new GraphError(429, "TooManyRequests", "Too many requests (injected fault).", {
+      throw new GraphErrorResponse(429, "TooManyRequests", "Too many requests (injected fault).", {
         "Retry-After": new Date(retryAt).toUTCString(),
       });
     }
     case "500":
-      throw new GraphError(500, "InternalServerError", "An internal server error occurred (injected fault).");
+      throw new GraphErrorResponse(
+        500,
+        "InternalServerError",
+        "An internal server error occurred (injected fault).",
+      );
     case "502":
-      throw new GraphError(502, "BadGateway", "Bad gateway (injected fault).");
+      throw new GraphErrorResponse(502, "BadGateway", "Bad gateway (injected fault).");
     case "503":
-      throw new GraphError(503, "ServiceUnavailable", "The service is unavailable (injected fault).");
+      throw new GraphErrorResponse(503, "ServiceUnavailable", "The service is unavailable (injected fault).");
     case "503-retry-after":
-      throw new GraphError(503, "ServiceUnavailable", "The service is unavailable (injected fault).", {
-        "Retry-After": String(retryAfterSeconds),
-      });
+      throw new GraphErrorResponse(
+        503,
+        "ServiceUnavailable",
+        "The service is unavailable (injected fault).",
+        {
+          "Retry-After": String(retryAfterSeconds),
+        },
+      );
     case "504":
-      throw new GraphError(504, "GatewayTimeout", "The gateway timed out (injected fault).");
+      throw new GraphErrorResponse(504, "GatewayTimeout", "The gateway timed out (injected fault).");
     case "401-expired-token":
       throw invalidToken(context, TOKEN_EXPIRED);
     case "latency":
@@ -154,8 +163,8 @@ async function applyFault(fault: FaultKind, context: GraphContext): Promise<void
   }
 }
 
-function invalidToken(context: GraphContext, message: string): GraphError {
-  return new GraphError(401, "InvalidAuthenticationToken", message, {
+function invalidToken(context: GraphContext, message: string): GraphErrorResponse {
+  return new GraphErrorResponse(401, "InvalidAuthenticationToken", message, {
     "WWW-Authenticate": `Bearer realm="", authorization_uri="${context.rootUrl}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
   });
 }

@@ -1,4 +1,4 @@
-import { GraphError } from "./graph-error.js";
+import { GraphErrorResponse } from "./graph-error-response.js";
 import {
   type Cursor,
   invalidSkipToken,
@@ -50,7 +50,8 @@ export function resolveGraphPath(path: string): { version: string; route: GraphR
     .filter((segment) => segment !== "")
     .map(decodeSegment);
   const [version = "", ...rest] = segments;
-  if (!VERSIONS.includes(version)) throw new GraphError(400, "BadRequest", `Invalid version: ${version}`);
+  if (!VERSIONS.includes(version))
+    throw new GraphErrorResponse(400, "BadRequest", `Invalid version: ${version}`);
   for (const [index, expected] of RESOURCE_SEGMENTS.entries()) {
     const segment = rest[index];
     if (segment?.toLowerCase() !== expected) throw unknownSegment(segment ?? version);
@@ -162,7 +163,7 @@ function update(request: ResourceRequest, graphBase: string, id: string, context
 function readJsonBody(request: ResourceRequest): Record<string, unknown> {
   const contentType = request.contentType;
   if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-    throw new GraphError(
+    throw new GraphErrorResponse(
       415,
       "UnsupportedMediaType",
       `The content type '${contentType}' is not supported; send application/json.`,
@@ -208,20 +209,20 @@ function decodeSegment(segment: string): string {
   }
 }
 
-function unknownSegment(segment: string): GraphError {
-  return new GraphError(400, "BadRequest", `Resource not found for the segment '${segment}'.`);
+function unknownSegment(segment: string): GraphErrorResponse {
+  return new GraphErrorResponse(400, "BadRequest", `Resource not found for the segment '${segment}'.`);
 }
 
-function notFound(id: string): GraphError {
-  return new GraphError(
+function notFound(id: string): GraphErrorResponse {
+  return new GraphErrorResponse(
     404,
     "ResourceNotFound",
     `The enterpriseCodeSigningCertificate with id '${id}' was not found.`,
   );
 }
 
-function methodNotAllowed(method: string, allowed: string): GraphError {
-  return new GraphError(
+function methodNotAllowed(method: string, allowed: string): GraphErrorResponse {
+  return new GraphErrorResponse(
     405,
     "MethodNotAllowed",
     `The HTTP method '${method}' is not allowed on this resource.`,

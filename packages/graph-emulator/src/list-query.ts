@@ -1,4 +1,4 @@
-import { GraphError } from "./graph-error.js";
+import { GraphErrorResponse } from "./graph-error-response.js";
 import { compileFilter, type Predicate } from "./odata-filter.js";
 import type { StoredObject } from "./types.js";
 
@@ -74,15 +74,15 @@ export function skipToken(cursor: Cursor): string {
 }
 
 /** Graph's answer to a skip token it did not issue (or issued for another ordering). */
-export function invalidSkipToken(): GraphError {
-  return new GraphError(400, "BadRequest", "The value of query option '$skiptoken' is invalid.");
+export function invalidSkipToken(): GraphErrorResponse {
+  return new GraphErrorResponse(400, "BadRequest", "The value of query option '$skiptoken' is invalid.");
 }
 
 function rejectUnsupported(parameters: URLSearchParams, supported: readonly string[]): void {
   for (const name of parameters.keys()) {
     if (!name.startsWith("$") || supported.includes(name)) continue;
     const optionName = NOT_ALLOWED[name];
-    throw new GraphError(
+    throw new GraphErrorResponse(
       400,
       "BadRequest",
       optionName === undefined
@@ -100,7 +100,7 @@ function parseSelect(value: string | null): Property[] | null {
 function parseOrderBy(value: string): (left: StoredObject, right: StoredObject) => number {
   const keys = value.split(",").map((item) => {
     const match = /^\s*(\S+?)(?:\s+(asc|desc))?\s*$/.exec(item);
-    if (!match) throw new GraphError(400, "BadRequest", `Invalid $orderby expression: '${value}'.`);
+    if (!match) throw new GraphErrorResponse(400, "BadRequest", `Invalid $orderby expression: '${value}'.`);
     return { name: property(match[1] ?? ""), sign: match[2] === "desc" ? -1 : 1 };
   });
   return (left, right) => {
@@ -122,7 +122,7 @@ function compareValues(left: string | null, right: string | null): number {
 
 function property(name: string): Property {
   if ((PROPERTIES as readonly string[]).includes(name)) return name as Property;
-  throw new GraphError(
+  throw new GraphErrorResponse(
     400,
     "BadRequest",
     `Could not find a property named '${name}' on type 'microsoft.graph.enterpriseCodeSigningCertificate'.`,
@@ -132,7 +132,7 @@ function property(name: string): Property {
 function parseCount(name: string, value: string | null): number | null {
   if (value === null) return null;
   if (!/^\d+$/.test(value))
-    throw new GraphError(400, "BadRequest", `Invalid value '${value}' for query option '${name}'.`);
+    throw new GraphErrorResponse(400, "BadRequest", `Invalid value '${value}' for query option '${name}'.`);
   return Number(value);
 }
 

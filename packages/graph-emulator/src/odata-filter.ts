@@ -1,5 +1,5 @@
 import { normaliseDateTimeOffset } from "./date-time.js";
-import { GraphError } from "./graph-error.js";
+import { GraphErrorResponse } from "./graph-error-response.js";
 import type { StoredObject } from "./types.js";
 
 /** A compiled `$filter`: whether an object matches. */
@@ -45,7 +45,7 @@ function compileClause(property: string, operator: string, literal: string, text
     const instant = Date.parse(value);
     return (object) => compare(Date.parse(object[property as DateProperty]), instant, operator);
   }
-  throw new GraphError(
+  throw new GraphErrorResponse(
     400,
     "BadRequest",
     `Could not find a property named '${property}' on type 'microsoft.graph.enterpriseCodeSigningCertificate'.`,
@@ -78,6 +78,6 @@ function isOneOf(value: string, options: readonly string[]): boolean {
   return options.includes(value);
 }
 
-function invalidFilter(text: string): GraphError {
-  return new GraphError(400, "BadRequest", `Invalid filter clause: '${text}'.`);
+function invalidFilter(text: string): GraphErrorResponse {
+  return new GraphErrorResponse(400, "BadRequest", `Invalid filter clause: '${text}'.`);
 }

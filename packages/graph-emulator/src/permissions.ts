@@ -1,4 +1,4 @@
-import { GraphError } from "./graph-error.js";
+import { GraphErrorResponse } from "./graph-error-response.js";
 import type { TokenOwner } from "./token-registry.js";
 import type { EmulatorClient } from "./types.js";
 
@@ -27,5 +27,5 @@ export function authorize(method: string, owner: TokenOwner, url: string, activi
     ErrorSourceService: "",
     HttpHeaders: "{}",
   };
-  throw new GraphError(403, "Forbidden", JSON.stringify(inner, null, 2).replaceAll("\n", "\r\n"));
+  throw new GraphErrorResponse(403, "Forbidden", JSON.stringify(inner, null, 2).replaceAll("\n", "\r\n"));
 }
