@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -57,18 +57,5 @@ describe("start-up failures", () => {
       `cannot write the HTTPS certificate to ${join(file, "certs", "ca.pem")}: not a directory`,
     );
     expect(error.code).toBe("ENOTDIR");
-  });
-
-  it("says which data file cannot be used, and why", async () => {
-    const file = join(folder(), "file");
-    writeFileSync(file, "");
-    const error = await startFailure({ dataFile: join(file, "data.json") });
-    expect(error.message).toBe(`cannot use the data file ${join(file, "data.json")}: not a directory`);
-    const broken = join(folder(), "broken.json");
-    writeFileSync(broken, "{");
-    expect((await startFailure({ dataFile: broken })).message).toMatch(
-      new RegExp(`^cannot use the data file ${broken}: .*JSON`),
-    );
-    expect(existsSync(broken)).toBe(true);
   });
 });
