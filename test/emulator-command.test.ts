@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { makeCa, makeLeaf } from "./helpers/certificates.js";
 import { runCli, startCli } from "./helpers/cli.js";
 
 const cleanups: Array<() => void | Promise<void>> = [];
@@ -54,5 +55,55 @@ describe("intune-codesign emulator start-up", () => {
     const result = await done;
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("");
+  });
+
+  it("--render-names late: a write's answer echoes the client, later reads show the tenant's rendering", async () => {
+    const root = mkdtempSync(join(tmpdir(), "emulator-render-"));
+    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+    const tokenFile = join(root, "token");
+    const { child, done } = startCli(["emulator", "--render-names", "late", "--token-file", tokenFile]);
+    cleanups.push(async () => {
+      child.kill("SIGTERM");
+      await done;
+    });
+    let stdout = "";
+    child.stdout?.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    await until(() => stdout.includes("token file:"));
+    const graphUrl = /graph url: +(\S+)/.exec(stdout)?.[1];
+    const headers = {
+      authorization: `Bearer ${readFileSync(tokenFile, "utf8").trim()}`,
+      "content-type": "application/json",
+    };
+    const leaf = await makeLeaf(await makeCa("C=US, O=Test Org, CN=Test Root CA"), {
+      subject: "C=US, O=Test Org, CN=Rendered",
+    });
+    const created = await fetch(`${graphUrl}/deviceAppManagement/enterpriseCodeSigningCertificates`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({
+        content: leaf.der.toString("base64"),
+        subject: "CN=Rendered, O=Test Org, C=US",
+        subjectName: "client's",
+        expirationDateTime: leaf.certificate.notAfter.toISOString(),
+        uploadDateTime: new Date().toISOString(),
+      }),
+    });
+    const object = (await created.json()) as { id: string; subjectName: string };
+    expect(object.subjectName).toBe("client's");
+    const read = await fetch(
+      `${graphUrl}/deviceAppManagement/enterpriseCodeSigningCertificates/${object.id}`,
+      {
+        headers,
+      },
+    );
+    expect(await read.json()).toMatchObject({
+      subject: "CN=Rendered, O=Test Org, C=US",
+      subjectName: "Rendered",
+      issuer: "CN=Test Root CA, O=Test Org, C=US",
+      issuerName: "Test Root CA",
+      content: null,
+    });
   });
 });

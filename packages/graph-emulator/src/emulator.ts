@@ -56,6 +56,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     rootUrl: "",
     store,
     pageSize: options.pageSize ?? 100,
+    renderNames: !options.renderNames
+      ? "no"
+      : options.renderNames === "late"
+        ? "after-answer"
+        : "before-answer",
     nextPatchStatus: () => {
       const mode = options.patchResponse ?? "alternate";
       if (mode !== "alternate") return mode;

@@ -7,6 +7,7 @@ import {
   parseListQuery,
   skipToken,
 } from "./list-query.js";
+import { type RenderedFields, renderFromContent } from "./name-rendering.js";
 import type { ObjectStore } from "./object-store.js";
 import type { StoredObject } from "./types.js";
 import { ENTITY_ODATA_TYPE, parseJsonObject, validateCertificateBody } from "./validate-body.js";
@@ -35,6 +36,8 @@ export interface ResourceContext {
   pageSize: number;
   /** The status the next successful PATCH answers with (200 with the object, or 204). */
   nextPatchStatus(): 200 | 204;
+  /** Whether the tenant renders names from `content` itself, and whether before or after answering a write. */
+  renderNames: "no" | "before-answer" | "after-answer";
 }
 
 const VERSIONS = ["beta", "v1.0"];
@@ -142,22 +145,41 @@ function pageSorted(
 
 function create(request: ResourceRequest, graphBase: string, context: ResourceContext): Reply {
   const fields = validateCertificateBody(readJsonBody(request), ["expirationDateTime", "uploadDateTime"]);
-  const object = context.store.create(fields);
+  const rendered = fields.content ? tenantRendering(fields.content, context) : null;
+  const object = context.store.create(rendered?.before ? { ...fields, ...rendered.fields } : fields);
   // Graph's documented create response echoes the content; reads never return it.
-  return {
+  const reply = {
     status: 201,
     body: { ...render(graphBase, object), content: object.content },
     headers: { Location: `${graphBase}/${COLLECTION_PATH}/${object.id}` },
   };
+  if (rendered && !rendered.before) context.store.update(object.id, rendered.fields);
+  return reply;
 }
 
 function update(request: ResourceRequest, graphBase: string, id: string, context: ResourceContext): Reply {
-  findOrThrow(context, id);
+  const stored = findOrThrow(context, id);
   const fields = validateCertificateBody(readJsonBody(request), []);
-  const object = context.store.update(id, fields);
+  const content = fields.content === undefined ? stored.content : fields.content;
+  const rendered = content ? tenantRendering(content, context) : null;
+  const object = context.store.update(id, rendered?.before ? { ...fields, ...rendered.fields } : fields);
   if (!object) throw notFound(id);
   const status = context.nextPatchStatus();
-  return status === 204 ? { status } : { status, body: render(graphBase, object) };
+  const reply: Reply = status === 204 ? { status } : { status, body: render(graphBase, object) };
+  if (rendered && !rendered.before) context.store.update(id, rendered.fields);
+  return reply;
+}
+
+/**
+ * The tenant's own rendering of a certificate's names and expiry, and whether it replaces the client's values
+ * before the write is answered or only after; null when the tenant keeps the client's values.
+ */
+function tenantRendering(
+  content: string,
+  context: ResourceContext,
+): { fields: RenderedFields; before: boolean } | null {
+  if (context.renderNames === "no") return null;
+  return { fields: renderFromContent(content), before: context.renderNames === "before-answer" };
 }
 
 function readJsonBody(request: ResourceRequest): Record<string, unknown> {

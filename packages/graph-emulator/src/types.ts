@@ -62,6 +62,12 @@ export interface EmulatorOptions {
   tenantReadLimit?: RateLimit | null;
   /** Default none. */
   faults?: FaultOptions;
+  /**
+   * Default false. true: the tenant derives subject, issuer, subjectName, issuerName and expirationDateTime from
+   * `content` in a rendering of its own, ignoring the client's values. "late": the same, but only after
+   * answering the write, whose answer echoes the client's values (as an asynchronous processing step would).
+   */
+  renderNames?: boolean | "late";
   /** Default 3600. */
   tokenLifetimeSeconds?: number;
   /** Accepted client-credentials apps; default one: emulator-tenant / emulator-client / emulator-secret. */

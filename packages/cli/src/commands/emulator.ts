@@ -26,6 +26,7 @@ export interface EmulatorFlags {
   tokenLifetime: number;
   tokenFile?: string;
   client?: EmulatorClient[];
+  renderNames?: "immediate" | "late";
   /** Roles per client id, from `--roles <client-id>=<role>,…`. */
   roles?: Array<{ clientId: string; roles: string[] }>;
 }
@@ -133,6 +134,14 @@ export function emulatorCommand(): Command {
       new Option("--token-lifetime <seconds>", "lifetime of issued tokens")
         .default(3600)
         .argParser(parsePositiveInteger),
+    )
+    .addOption(
+      new Option(
+        "--render-names [when]",
+        "the tenant derives subject, issuer, their simple names and the expiry from content in its own rendering: immediate (in the answer to the write) or late (only in later reads)",
+      )
+        .choices(["immediate", "late"])
+        .preset("immediate"),
     )
     .option("--token-file <file>", "write a fresh bearer token here (for upload --access-token-file)")
     .option(

@@ -60,6 +60,7 @@ function emulatorOptions(flags: EmulatorFlags): EmulatorOptions {
       : {}),
     tokenLifetimeSeconds: flags.tokenLifetime,
     clients: clientsWithRoles(flags),
+    ...(flags.renderNames ? { renderNames: flags.renderNames === "late" ? "late" : true } : {}),
   };
 }
 
