@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ConnectionResetter } from "./connection-reset.js";
-import type { FaultInjector } from "./fault-injector.js";
+import { type FaultInjector, type RequestKind, resetsAfterApplying } from "./fault-injector.js";
 import { GraphErrorResponse, graphErrorBody } from "./graph-error-response.js";
-import { type ResourceContext, resolveGraphPath, serveResource } from "./graph-resource.js";
+import { type GraphRoute, type ResourceContext, resolveGraphPath, serveResource } from "./graph-resource.js";
 import { headerValue, readBody, sendEmpty, sendJson } from "./http-io.js";
 import { authorize } from "./permissions.js";
 import { formatRetryAfterSeconds, retryAfterMs } from "./rate-limiter.js";
@@ -64,17 +64,17 @@ export async function handleGraphRequest(
       contentType: headerValue(request, "content-type") ?? "",
       body: await readBody(request),
     };
-    fault = context.faults()?.next(method === "POST" && route.kind === "collection") ?? null;
+    fault = context.faults()?.next(requestKind(method, route)) ?? null;
     if (fault === "reset-before-response") return reset(request, context, fault);
     if (fault !== null) await applyFault(fault, context);
     const reply = serveResource(resourceRequest, `${context.rootUrl}/${version}`, route, context);
-    if (fault === "reset-after-create") return reset(request, context, fault);
+    if (resetsAfterApplying(fault)) return reset(request, context, fault);
     const headers = { ...responseHeaders(exchange), ...reply.headers };
     if (reply.body === undefined) sendEmpty(response, reply.status, headers);
     else sendJson(response, reply.status, reply.body, { ...headers, "OData-Version": "4.0" }, ODATA_JSON);
     return { status: reply.status, fault, retryAfterMs: null };
   } catch (error) {
-    if (fault === "reset-after-create") return reset(request, context, fault);
+    if (resetsAfterApplying(fault)) return reset(request, context, fault);
     const graphError =
       error instanceof GraphErrorResponse
         ? error
@@ -159,6 +159,7 @@ async function applyFault(fault: FaultKind, context: GraphContext): Promise<void
       return;
     case "reset-before-response":
     case "reset-after-create":
+    case "reset-after-delete":
       return;
   }
 }
@@ -176,7 +177,13 @@ function responseHeaders(exchange: GraphExchange): Record<string, string> {
   };
 }
 
-function reset(request: IncomingMessage, context: GraphContext, fault: FaultKind): GraphOutcome {
+function requestKind(method: string, route: GraphRoute): RequestKind {
+  if (method === "POST" && route.kind === "collection") return "create";
+  if (method === "DELETE" && route.kind === "item") return "delete";
+  return "other";
+}
+
+function reset(request: IncomingMessage, context: GraphContext, fault: FaultKind | null): GraphOutcome {
   context.connections.reset(request.socket);
   return { status: 0, fault, retryAfterMs: null };
 }

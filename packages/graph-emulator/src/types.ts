@@ -19,7 +19,8 @@ export type FaultKind =
   | "reset-before-response" // socket destroyed before any response; the request is NOT applied
   | "reset-after-create" // only for POST: the create IS applied, then the socket is destroyed (the duplicate trap)
   | "latency" // the response is delayed by faults.latencyMs (default 2000), then served normally
-  | "401-expired-token"; // 401 InvalidAuthenticationToken although the token is valid
+  | "401-expired-token" // 401 InvalidAuthenticationToken although the token is valid
+  | "reset-after-delete"; // only for DELETE: the delete IS applied, then the socket is destroyed (the answer lost)
 
 /** How often and which faults to inject; deterministic for a given seed. */
 export interface FaultOptions {
