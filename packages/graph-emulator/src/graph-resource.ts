@@ -94,7 +94,9 @@ function list(url: URL, graphBase: string, context: ResourceContext): Reply {
   const query = parseListQuery(url.searchParams);
   const size = Math.min(query.top ?? context.pageSize, context.pageSize);
   const { objects, next } =
-    query.orderBy === null ? pageInCreationOrder(query, size, context) : pageSorted(query, size, context);
+    query.orderBy === null
+      ? pageInCreationOrder(query, size, context)
+      : pageSorted(query, query.orderBy, size, context);
   const body: Record<string, unknown> = {
     "@odata.context": `${graphBase}/$metadata#${COLLECTION_PATH}${selectSuffix(query.select)}`,
     value: objects.map((object) => entity(object, query.select)),
@@ -127,6 +129,7 @@ function pageInCreationOrder(
 /** Pages a `$orderby` list by offset into the sorted matches. */
 function pageSorted(
   query: ListQuery,
+  orderBy: NonNullable<ListQuery["orderBy"]>,
   size: number,
   context: ResourceContext,
 ): { objects: StoredObject[]; next: Cursor | null } {
@@ -135,7 +138,7 @@ function pageSorted(
   const sorted = context.store
     .all()
     .filter(query.filter ?? (() => true))
-    .sort(query.orderBy ?? undefined);
+    .sort(orderBy);
   const end = offset + size;
   return {
     objects: sorted.slice(offset, end),

@@ -1,5 +1,5 @@
 import { GraphErrorResponse } from "./graph-error-response.js";
-import { compileFilter, type Predicate } from "./odata-filter.js";
+import { compileFilter, type Predicate, unknownProperty } from "./odata-filter.js";
 import type { StoredObject } from "./types.js";
 
 /** The properties `$select` and `$orderby` may name. */
@@ -122,11 +122,7 @@ function compareValues(left: string | null, right: string | null): number {
 
 function property(name: string): Property {
   if ((PROPERTIES as readonly string[]).includes(name)) return name as Property;
-  throw new GraphErrorResponse(
-    400,
-    "BadRequest",
-    `Could not find a property named '${name}' on type 'microsoft.graph.enterpriseCodeSigningCertificate'.`,
-  );
+  throw unknownProperty(name);
 }
 
 function parseCount(name: string, value: string | null): number | null {

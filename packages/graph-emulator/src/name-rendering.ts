@@ -63,15 +63,18 @@ function renderName(name: Name): string {
 /** A string value escaped as RFC 4514 says; a value of no string type as `#` and its hex octets. */
 function renderValue(value: AttributeValue): string {
   if (value.anyValue) return `#${Buffer.from(value.anyValue).toString("hex")}`;
-  return value
-    .toString()
-    .replace(/["+,;<>\\]/g, (character) => `\\${character}`)
-    .replace(/^[ #]/, (character) => `\\${character}`)
-    .replace(/ $/, "\\ ")
-    .replace(
-      /[\u0000-\u001f\u007f]/g,
-      (character) => `\\${character.charCodeAt(0).toString(16).padStart(2, "0")}`,
-    );
+  const characters = [...value.toString()];
+  return characters
+    .map((character, index) => {
+      const edge =
+        (index === 0 && /[ #]/.test(character)) || (index === characters.length - 1 && character === " ");
+      if (edge || /["+,;<>\\]/.test(character)) return `\\${character}`;
+      if (!/\p{Cc}/u.test(character)) return character;
+      return [...Buffer.from(character, "utf8")]
+        .map((octet) => `\\${octet.toString(16).padStart(2, "0")}`)
+        .join("");
+    })
+    .join("");
 }
 
 /** The most specific CN: the last one in the certificate's order. */

@@ -34,21 +34,26 @@ export function compileFilter(text: string): Predicate {
 }
 
 function compileClause(property: string, operator: string, literal: string, text: string): Predicate {
-  if (isOneOf(property, STRING_PROPERTIES)) {
+  if ((STRING_PROPERTIES as readonly string[]).includes(property)) {
     if (operator !== "eq" && operator !== "ne") throw invalidFilter(text);
     const value = literal === "null" ? null : stringLiteral(literal, text);
     return (object) => (object[property as StringProperty] === value) === (operator === "eq");
   }
-  if (isOneOf(property, DATE_PROPERTIES)) {
+  if ((DATE_PROPERTIES as readonly string[]).includes(property)) {
     const value = literal.startsWith("'") ? null : normaliseDateTimeOffset(literal);
     if (value === null) throw invalidFilter(text);
     const instant = Date.parse(value);
     return (object) => compare(Date.parse(object[property as DateProperty]), instant, operator);
   }
-  throw new GraphErrorResponse(
+  throw unknownProperty(property);
+}
+
+/** OData's answer to a property the entity type does not have. */
+export function unknownProperty(name: string): GraphErrorResponse {
+  return new GraphErrorResponse(
     400,
     "BadRequest",
-    `Could not find a property named '${property}' on type 'microsoft.graph.enterpriseCodeSigningCertificate'.`,
+    `Could not find a property named '${name}' on type 'microsoft.graph.enterpriseCodeSigningCertificate'.`,
   );
 }
 
@@ -72,10 +77,6 @@ function compare(left: number, right: number, operator: string): boolean {
 function stringLiteral(literal: string, text: string): string {
   if (!literal.startsWith("'")) throw invalidFilter(text);
   return literal.slice(1, -1).replaceAll("''", "'");
-}
-
-function isOneOf(value: string, options: readonly string[]): boolean {
-  return options.includes(value);
 }
 
 function invalidFilter(text: string): GraphErrorResponse {

@@ -24,7 +24,7 @@ async function issued(subject: x509.JsonName, issuer: x509.JsonName, notAfter: D
     notAfter,
     signingAlgorithm: ALGORITHM,
     publicKey: keys.publicKey as unknown as x509.PublicKeyType,
-    signingKey: keys.privateKey as unknown as CryptoKey,
+    signingKey: keys.privateKey as unknown as x509.X509CertificateCreateWithKeyParams["signingKey"],
   });
   return Buffer.from(certificate.rawData).toString("base64");
 }
@@ -43,7 +43,7 @@ beforeAll(async () => {
       { OU: ["Dev", "Ops"] },
       // An object value is taken as is; a string starting with # would be read as hex.
       { O: [{ utf8String: '#1 "quoted" \\ <team>; a+b' } as unknown as string] },
-      { "2.5.4.5": ["SN 42 "] },
+      { "2.5.4.5": ["SN\t42 "] },
       { E: ["signing@contoso.com"] },
       { CN: ["Outer"] },
       { CN: ["Inner"] },
@@ -122,7 +122,7 @@ describe("renderNames: the tenant renders names itself", () => {
     const created = await graph.call("POST", COLLECTION, createBody({ content: awkward }));
     expect(await created.json()).toMatchObject({
       subject:
-        'CN=Inner, CN=Outer, E=signing@contoso.com, 2.5.4.5=SN 42\\ , O=\\#1 \\"quoted\\" \\\\ \\<team\\>\\; a\\+b, OU=Dev+OU=Ops, DC=com',
+        'CN=Inner, CN=Outer, E=signing@contoso.com, 2.5.4.5=SN\\0942\\ , O=\\#1 \\"quoted\\" \\\\ \\<team\\>\\; a\\+b, OU=Dev+OU=Ops, DC=com',
       subjectName: "Inner",
       issuer: "O=No CN here",
       issuerName: null,
