@@ -106,4 +106,63 @@ describe("intune-codesign emulator start-up", () => {
       content: null,
     });
   });
+
+  it("--client and --roles: a read-only app's token reads, and its writes get Intune's 403", async () => {
+    const root = mkdtempSync(join(tmpdir(), "emulator-roles-"));
+    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+    const tokenFile = join(root, "token");
+    const { child, done } = startCli([
+      "emulator",
+      "--client",
+      "contoso.onmicrosoft.com:reader:s:e:c:r:e:t",
+      "--roles",
+      "reader=DeviceManagementApps.Read.All",
+      "--token-file",
+      tokenFile,
+    ]);
+    cleanups.push(async () => {
+      child.kill("SIGTERM");
+      await done;
+    });
+    let stdout = "";
+    child.stdout?.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    await until(() => stdout.includes("token file:"));
+    const tokenUrl = /token url: +(\S+)/.exec(stdout)?.[1] ?? "";
+    expect(tokenUrl).toMatch(/\/contoso\.onmicrosoft\.com\/oauth2\/v2\.0\/token$/);
+    const granted = await fetch(tokenUrl, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: "reader",
+        client_secret: "s:e:c:r:e:t",
+        scope: "https://graph.microsoft.com/.default",
+      }),
+    });
+    expect(granted.status).toBe(200);
+    const collection = `${/graph url: +(\S+)/.exec(stdout)?.[1]}/deviceAppManagement/enterpriseCodeSigningCertificates`;
+    const authorization = `Bearer ${readFileSync(tokenFile, "utf8").trim()}`;
+    expect((await fetch(collection, { headers: { authorization } })).status).toBe(200);
+    const write = await fetch(collection, {
+      method: "POST",
+      headers: { authorization, "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(write.status).toBe(403);
+    const { error } = (await write.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe("Forbidden");
+    expect((JSON.parse(error.message) as { Message: string }).Message).toMatch(
+      /^Application must have one of the following scopes: DeviceManagementApps\.ReadWrite\.All - /,
+    );
+  });
+
+  it("--roles for a client that no --client defines: one line, exit 2", async () => {
+    const result = await runCli(["emulator", "--roles", "someone=DeviceManagementApps.Read.All"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "intune-codesign: --roles names client 'someone', which no --client defines.\n",
+    );
+  });
 });

@@ -143,7 +143,10 @@ export function emulatorCommand(): Command {
         .choices(["immediate", "late"])
         .preset("immediate"),
     )
-    .option("--token-file <file>", "write a fresh bearer token here (for upload --access-token-file)")
+    .option(
+      "--token-file <file>",
+      "write a fresh bearer token of the first client here (for upload --access-token-file)",
+    )
     .option(
       "--client <tenant:client:secret>",
       "an app the token endpoint accepts; repeatable (default: the one below)",
@@ -156,7 +159,7 @@ export function emulatorCommand(): Command {
     )
     .addHelpText(
       "after",
-      `\nThe token endpoint accepts tenant "${DEFAULT_CLIENT.tenantId}", client "${DEFAULT_CLIENT.clientId}", secret "${DEFAULT_CLIENT.clientSecret}".\n\n` +
+      `\nWithout --client, the token endpoint accepts tenant "${DEFAULT_CLIENT.tenantId}", client "${DEFAULT_CLIENT.clientId}", secret "${DEFAULT_CLIENT.clientSecret}".\n\n` +
         "Examples:\n" +
         "  intune-codesign emulator --port 8443 --token-file /tmp/token &\n" +
         "  intune-codesign upload --graph-url http://127.0.0.1:8443/beta --access-token-file /tmp/token ./certs\n" +
