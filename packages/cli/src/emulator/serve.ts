@@ -20,15 +20,17 @@ export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
     throw new UsageError(`emulator: ${error.message}${hint}`);
   });
   if (flags.tokenFile) writeTokenFile(emulator, flags.tokenFile, flags.tokenLifetime);
+  // Listening for the signals before saying so: whoever reads the banner may stop the emulator at once.
+  const stopped = new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
   process.stdout.write(
     `Graph emulator listening\n  graph url:  ${emulator.url}\n  token url:  ${emulator.tokenUrl}\n` +
       (emulator.caCertPath ? `  ca cert:    ${emulator.caCertPath} (set NODE_EXTRA_CA_CERTS to it)\n` : "") +
       (flags.tokenFile ? `  token file: ${flags.tokenFile}\n` : ""),
   );
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  await stopped;
   await emulator.close();
 }
 
