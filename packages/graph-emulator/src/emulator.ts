@@ -121,12 +121,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const certificate = options.tlsCertificate ?? (await generateTlsCertificate(now()));
     const certDir = options.certDir ?? mkdtempSync(join(tmpdir(), "graph-emulator-"));
     if (!options.certDir) ownedCertDir = certDir;
-    caCertPath = join(certDir, "ca.pem");
-    const pem = certificate.certPem;
-    startStep(`cannot write the HTTPS certificate to ${caCertPath}`, () => {
+    const certPath = join(certDir, "ca.pem");
+    startStep(`cannot write the HTTPS certificate to ${certPath}`, () => {
       makeFolder(certDir);
-      writeFileSync(join(certDir, "ca.pem"), pem);
+      writeFileSync(certPath, certificate.certPem);
     });
+    caCertPath = certPath;
     server = createHttpsServer({ cert: certificate.certPem, key: certificate.keyPem }, handler);
   } else {
     server = createHttpServer(handler);
