@@ -1,0 +1,54 @@
+import { readSync } from "node:fs";
+import { ParseError } from "../parse-error.js";
+
+/** Random access to an artefact's bytes, counting what was read: a large artefact is never read whole. */
+export interface ByteSource {
+  readonly size: number;
+  /** Bytes read so far (what the closing note of issue 16 measures). */
+  readonly bytesRead: number;
+  /** Exactly `length` bytes at `offset`, or throws `malformed` when the artefact ends first. */
+  read(offset: number, length: number, what: string): Uint8Array;
+}
+
+function truncated(what: string): ParseError {
+  return new ParseError("malformed", `${what} runs past the end of the file (truncated?)`);
+}
+
+/** A source over bytes already in memory. */
+export function bytesSource(bytes: Uint8Array): ByteSource {
+  let bytesRead = 0;
+  return {
+    size: bytes.length,
+    get bytesRead() {
+      return bytesRead;
+    },
+    read(offset, length, what) {
+      if (offset < 0 || length < 0 || offset + length > bytes.length) throw truncated(what);
+      bytesRead += length;
+      return bytes.subarray(offset, offset + length);
+    },
+  };
+}
+
+/** A source over an open file descriptor of `size` bytes; each read is one positioned read. */
+export function fileSource(fd: number, size: number): ByteSource {
+  let bytesRead = 0;
+  return {
+    size,
+    get bytesRead() {
+      return bytesRead;
+    },
+    read(offset, length, what) {
+      if (offset < 0 || length < 0 || offset + length > size) throw truncated(what);
+      const buffer = Buffer.allocUnsafe(length);
+      let done = 0;
+      while (done < length) {
+        const n = readSync(fd, buffer, done, length - done, offset + done);
+        if (n === 0) throw truncated(what);
+        done += n;
+      }
+      bytesRead += length;
+      return buffer;
+    },
+  };
+}

@@ -1,0 +1,263 @@
+#!/usr/bin/env node
+// Generates signed app artefacts (PE, MSI, CAB, catalog, PowerShell, MSIX) signed by real tools into a directory:
+//   node scripts/fixtures-signed.mjs <dir>
+// Certificates come from the fixture certificate builder with fixed names and dates; osslsigncode signs PE, MSI,
+// CAB, catalog and script files; openssl makes the MSIX signature. `expected.json` records each artefact's signers
+// from this script's input (never from the parser under test). Tests run it into a temporary directory.
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildCertificate, OIDS } from "./fixtures-certificates.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const requireFromParser = createRequire(join(root, "packages/parser/package.json"));
+const CFB = requireFromParser("cfb");
+
+const TIME_STAMPING = "1.3.6.1.5.5.7.3.8";
+const at = (type, value) => ({ type, value: { utf8String: value } });
+const CN = "2.5.4.3";
+const O = "2.5.4.10";
+const C = "2.5.4.6";
+
+/** Every certificate: its name (RDNs, least specific first), issuer, dates, serial and role. */
+const PLAN = {
+  root: { name: [[at(O, "Fixture")], [at(CN, "Signed Fixture Root CA")]], issuer: "root", isCA: true },
+  intermediate: {
+    name: [[at(O, "Fixture")], [at(CN, "Signed Fixture Intermediate CA")]],
+    issuer: "root",
+    isCA: true,
+  },
+  contoso: {
+    name: [[at(C, "US")], [at(O, "Contoso Ltd")], [at(CN, "Contoso App Signing")]],
+    issuer: "intermediate",
+    notAfter: "2031-06-30T12:00:00Z",
+    eku: [OIDS.codeSigning],
+    subjectKeyId: true,
+  },
+  fabrikam: {
+    name: [[at(O, "Fabrikam")], [at(CN, "Fabrikam Legacy Signing")]],
+    issuer: "root",
+    notAfter: "2030-01-15T08:30:00Z",
+    eku: [OIDS.codeSigning],
+  },
+  bystander: {
+    name: [[at(O, "Contoso Ltd")], [at(CN, "Contoso Other Signing")]],
+    issuer: "intermediate",
+    notAfter: "2032-02-01T00:00:00Z",
+    eku: [OIDS.codeSigning],
+  },
+  tsa: {
+    name: [[at(O, "Fixture")], [at(CN, "Fixture Timestamp Authority")]],
+    issuer: "root",
+    notAfter: "2033-03-03T03:03:03Z",
+    eku: [TIME_STAMPING],
+    ekuCritical: true,
+  },
+};
+
+/** Windows' rendering of a fixture name (most specific RDN first), as the parser must report it. */
+const windowsName = (rdns) =>
+  rdns
+    .slice()
+    .reverse()
+    .map(([a]) => `${{ [CN]: "CN", [O]: "O", [C]: "C" }[a.type]}=${a.value.utf8String}`)
+    .join(", ");
+
+function run(command, args, cwd) {
+  return execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+const pem = (der, label) =>
+  `-----BEGIN ${label}-----\n${der.toString("base64").replace(/.{1,64}/g, "$&\n")}-----END ${label}-----\n`;
+
+function makeCertificates(dir) {
+  const keys = {};
+  const made = {};
+  let serial = 0x40;
+  for (const [id, spec] of Object.entries(PLAN)) {
+    keys[id] = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const issuer = PLAN[spec.issuer];
+    made[id] = buildCertificate({
+      subject: spec.name,
+      issuer: issuer.name,
+      publicKey: keys[id].publicKey,
+      issuerKey: keys[spec.issuer].privateKey,
+      notBefore: new Date("2024-01-01T00:00:00Z"),
+      notAfter: new Date(spec.notAfter ?? "2040-01-01T00:00:00Z"),
+      serial: [serial++, 0x11],
+      isCA: spec.isCA ?? false,
+      eku: spec.eku,
+      ekuCritical: spec.ekuCritical,
+      subjectKeyId: spec.subjectKeyId,
+    });
+    writeFileSync(join(dir, `${id}.pem`), pem(made[id], "CERTIFICATE"));
+    writeFileSync(join(dir, `${id}.key`), keys[id].privateKey.export({ type: "pkcs8", format: "pem" }));
+    writeFileSync(join(dir, `${id}.cer`), made[id]);
+  }
+  // What osslsigncode embeds: the signer first, then its chain.
+  const chain = (...ids) => ids.map((id) => readFileSync(join(dir, `${id}.pem`), "utf8")).join("");
+  writeFileSync(join(dir, "contoso-chain.pem"), chain("contoso", "intermediate", "root"));
+  writeFileSync(join(dir, "fabrikam-chain.pem"), chain("fabrikam", "root"));
+  writeFileSync(join(dir, "tsa-chain.pem"), chain("tsa", "root"));
+}
+
+/**
+ * A minimal PE32+ image: DOS header, PE signature, COFF header, optional header with 16 data directories, one
+ * section of 0x200 bytes. Enough for osslsigncode to hash and sign it.
+ */
+function minimalPe() {
+  const image = Buffer.alloc(0x400);
+  image.write("MZ", 0, "latin1");
+  image.writeUInt32LE(0x40, 0x3c);
+  image.write("PE\0\0", 0x40, "latin1");
+  const coff = 0x44;
+  image.writeUInt16LE(0x8664, coff); // AMD64
+  image.writeUInt16LE(1, coff + 2); // one section
+  image.writeUInt16LE(0xf0, coff + 16); // SizeOfOptionalHeader
+  image.writeUInt16LE(0x22, coff + 18); // executable, large-address aware
+  const opt = coff + 20;
+  image.writeUInt16LE(0x20b, opt); // PE32+
+  image.writeUInt32LE(0x200, opt + 4); // SizeOfCode
+  image.writeUInt32LE(0x1000, opt + 16); // AddressOfEntryPoint
+  image.writeUInt32LE(0x1000, opt + 20); // BaseOfCode
+  image.writeBigUInt64LE(0x140000000n, opt + 24); // ImageBase
+  image.writeUInt32LE(0x1000, opt + 32); // SectionAlignment
+  image.writeUInt32LE(0x200, opt + 36); // FileAlignment
+  image.writeUInt16LE(6, opt + 40); // OS version
+  image.writeUInt16LE(6, opt + 48); // subsystem version
+  image.writeUInt32LE(0x2000, opt + 56); // SizeOfImage
+  image.writeUInt32LE(0x200, opt + 60); // SizeOfHeaders
+  image.writeUInt16LE(3, opt + 68); // console subsystem
+  image.writeBigUInt64LE(0x100000n, opt + 72); // stack reserve
+  image.writeBigUInt64LE(0x1000n, opt + 80); // stack commit
+  image.writeBigUInt64LE(0x100000n, opt + 88); // heap reserve
+  image.writeBigUInt64LE(0x1000n, opt + 96); // heap commit
+  image.writeUInt32LE(16, opt + 108); // NumberOfRvaAndSizes
+  const section = opt + 0xf0;
+  image.write(".text", section, "latin1");
+  image.writeUInt32LE(0x200, section + 8); // VirtualSize
+  image.writeUInt32LE(0x1000, section + 12); // VirtualAddress
+  image.writeUInt32LE(0x200, section + 16); // SizeOfRawData
+  image.writeUInt32LE(0x200, section + 20); // PointerToRawData
+  image.writeUInt32LE(0x60000020, section + 36); // code, execute, read
+  image[0x200] = 0xc3; // ret
+  return image;
+}
+
+/** A minimal MSI-shaped OLE compound file (osslsigncode signs any compound file's streams). */
+function minimalMsi() {
+  const container = CFB.utils.cfb_new();
+  CFB.utils.cfb_add(container, "/\u4840\u3f3f\u4577\u446c\u3b6a\u45e4\u4824", Buffer.from("fixture tables"));
+  CFB.utils.cfb_add(container, "/\u0005SummaryInformation", Buffer.alloc(64, 1));
+  return Buffer.from(CFB.write(container, { type: "buffer" }));
+}
+
+/** A minimal catalog: a makecat-style CTL would need makecat; an empty PKCS#7 data blob is what osslsigncode signs. */
+function osslsign(dir, input, output, signer, more = []) {
+  run(
+    "osslsigncode",
+    ["sign", "-certs", `${signer}-chain.pem`, "-key", `${signer}.key`, ...more, "-in", input, "-out", output],
+    dir,
+  );
+}
+
+const TSA = ["-TSA-certs", "tsa-chain.pem", "-TSA-key", "tsa.key", "-TSA-time", "1735689600"];
+
+/** The MSIX: a ZIP holding a manifest and `AppxSignature.p7x` = `PKCX` + a DER SignedData from `openssl cms`. */
+function msix(dir, name, signer) {
+  const work = join(dir, `${name}.d`);
+  mkdirSync(work);
+  const manifest = `<?xml version="1.0" encoding="utf-8"?>\n<Package xmlns="http://schemas.microsoft.com/appx/manifest/foundation/windows10"><Identity Name="Contoso.Tools" Publisher="${windowsName(PLAN[signer].name)}" Version="1.4.0.0"/></Package>\n`;
+  writeFileSync(join(work, "AppxManifest.xml"), manifest);
+  writeFileSync(join(work, "AppxBlockMap.xml"), '<?xml version="1.0"?><BlockMap/>\n');
+  run(
+    "openssl",
+    [
+      "cms",
+      "-sign",
+      "-binary",
+      "-keyid",
+      "-md",
+      "sha256",
+      "-signer",
+      join(dir, `${signer}.pem`),
+      "-inkey",
+      join(dir, `${signer}.key`),
+      "-certfile",
+      join(dir, "intermediate.pem"),
+      "-in",
+      "AppxBlockMap.xml",
+      "-outform",
+      "DER",
+      "-out",
+      "sig.der",
+    ],
+    work,
+  );
+  writeFileSync(join(work, "AppxSignature.p7x"), Buffer.concat([Buffer.from("PKCX"), readFileSync(join(work, "sig.der"))]));
+  run("python3", ["-c", ZIP_SCRIPT, join(dir, name), "AppxManifest.xml", "AppxBlockMap.xml", "AppxSignature.p7x"], work);
+}
+
+/** Python's zipfile writes the package (deflated entries), so the ZIP comes from a tool other than the reader. */
+const ZIP_SCRIPT =
+  "import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:\n    for n in sys.argv[2:]: z.write(n)\n";
+
+function expectedOf(ids) {
+  return ids.map((id) => ({
+    id,
+    subject: windowsName(PLAN[id].name),
+    issuer: windowsName(PLAN[PLAN[id].issuer].name),
+    notAfter: (PLAN[id].notAfter ?? "2040-01-01T00:00:00Z").replace(/\.\d+Z$/, "Z"),
+  }));
+}
+
+function main() {
+  const dir = resolve(process.argv[2] ?? "signed-fixtures");
+  mkdirSync(dir, { recursive: true });
+  makeCertificates(dir);
+  writeFileSync(join(dir, "unsigned.exe"), minimalPe());
+  writeFileSync(join(dir, "unsigned.msi"), minimalMsi());
+  const signers = {};
+  // PE: a chain with an intermediate and a bystander code-signing certificate; a timestamped one; a dual-signed one.
+  osslsign(dir, "unsigned.exe", "signed.exe", "contoso", ["-ac", "bystander.pem"]);
+  signers["signed.exe"] = ["contoso"];
+  osslsign(dir, "unsigned.exe", "timestamped.exe", "contoso", TSA);
+  signers["timestamped.exe"] = ["contoso"];
+  osslsign(dir, "unsigned.exe", "sha1-only.exe", "fabrikam", ["-h", "sha1"]);
+  osslsign(dir, "sha1-only.exe", "dual.exe", "contoso", ["-nest", "-h", "sha256"]);
+  signers["dual.exe"] = ["fabrikam", "contoso"];
+  osslsign(dir, "unsigned.msi", "signed.msi", "contoso", TSA);
+  signers["signed.msi"] = ["contoso"];
+  // CAB: gcab writes the cabinet, with room reserved for the signature osslsigncode adds.
+  writeFileSync(join(dir, "payload.txt"), "cabinet payload\n");
+  run("gcab", ["-c", "unsigned.cab", "payload.txt"], dir);
+  osslsign(dir, "unsigned.cab", "signed.cab", "fabrikam");
+  signers["signed.cab"] = ["fabrikam"];
+  // PowerShell: LF/UTF-8 as written, then CRLF with a BOM and UTF-16LE variants of the signed script.
+  writeFileSync(join(dir, "unsigned.ps1"), 'Write-Output "hello"\n');
+  osslsign(dir, "unsigned.ps1", "signed.ps1", "contoso");
+  const script = readFileSync(join(dir, "signed.ps1"), "utf8");
+  const crlf = script.replace(/\r?\n/g, "\r\n");
+  writeFileSync(join(dir, "signed-crlf-bom.ps1"), `\ufeff${crlf}`);
+  writeFileSync(join(dir, "signed-utf16.psm1"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(crlf, "utf16le")]));
+  for (const name of ["signed.ps1", "signed-crlf-bom.ps1", "signed-utf16.psm1"]) signers[name] = ["contoso"];
+  msix(dir, "Contoso.Tools_1.4.0.0_x64.msix", "contoso");
+  signers["Contoso.Tools_1.4.0.0_x64.msix"] = ["contoso"];
+  // A detached Authenticode signature, as osslsigncode extracts it: the catalog-style whole-file PKCS#7.
+  run("osslsigncode", ["extract-signature", "-in", "dual.exe", "-out", "dual.p7s"], dir);
+  signers["dual.p7s"] = ["fabrikam", "contoso"];
+  // The same PE under a name with no extension: recognised by content.
+  copyFileSync(join(dir, "signed.exe"), join(dir, "renamed-artefact"));
+  signers["renamed-artefact"] = ["contoso"];
+  // Truncated: the PE cut inside its certificate table, the MSI cut inside its FAT.
+  const signed = readFileSync(join(dir, "signed.exe"));
+  writeFileSync(join(dir, "truncated.exe"), signed.subarray(0, signed.length - 200));
+  writeFileSync(join(dir, "truncated.msi"), readFileSync(join(dir, "signed.msi")).subarray(0, 1536));
+  const expected = Object.fromEntries(Object.entries(signers).map(([file, ids]) => [file, expectedOf(ids)]));
+  writeFileSync(join(dir, "expected.json"), `${JSON.stringify(expected, null, 2)}\n`);
+}
+
+main();
