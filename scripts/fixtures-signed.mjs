@@ -15,6 +15,7 @@ import { buildCertificate, OIDS } from "./fixtures-certificates.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const requireFromParser = createRequire(join(root, "packages/parser/package.json"));
 const CFB = requireFromParser("cfb");
+const asn1js = requireFromParser("asn1js");
 
 const TIME_STAMPING = "1.3.6.1.5.5.7.3.8";
 const at = (type, value) => ({ type, value: { utf8String: value } });
@@ -155,7 +156,42 @@ function minimalMsi() {
   return Buffer.from(CFB.write(container, { type: "buffer" }));
 }
 
-/** A minimal catalog: a makecat-style CTL would need makecat; an empty PKCS#7 data blob is what osslsigncode signs. */
+/**
+ * An unsigned catalog as makecat starts one: a SignedData without signers whose content is a certificate trust list
+ * (1.3.6.1.4.1.311.10.1) listing no members. osslsigncode adds the signature.
+ */
+function unsignedCatalog() {
+  const ctl = new asn1js.Sequence({
+    value: [
+      new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: "1.3.6.1.4.1.311.12.1.1" })] }),
+      new asn1js.OctetString({ valueHex: Buffer.from("0123456789abcdef", "hex") }),
+      new asn1js.UTCTime({ valueDate: new Date("2025-01-01T00:00:00Z") }),
+      new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: "1.3.6.1.4.1.311.12.1.2" }), new asn1js.Null()] }),
+      new asn1js.Sequence({ value: [] }),
+    ],
+  });
+  const signedData = new asn1js.Sequence({
+    value: [
+      new asn1js.Integer({ value: 1 }),
+      new asn1js.Set({ value: [] }),
+      new asn1js.Sequence({
+        value: [
+          new asn1js.ObjectIdentifier({ value: "1.3.6.1.4.1.311.10.1" }),
+          new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [ctl] }),
+        ],
+      }),
+      new asn1js.Set({ value: [] }),
+    ],
+  });
+  const contentInfo = new asn1js.Sequence({
+    value: [
+      new asn1js.ObjectIdentifier({ value: "1.2.840.113549.1.7.2" }),
+      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [signedData] }),
+    ],
+  });
+  return Buffer.from(contentInfo.toBER(false));
+}
+
 function osslsign(dir, input, output, signer, more = []) {
   run(
     "osslsigncode",
@@ -244,6 +280,9 @@ function main() {
   writeFileSync(join(dir, "signed-crlf-bom.ps1"), `\ufeff${crlf}`);
   writeFileSync(join(dir, "signed-utf16.psm1"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(crlf, "utf16le")]));
   for (const name of ["signed.ps1", "signed-crlf-bom.ps1", "signed-utf16.psm1"]) signers[name] = ["contoso"];
+  writeFileSync(join(dir, "unsigned.cat"), unsignedCatalog());
+  osslsign(dir, "unsigned.cat", "signed.cat", "contoso");
+  signers["signed.cat"] = ["contoso"];
   msix(dir, "Contoso.Tools_1.4.0.0_x64.msix", "contoso");
   signers["Contoso.Tools_1.4.0.0_x64.msix"] = ["contoso"];
   // A detached Authenticode signature, as osslsigncode extracts it: the catalog-style whole-file PKCS#7.

@@ -60,6 +60,16 @@ export function maxFileSizeOption(help: string): Option {
   return new Option("--max-file-size <size>", help).default(10 * 1024 * 1024, "10MiB").argParser(parseSize);
 }
 
+/** `--max-signed-file-size`: signed artefacts (PE, MSI, MSIX, CAB) are large by nature, and only their signature is read. */
+export function maxSignedFileSizeOption(): Option {
+  return new Option(
+    "--max-signed-file-size <size>",
+    "signed app artefacts (exe, msi, msix, cab) larger than this are too_large",
+  )
+    .default(8 * 1024 ** 3, "8GiB")
+    .argParser(parseSize);
+}
+
 /** `--include` and `--exclude`, for the commands that walk folders. */
 export function globOptions(): [Option, Option] {
   return [

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import type { InspectOptions } from "../inspect/inspect.js";
-import { globOptions, maxFileSizeOption } from "../options.js";
+import { globOptions, maxFileSizeOption, maxSignedFileSizeOption } from "../options.js";
 
 /** `inspect`: what the parser makes of files, without talking to Graph. */
 export function inspectCommand(): Command {
@@ -17,6 +17,7 @@ export function inspectCommand(): Command {
       "file whose first line is the PKCS#12 password (else $INTUNE_CODESIGN_PFX_PASSWORD)",
     )
     .addOption(maxFileSizeOption("files larger than this are too_large (e.g. 10MiB, 512KiB)"))
+    .addOption(maxSignedFileSizeOption())
     .addOption(include)
     .addOption(exclude)
     .addHelpText(

@@ -30,6 +30,7 @@ export interface UploadFlags {
   include?: string[];
   exclude?: string[];
   maxFileSize: number;
+  maxSignedFileSize: number;
   state?: string;
   report?: string;
   json: boolean;
@@ -61,6 +62,7 @@ export async function buildConfig(folders: string[], flags: UploadFlags): Promis
     include: flags.include,
     exclude: flags.exclude,
     maxFileSize: flags.maxFileSize,
+    maxSignedFileSize: flags.maxSignedFileSize,
     pfxPassword: await pfxPassword(flags.pfxPasswordFile),
     graphUrl,
     tokenProvider: createTokenProvider({

@@ -110,8 +110,12 @@ export function readHeadArtefact(
 
 const SIGNED_DATA_OID = Buffer.from("06092a864886f70d010702", "hex");
 const CTL = "1.3.6.1.4.1.311.10.1";
+const SPC_INDIRECT_DATA = "1.3.6.1.4.1.311.2.1.4";
 
-/** A whole-file PKCS#7 SignedData that has SignerInfos (a catalog or a detached Authenticode signature), or null. */
+/**
+ * A whole-file PKCS#7 SignedData that is a catalog or an Authenticode signature (by its content type or its
+ * SignerInfos), or null: a certificate bundle (.p7b) is the certificate containers' business.
+ */
 function signedPkcs7(bytes: Uint8Array, path: string, now: Date): ParsedFile | null {
   const start = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 16));
   if (bytes[0] !== 0x30 || start.indexOf(SIGNED_DATA_OID) === -1) return null;
@@ -123,10 +127,11 @@ function signedPkcs7(bytes: Uint8Array, path: string, now: Date): ParsedFile | n
     return null;
   }
   const [first] = signatures;
-  if (!first || first.signers.length === 0) return null;
+  const authenticode = first?.contentType === CTL || first?.contentType === SPC_INDIRECT_DATA;
+  if (!first || (!authenticode && first.signers.length === 0)) return null;
   const format = first.contentType === CTL ? "catalog" : "pkcs7";
   try {
-    return signedFile(path, format, [bytes], now);
+    return signedFile(path, format, first.signers.length === 0 ? [] : [bytes], now);
   } catch (error) {
     return failed(path, format, error);
   }
