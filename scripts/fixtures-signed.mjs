@@ -166,7 +166,9 @@ function unsignedCatalog() {
       new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: "1.3.6.1.4.1.311.12.1.1" })] }),
       new asn1js.OctetString({ valueHex: Buffer.from("0123456789abcdef", "hex") }),
       new asn1js.UTCTime({ valueDate: new Date("2025-01-01T00:00:00Z") }),
-      new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: "1.3.6.1.4.1.311.12.1.2" }), new asn1js.Null()] }),
+      new asn1js.Sequence({
+        value: [new asn1js.ObjectIdentifier({ value: "1.3.6.1.4.1.311.12.1.2" }), new asn1js.Null()],
+      }),
       new asn1js.Sequence({ value: [] }),
     ],
   });
@@ -233,13 +235,23 @@ function msix(dir, name, signer) {
     ],
     work,
   );
-  writeFileSync(join(work, "AppxSignature.p7x"), Buffer.concat([Buffer.from("PKCX"), readFileSync(join(work, "sig.der"))]));
-  run("python3", ["-c", ZIP_SCRIPT, join(dir, name), "AppxManifest.xml", "AppxBlockMap.xml", "AppxSignature.p7x"], work);
+  writeFileSync(
+    join(work, "AppxSignature.p7x"),
+    Buffer.concat([Buffer.from("PKCX"), readFileSync(join(work, "sig.der"))]),
+  );
+  run(
+    "python3",
+    ["-c", ZIP_SCRIPT, join(dir, name), "AppxManifest.xml", "AppxBlockMap.xml", "AppxSignature.p7x"],
+    work,
+  );
 }
 
 /** Python's zipfile writes the package (deflated entries), so the ZIP comes from a tool other than the reader. */
 const ZIP_SCRIPT =
   "import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:\n    for n in sys.argv[2:]: z.write(n)\n";
+
+const BOMB_SCRIPT =
+  "import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:\n    z.writestr('AppxSignature.p7x', b'PKCX' + bytes(64 << 20))\n";
 
 function expectedOf(ids) {
   return ids.map((id) => ({
@@ -278,12 +290,17 @@ function main() {
   const script = readFileSync(join(dir, "signed.ps1"), "utf8");
   const crlf = script.replace(/\r?\n/g, "\r\n");
   writeFileSync(join(dir, "signed-crlf-bom.ps1"), `\ufeff${crlf}`);
-  writeFileSync(join(dir, "signed-utf16.psm1"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(crlf, "utf16le")]));
+  writeFileSync(
+    join(dir, "signed-utf16.psm1"),
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(crlf, "utf16le")]),
+  );
   for (const name of ["signed.ps1", "signed-crlf-bom.ps1", "signed-utf16.psm1"]) signers[name] = ["contoso"];
   writeFileSync(join(dir, "unsigned.cat"), unsignedCatalog());
   osslsign(dir, "unsigned.cat", "signed.cat", "contoso");
   signers["signed.cat"] = ["contoso"];
   msix(dir, "Contoso.Tools_1.4.0.0_x64.msix", "contoso");
+  // A ZIP bomb: an AppxSignature.p7x that inflates to 64 MiB of zeros from some 64 KiB.
+  run("python3", ["-c", BOMB_SCRIPT, join(dir, "bomb.msix")], dir);
   signers["Contoso.Tools_1.4.0.0_x64.msix"] = ["contoso"];
   // A detached Authenticode signature, as osslsigncode extracts it: the catalog-style whole-file PKCS#7.
   run("osslsigncode", ["extract-signature", "-in", "dual.exe", "-out", "dual.p7s"], dir);

@@ -14,7 +14,9 @@ export interface WorkerResponse {
 
 parentPort?.on("message", async ({ jobs }: WorkerRequest) => {
   // Only MSIX packages make a job asynchronous (their ZIP reader is); the rest resolve at once.
-  const results = await Promise.all(jobs.map(async ({ id, path, options }) => ({ id, file: await parseFileSync(path, options) })));
+  const results = await Promise.all(
+    jobs.map(async ({ id, path, options }) => ({ id, file: await parseFileSync(path, options) })),
+  );
   // The DER buffers are copied, not transferred: a certificate is a few hundred bytes, and detaching each small
   // buffer cost more than the copy.
   parentPort?.postMessage({ results } satisfies WorkerResponse);

@@ -17,7 +17,8 @@ export interface CertificateRef {
 
 const SUBJECT_KEY_IDENTIFIER = "2.5.29.14";
 
-function valueOf(block: asn1js.BaseBlock): Uint8Array {
+/** The content octets of a primitive element (an INTEGER's or OCTET STRING's value bytes). */
+export function contentOctets(block: asn1js.BaseBlock): Uint8Array {
   return block.valueBeforeDecodeView.subarray(block.idBlock.blockLength + block.lenBlock.blockLength);
 }
 
@@ -35,8 +36,10 @@ function keyIdOf(extensions: asn1js.BaseBlock | undefined): string | null {
     const value = rest.at(-1);
     if (!(id instanceof asn1js.ObjectIdentifier) || id.getValue() !== SUBJECT_KEY_IDENTIFIER) continue;
     if (!(value instanceof asn1js.OctetString)) return null;
-    const inner = asn1js.fromBER(valueOf(value));
-    return inner.offset === -1 || !(inner.result instanceof asn1js.OctetString) ? null : hex(valueOf(inner.result));
+    const inner = asn1js.fromBER(contentOctets(value));
+    return inner.offset === -1 || !(inner.result instanceof asn1js.OctetString)
+      ? null
+      : hex(contentOctets(inner.result));
   }
   return null;
 }
@@ -55,7 +58,7 @@ export function certificateRef(der: Uint8Array): CertificateRef {
   return {
     der: new Uint8Array(der),
     issuer: hex(issuer.valueBeforeDecodeView),
-    serial: hex(valueOf(serial)),
+    serial: hex(contentOctets(serial)),
     keyId: keyIdOf(extensions),
   };
 }

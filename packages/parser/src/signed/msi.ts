@@ -27,7 +27,10 @@ export function msiSignature(bytes: Uint8Array): Uint8Array | null {
   const entry = container.FileIndex.find((_, i) => container.FullPaths[i] === path);
   if (!entry) return null;
   if (entry.size > MAX_MSI_SIGNATURE)
-    throw new ParseError("malformed", `MSI: signature stream of ${entry.size} bytes (limit ${MAX_MSI_SIGNATURE})`);
+    throw new ParseError(
+      "malformed",
+      `MSI: signature stream of ${entry.size} bytes (limit ${MAX_MSI_SIGNATURE})`,
+    );
   const content = entry.content as Uint8Array | number[] | undefined;
   if (!content || content.length < entry.size)
     throw new ParseError("malformed", "MSI: the signature stream is truncated");

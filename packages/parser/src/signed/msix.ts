@@ -67,7 +67,10 @@ export async function msixSignature(source: ByteSource): Promise<Uint8Array | nu
     let seen = 0;
     for await (const entry of zip.eachEntry()) {
       if (++seen > MAX_ZIP_ENTRIES)
-        throw new ParseError("malformed", `MSIX: more than ${MAX_ZIP_ENTRIES} entries before ${SIGNATURE_ENTRY}`);
+        throw new ParseError(
+          "malformed",
+          `MSIX: more than ${MAX_ZIP_ENTRIES} entries before ${SIGNATURE_ENTRY}`,
+        );
       if (entry.fileName !== SIGNATURE_ENTRY) continue;
       if (entry.uncompressedSize > MAX_P7X || entry.compressedSize > MAX_P7X)
         throw new ParseError("malformed", `MSIX: ${SIGNATURE_ENTRY} is larger than ${MAX_P7X} bytes`);
@@ -86,5 +89,8 @@ export async function msixSignature(source: ByteSource): Promise<Uint8Array | nu
 
 function zipError(error: unknown): ParseError {
   if (error instanceof ParseError) return error;
-  return new ParseError("malformed", `MSIX: not a readable ZIP (${error instanceof Error ? error.message : error})`);
+  return new ParseError(
+    "malformed",
+    `MSIX: not a readable ZIP (${error instanceof Error ? error.message : error})`,
+  );
 }

@@ -45,7 +45,10 @@ export function peSignatures(source: ByteSource): Uint8Array[] {
   const tableSize = u32(optional, entryAt + 4);
   if (tableAt === 0 || tableSize === 0) return [];
   if (tableSize > MAX_CERTIFICATE_TABLE)
-    throw new ParseError("malformed", `PE: certificate table of ${tableSize} bytes (limit ${MAX_CERTIFICATE_TABLE})`);
+    throw new ParseError(
+      "malformed",
+      `PE: certificate table of ${tableSize} bytes (limit ${MAX_CERTIFICATE_TABLE})`,
+    );
   const table = source.read(tableAt, tableSize, "the certificate table");
   const signatures: Uint8Array[] = [];
   // WIN_CERTIFICATE entries, each 8-byte aligned: dwLength (with the header), wRevision, wCertificateType, data.
@@ -53,7 +56,8 @@ export function peSignatures(source: ByteSource): Uint8Array[] {
     const length = u32(table, at);
     if (length < 8 || at + length > table.length)
       throw new ParseError("malformed", `PE: certificate table entry at ${at} has a bad length ${length}`);
-    if (u16(table, at + 6) === WIN_CERT_TYPE_PKCS_SIGNED_DATA) signatures.push(table.subarray(at + 8, at + length));
+    if (u16(table, at + 6) === WIN_CERT_TYPE_PKCS_SIGNED_DATA)
+      signatures.push(table.subarray(at + 8, at + length));
   }
   return signatures;
 }

@@ -41,7 +41,10 @@ export function headArtefact(head: Uint8Array): HeadArtefact | null {
 /** The file's result from the DER signatures found in it (none: `no_certificate`, "unsigned"). */
 function signedFile(path: string, format: ContainerFormat, ders: Uint8Array[], now: Date): ParsedFile {
   if (ders.length === 0) {
-    const error = { code: "no_certificate" as const, message: `unsigned ${NAMES[format] ?? "file"}: it carries no signature` };
+    const error = {
+      code: "no_certificate" as const,
+      message: `unsigned ${NAMES[format] ?? "file"}: it carries no signature`,
+    };
     return { path, format, error, certificates: [] };
   }
   // Indexes run on across WIN_CERTIFICATE entries, each of which may hold nested signatures.
@@ -84,7 +87,8 @@ export function readHeadArtefact(
   options: ParseOptions,
 ): ParsedFile | Promise<ParsedFile> {
   const limit = options.maxSignedFileSize ?? DEFAULT_MAX_SIGNED_FILE_SIZE;
-  if (source.size > limit) return { ...failedFile(path, tooLarge(source.size, limit, "for signed artefacts")), format: kind };
+  if (source.size > limit)
+    return { ...failedFile(path, tooLarge(source.size, limit, "for signed artefacts")), format: kind };
   const now = options.now ?? new Date();
   try {
     switch (kind) {
@@ -146,12 +150,16 @@ export function readSignedBytes(bytes: Uint8Array, path: string, options: ParseO
   const now = options.now ?? new Date();
   const kind = headArtefact(bytes.subarray(0, HEAD_BYTES));
   if (kind === "msix")
-    return failedFile(path, new ParseError("unsupported", "MSIX/APPX packages are read from files, not bytes"));
+    return failedFile(
+      path,
+      new ParseError("unsupported", "MSIX/APPX packages are read from files, not bytes"),
+    );
   if (kind !== null) return readHeadArtefact(kind, bytesSource(bytes), path, options) as ParsedFile;
   const pkcs7 = signedPkcs7(bytes, path, now);
   if (pkcs7 || bytes[0] === 0x30) return pkcs7;
   try {
-    if (!hasSignatureBlock(bytes)) return SCRIPT_EXTENSION.test(path) ? signedFile(path, "script", [], now) : null;
+    if (!hasSignatureBlock(bytes))
+      return SCRIPT_EXTENSION.test(path) ? signedFile(path, "script", [], now) : null;
     const der = scriptSignature(scriptText(bytes));
     return signedFile(path, "script", der ? [der] : [], now);
   } catch (error) {

@@ -10,12 +10,17 @@ export const SCRIPT_EXTENSION = /\.(ps1|psm1|psd1|ps1xml|psc1|cdxml|mof)$/i;
 export function scriptText(bytes: Uint8Array): string {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return buffer.subarray(2).toString("utf16le");
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(buffer.subarray(2)).swap16().toString("utf16le");
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return Buffer.from(buffer.subarray(2)).swap16().toString("utf16le");
   if (bytes[0] !== 0 && bytes[1] === 0 && bytes.length % 2 === 0) return buffer.toString("utf16le");
   return buffer.toString("utf8");
 }
 
-const MARKERS = [Buffer.from(BEGIN, "latin1"), Buffer.from(BEGIN, "utf16le"), Buffer.from(BEGIN, "utf16le").swap16()];
+const MARKERS = [
+  Buffer.from(BEGIN, "latin1"),
+  Buffer.from(BEGIN, "utf16le"),
+  Buffer.from(BEGIN, "utf16le").swap16(),
+];
 
 /** Whether the bytes hold PowerShell's signature block, in any of the encodings read (no decoding: most do not). */
 export function hasSignatureBlock(bytes: Uint8Array): boolean {

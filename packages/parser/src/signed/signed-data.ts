@@ -1,6 +1,6 @@
 import * as asn1js from "asn1js";
 import { ParseError } from "../parse-error.js";
-import { type CertificateRef, certificateRef, type SignerId } from "./certificate-ref.js";
+import { type CertificateRef, certificateRef, contentOctets, type SignerId } from "./certificate-ref.js";
 
 /** One Authenticode signature: its SignerInfos' signers and every certificate it carries, by role. */
 export interface Signature {
@@ -44,13 +44,19 @@ function malformed(what: string): ParseError {
 }
 
 function children(block: Block | undefined, what: string): Block[] {
-  if (!(block instanceof asn1js.Constructed) && !(block instanceof asn1js.Sequence) && !(block instanceof asn1js.Set))
+  if (
+    !(block instanceof asn1js.Constructed) &&
+    !(block instanceof asn1js.Sequence) &&
+    !(block instanceof asn1js.Set)
+  )
     throw malformed(`${what}: unexpected ASN.1 structure`);
   return (block as asn1js.Constructed).valueBlock.value;
 }
 
 function isContext(block: Block | undefined, tag: number): block is asn1js.Constructed {
-  return block instanceof asn1js.Constructed && block.idBlock.tagClass === 3 && block.idBlock.tagNumber === tag;
+  return (
+    block instanceof asn1js.Constructed && block.idBlock.tagClass === 3 && block.idBlock.tagNumber === tag
+  );
 }
 
 function oid(block: Block | undefined, what: string): string {
@@ -63,11 +69,11 @@ function encoding(block: Block): Uint8Array {
   return (block as asn1js.BaseBlock).valueBeforeDecodeView;
 }
 
-/** The contents of a primitive element (an INTEGER's or OCTET STRING's value bytes). */
+/** The content octets of a primitive element, or throws `malformed`. */
 function content(block: Block | undefined, what: string): Uint8Array {
-  if (!(block instanceof asn1js.BaseBlock) || block.idBlock.isConstructed) throw malformed(`${what}: expected a value`);
-  const view = block.valueBeforeDecodeView;
-  return view.subarray(block.idBlock.blockLength + block.lenBlock.blockLength);
+  if (!(block instanceof asn1js.BaseBlock) || block.idBlock.isConstructed)
+    throw malformed(`${what}: expected a value`);
+  return contentOctets(block);
 }
 
 /** A SignerInfo's sid: IssuerAndSerialNumber (version 1) or [0] SubjectKeyIdentifier (version 3). */
@@ -76,8 +82,12 @@ function signerId(block: Block | undefined): SignerId {
     return { keyId: Buffer.from(content(block, "subjectKeyIdentifier")).toString("hex") };
   }
   const [issuer, serial] = children(block, "issuerAndSerialNumber");
-  if (!issuer || !(serial instanceof asn1js.Integer)) throw malformed("issuerAndSerialNumber: expected a Name and INTEGER");
-  return { issuer: Buffer.from(encoding(issuer)).toString("hex"), serial: Buffer.from(content(serial, "serial")).toString("hex") };
+  if (!issuer || !(serial instanceof asn1js.Integer))
+    throw malformed("issuerAndSerialNumber: expected a Name and INTEGER");
+  return {
+    issuer: Buffer.from(encoding(issuer)).toString("hex"),
+    serial: Buffer.from(content(serial, "serial")).toString("hex"),
+  };
 }
 
 interface SignerInfoParts {
@@ -119,7 +129,8 @@ function certificatesOf(fields: Block[]): CertificateRef[] {
  */
 export function readSignatures(der: Uint8Array, first = 1): Signature[] {
   const decoded = asn1js.fromBER(der);
-  if (decoded.offset === -1 || decoded.result.error) throw malformed(`not valid ASN.1 (${decoded.result.error})`);
+  if (decoded.offset === -1 || decoded.result.error)
+    throw malformed(`not valid ASN.1 (${decoded.result.error})`);
   const signatures: Signature[] = [];
   const visit = (contentInfo: Block, nestedIn: number | null): void => {
     if (signatures.length >= MAX_SIGNATURES) throw malformed(`more than ${MAX_SIGNATURES} nested signatures`);
@@ -142,7 +153,8 @@ export function readSignatures(der: Uint8Array, first = 1): Signature[] {
       if (attribute.type === COUNTERSIGNATURE)
         signature.timestampSigners.push(...attribute.values.map((value) => signerInfo(value).sid));
       else if (attribute.type === RFC3161_TIMESTAMP)
-        for (const token of attribute.values) signature.timestampCertificates.push(...certificatesOf(signedDataFields(token)));
+        for (const token of attribute.values)
+          signature.timestampCertificates.push(...certificatesOf(signedDataFields(token)));
       else if (attribute.type === NESTED_SIGNATURE) nested.push(...attribute.values);
     }
     for (const inner of nested) visit(inner, signature.index);
