@@ -8,7 +8,7 @@ export function inspectCommand(): Command {
   return new Command("inspect")
     .summary("show what would be uploaded from certificate files, without contacting Graph")
     .description(
-      "Reads certificate files (DER, PEM, base64, PKCS#7, PKCS#12) and shows each certificate's subject, issuer, expiry and whether it would be uploaded (or why it is skipped). Folders are walked recursively, files in sorted path order. Nothing is sent anywhere.",
+      "Reads certificate files (DER, PEM, base64, PKCS#7, PKCS#12) and signed app artefacts (MSIX, EXE, MSI, CAB, CAT, PowerShell) and shows each certificate's subject, issuer, expiry and whether it would be uploaded (or why it is skipped). Folders are walked recursively, files in sorted path order. Nothing is sent anywhere.",
     )
     .argument("<path...>", "certificate files or folders")
     .option("--json", "print a JSON document on stdout instead of a table", false)
