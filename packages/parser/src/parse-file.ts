@@ -50,7 +50,7 @@ export function parseFileSync(path: FilePath, options: ParseOptions = {}): Parse
     const head = buffer.subarray(0, readInto(fd, buffer, 0));
     const artefact = headArtefact(head);
     if (artefact !== null) {
-      const parsed = readHeadArtefact(artefact, fileSource(fd, stats.size), shownPath(path), options);
+      const parsed = readHeadArtefact(artefact, fileSource(fd, stats.size, head), shownPath(path), options);
       if (!(parsed instanceof Promise)) return parsed;
       const open = fd;
       fd = undefined;

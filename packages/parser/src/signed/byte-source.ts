@@ -4,7 +4,7 @@ import { ParseError } from "../parse-error.js";
 /** Random access to an artefact's bytes, counting what was read: a large artefact is never read whole. */
 export interface ByteSource {
   readonly size: number;
-  /** Bytes read so far (what the closing note of issue 16 measures). */
+  /** Bytes read from the file so far (what a head already in memory served is not counted). */
   readonly bytesRead: number;
   /** Exactly `length` bytes at `offset`, or throws `malformed` when the artefact ends first. */
   read(offset: number, length: number, what: string): Uint8Array;
@@ -30,8 +30,11 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
   };
 }
 
-/** A source over an open file descriptor of `size` bytes; each read is one positioned read. */
-export function fileSource(fd: number, size: number): ByteSource {
+/**
+ * A source over an open file descriptor of `size` bytes; each read is one positioned read, except what `head`
+ * (the file's first bytes, already read) holds.
+ */
+export function fileSource(fd: number, size: number, head: Uint8Array = new Uint8Array(0)): ByteSource {
   let bytesRead = 0;
   return {
     size,
@@ -40,6 +43,7 @@ export function fileSource(fd: number, size: number): ByteSource {
     },
     read(offset, length, what) {
       if (offset < 0 || length < 0 || offset + length > size) throw truncated(what);
+      if (offset + length <= head.length) return head.subarray(offset, offset + length);
       const buffer = Buffer.allocUnsafe(length);
       let done = 0;
       while (done < length) {

@@ -17,6 +17,9 @@ export interface CertificateRef {
 
 const SUBJECT_KEY_IDENTIFIER = "2.5.29.14";
 
+/** Signatures, keys and extension values stay undecoded (decoding them is most of asn1js' cost); inputs are not copied. */
+export const BER_OPTIONS = { parseEmbedded: false, copyInput: false } as const;
+
 /** The content octets of a primitive element (an INTEGER's or OCTET STRING's value bytes). */
 export function contentOctets(block: asn1js.BaseBlock): Uint8Array {
   return block.valueBeforeDecodeView.subarray(block.idBlock.blockLength + block.lenBlock.blockLength);
@@ -36,7 +39,7 @@ function keyIdOf(extensions: asn1js.BaseBlock | undefined): string | null {
     const value = rest.at(-1);
     if (!(id instanceof asn1js.ObjectIdentifier) || id.getValue() !== SUBJECT_KEY_IDENTIFIER) continue;
     if (!(value instanceof asn1js.OctetString)) return null;
-    const inner = asn1js.fromBER(contentOctets(value));
+    const inner = asn1js.fromBER(contentOctets(value), BER_OPTIONS);
     return inner.offset === -1 || !(inner.result instanceof asn1js.OctetString)
       ? null
       : hex(contentOctets(inner.result));
@@ -44,19 +47,19 @@ function keyIdOf(extensions: asn1js.BaseBlock | undefined): string | null {
   return null;
 }
 
-/** Reads the fields a sid names from a certificate's DER; `malformed` when it is not certificate-shaped. */
-export function certificateRef(der: Uint8Array): CertificateRef {
-  const decoded = asn1js.fromBER(der);
-  const tbs = decoded.result instanceof asn1js.Sequence ? decoded.result.valueBlock.value[0] : undefined;
+/** Reads the fields a sid names from a decoded certificate; `malformed` when it is not certificate-shaped. */
+export function certificateRef(certificate: asn1js.BaseBlock): CertificateRef {
+  const tbs = certificate instanceof asn1js.Sequence ? certificate.valueBlock.value[0] : undefined;
   const fields = tbs instanceof asn1js.Sequence ? tbs.valueBlock.value : [];
   const at = fields[0]?.idBlock.tagClass === 3 ? 1 : 0;
   const serial = fields[at];
   const issuer = fields[at + 2];
-  if (decoded.offset === -1 || !(serial instanceof asn1js.Integer) || !(issuer instanceof asn1js.Sequence))
+  if (!(serial instanceof asn1js.Integer) || !(issuer instanceof asn1js.Sequence))
     throw new ParseError("malformed", "signature: a certificate in the signature is broken");
   const extensions = fields.slice(at + 6).find((f) => f.idBlock.tagClass === 3 && f.idBlock.tagNumber === 3);
   return {
-    der: new Uint8Array(der),
+    // A copy: the certificate outlives the artefact's buffer.
+    der: new Uint8Array(certificate.valueBeforeDecodeView),
     issuer: hex(issuer.valueBeforeDecodeView),
     serial: hex(contentOctets(serial)),
     keyId: keyIdOf(extensions),

@@ -1,6 +1,12 @@
 import * as asn1js from "asn1js";
 import { ParseError } from "../parse-error.js";
-import { type CertificateRef, certificateRef, contentOctets, type SignerId } from "./certificate-ref.js";
+import {
+  BER_OPTIONS,
+  type CertificateRef,
+  certificateRef,
+  contentOctets,
+  type SignerId,
+} from "./certificate-ref.js";
 
 /** One Authenticode signature: its SignerInfos' signers and every certificate it carries, by role. */
 export interface Signature {
@@ -120,7 +126,7 @@ function signedDataFields(contentInfo: Block | undefined): Block[] {
 
 function certificatesOf(fields: Block[]): CertificateRef[] {
   const set = fields.find((field) => isContext(field, 0));
-  return set ? set.valueBlock.value.map((certificate) => certificateRef(encoding(certificate))) : [];
+  return set ? set.valueBlock.value.map(certificateRef) : [];
 }
 
 /**
@@ -128,7 +134,7 @@ function certificatesOf(fields: Block[]): CertificateRef[] {
  * start at `first` (an artefact may hold several).
  */
 export function readSignatures(der: Uint8Array, first = 1): Signature[] {
-  const decoded = asn1js.fromBER(der);
+  const decoded = asn1js.fromBER(der, BER_OPTIONS);
   if (decoded.offset === -1 || decoded.result.error)
     throw malformed(`not valid ASN.1 (${decoded.result.error})`);
   const signatures: Signature[] = [];
