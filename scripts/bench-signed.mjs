@@ -106,7 +106,7 @@ try {
     const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const [p, w] = [median(parse), median(whole)];
     console.log(
-      `| ${format} | ${fileSize} | ${read} | ${p.toFixed(0)} | ${w.toFixed(0)} | ${(w / p).toFixed(1)}× |`,
+      `| ${format} | ${fileSize} | ${read} | ${p.toFixed(0)} | ${w.toFixed(0)} | ${(w / p).toPrecision(2)}× |`,
     );
   }
 } finally {

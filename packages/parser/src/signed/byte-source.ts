@@ -45,13 +45,16 @@ export function fileSource(fd: number, size: number, head: Uint8Array = new Uint
       if (offset < 0 || length < 0 || offset + length > size) throw truncated(what);
       if (offset + length <= head.length) return head.subarray(offset, offset + length);
       const buffer = Buffer.allocUnsafe(length);
-      let done = 0;
+      // Whatever part the head holds is copied, not read again.
+      let done = Math.max(0, Math.min(length, head.length - offset));
+      buffer.set(head.subarray(offset, offset + done));
+      const fromHead = done;
       while (done < length) {
         const n = readSync(fd, buffer, done, length - done, offset + done);
         if (n === 0) throw truncated(what);
         done += n;
       }
-      bytesRead += length;
+      bytesRead += length - fromHead;
       return buffer;
     },
   };
