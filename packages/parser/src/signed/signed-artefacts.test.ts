@@ -3,7 +3,7 @@ import { closeSync, copyFileSync, openSync, readFileSync, statSync, writeFileSyn
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseFile } from "../parse-file.js";
-import type { CertificateEntry, ParsedFile } from "../types.js";
+import { type CertificateEntry, PARSE_ERROR_CODES, type ParsedFile } from "../types.js";
 import { fileSource } from "./byte-source.js";
 import { type ExpectedSigner, generateSignedFixtures } from "./fixtures.test-helper.js";
 import { readHeadArtefact } from "./read-artefact.js";
@@ -225,4 +225,37 @@ describe("signed artefacts: what is read", () => {
       closeSync(fd);
     }
   });
+});
+
+describe("signed artefacts: mutated", () => {
+  /** A deterministic xorshift generator, so a failure names a reproducible case. */
+  function random(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      return (state >>> 0) / 2 ** 32;
+    };
+  }
+
+  it.each(Object.keys(FORMATS))(
+    "%s, cut and corrupted 40 ways: a result or a typed error, never a throw",
+    async (name) => {
+      const original = readFileSync(join(dir, name));
+      const next = random(original.length);
+      for (let round = 0; round < 40; round++) {
+        const bytes = Buffer.from(
+          original.subarray(0, Math.max(1, Math.floor(next() * original.length * 1.2))),
+        );
+        for (let flips = 0; flips < round % 5; flips++)
+          bytes[Math.floor(next() * bytes.length)] = Math.floor(next() * 256);
+        const path = join(dir, `mutated-${round}-${name}`);
+        writeFileSync(path, bytes);
+        const file = await parseFile(path);
+        if (file.error) expect(PARSE_ERROR_CODES).toContain(file.error.code);
+        else expect(file.certificates.length).toBeGreaterThan(0);
+      }
+    },
+  );
 });
