@@ -12,12 +12,13 @@ export interface WorkerResponse {
   results: { id: number; file: ParsedFile }[];
 }
 
-parentPort?.on("message", async ({ jobs }: WorkerRequest) => {
-  // Only MSIX packages make a job asynchronous (their ZIP reader is); the rest resolve at once.
-  const results = await Promise.all(
-    jobs.map(async ({ id, path, options }) => ({ id, file: await parseFileSync(path, options) })),
-  );
+parentPort?.on("message", ({ jobs }: WorkerRequest) => {
+  const pending = jobs.map(({ id, path, options }) => ({ id, file: parseFileSync(path, options) }));
   // The DER buffers are copied, not transferred: a certificate is a few hundred bytes, and detaching each small
   // buffer cost more than the copy.
-  parentPort?.postMessage({ results } satisfies WorkerResponse);
+  const post = (results: WorkerResponse["results"]) =>
+    parentPort?.postMessage({ results } satisfies WorkerResponse);
+  // Only MSIX packages are read asynchronously (their ZIP reader is); a batch without one is answered at once.
+  if (!pending.some(({ file }) => file instanceof Promise)) post(pending as WorkerResponse["results"]);
+  else void Promise.all(pending.map(async ({ id, file }) => ({ id, file: await file }))).then(post);
 });
