@@ -2,11 +2,13 @@
 // Generates signed app artefacts (PE, MSI, CAB, catalog, PowerShell, MSIX) signed by real tools into a directory:
 //   node scripts/fixtures-signed.mjs <dir>
 // Certificates come from the fixture certificate builder with fixed names and dates; osslsigncode signs PE, MSI,
-// CAB, catalog and script files; openssl makes the MSIX signature. `expected.json` records each artefact's signers
+// CAB, catalog and script files (timestamps from its built-in RFC 3161 TSA, and a legacy countersignature from a
+// local timestamp server); openssl makes the MSIX signature. `expected.json` records each artefact's signers
 // from this script's input (never from the parser under test). Tests run it into a temporary directory.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -202,6 +204,74 @@ function osslsign(dir, input, output, signer, more = []) {
   );
 }
 
+/**
+ * Signs with a legacy Authenticode timestamp (a countersignature, 1.2.840.113549.1.9.6): osslsigncode's `-t` asks
+ * a local HTTP server, which answers as the legacy protocol does: a base64 PKCS#7 SignedData over the signature
+ * value in the request, signed by the TSA with `openssl cms`.
+ */
+async function signWithLegacyTimestamp(dir, input, output) {
+  const server = createServer((request, response) => {
+    const chunks = [];
+    request.on("data", (chunk) => chunks.push(chunk));
+    request.on("end", () => {
+      // TimeStampRequest ::= SEQUENCE { type, [attributes], ContentInfo { id-data, [0] OCTET STRING } }
+      const der = Buffer.from(Buffer.concat(chunks).toString("latin1"), "base64");
+      const contentInfo = asn1js.fromBER(der).result.valueBlock.value.at(-1);
+      const value = contentInfo.valueBlock.value[1].valueBlock.value[0].valueBlock.valueHexView;
+      writeFileSync(join(dir, "legacy-request.bin"), value);
+      run(
+        "openssl",
+        [
+          "cms",
+          "-sign",
+          "-binary",
+          "-nodetach",
+          "-nosmimecap",
+          "-md",
+          "sha256",
+          "-signer",
+          "tsa.pem",
+          "-inkey",
+          "tsa.key",
+          "-certfile",
+          "root.pem",
+          "-in",
+          "legacy-request.bin",
+          "-outform",
+          "DER",
+          "-out",
+          "legacy-response.der",
+        ],
+        dir,
+      );
+      response.writeHead(200, { "content-type": "application/octet-stream" });
+      response.end(readFileSync(join(dir, "legacy-response.der")).toString("base64"));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  const args = [
+    "sign",
+    "-certs",
+    "contoso-chain.pem",
+    "-key",
+    "contoso.key",
+    "-t",
+    url,
+    "-in",
+    input,
+    "-out",
+    output,
+  ];
+  try {
+    await new Promise((resolve, reject) =>
+      execFile("osslsigncode", args, { cwd: dir }, (error) => (error ? reject(error) : resolve())),
+    );
+  } finally {
+    server.close();
+  }
+}
+
 const TSA = ["-TSA-certs", "tsa-chain.pem", "-TSA-key", "tsa.key", "-TSA-time", "1735689600"];
 
 /** The MSIX: a ZIP holding a manifest and `AppxSignature.p7x` = `PKCX` + a DER SignedData from `openssl cms`. */
@@ -262,7 +332,7 @@ function expectedOf(ids) {
   }));
 }
 
-function main() {
+async function main() {
   const dir = resolve(process.argv[2] ?? "signed-fixtures");
   mkdirSync(dir, { recursive: true });
   makeCertificates(dir);
@@ -274,6 +344,8 @@ function main() {
   signers["signed.exe"] = ["contoso"];
   osslsign(dir, "unsigned.exe", "timestamped.exe", "contoso", TSA);
   signers["timestamped.exe"] = ["contoso"];
+  await signWithLegacyTimestamp(dir, "unsigned.exe", "countersigned.exe");
+  signers["countersigned.exe"] = ["contoso"];
   osslsign(dir, "unsigned.exe", "sha1-only.exe", "fabrikam", ["-h", "sha1"]);
   osslsign(dir, "sha1-only.exe", "dual.exe", "contoso", ["-nest", "-h", "sha256"]);
   signers["dual.exe"] = ["fabrikam", "contoso"];
@@ -316,4 +388,4 @@ function main() {
   writeFileSync(join(dir, "expected.json"), `${JSON.stringify(expected, null, 2)}\n`);
 }
 
-main();
+await main();

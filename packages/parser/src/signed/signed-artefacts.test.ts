@@ -20,6 +20,7 @@ afterAll(() => cleanup());
 const FORMATS: Record<string, string> = {
   "signed.exe": "pe",
   "timestamped.exe": "pe",
+  "countersigned.exe": "pe",
   "dual.exe": "pe",
   "renamed-artefact": "pe",
   "signed.msi": "msi",
@@ -79,8 +80,8 @@ describe("signed artefacts: the signer's certificate", () => {
     ]);
   });
 
-  it.each(["timestamped.exe", "signed.msi"])(
-    "%s: the RFC 3161 timestamping authority is not_code_signing",
+  it.each(["timestamped.exe", "signed.msi", "countersigned.exe"])(
+    "%s: the timestamping authority (RFC 3161 token, or legacy countersignature) is not_code_signing",
     async (name) => {
       const file = await parseFile(join(dir, name));
       const tsa = file.certificates.filter((c) => c.signature?.role === "timestamp").map(shown);
