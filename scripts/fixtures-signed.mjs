@@ -275,11 +275,19 @@ async function signWithLegacyTimestamp(dir, input, output) {
 const TSA = ["-TSA-certs", "tsa-chain.pem", "-TSA-key", "tsa.key", "-TSA-time", "1735689600"];
 
 /** The MSIX: a ZIP holding a manifest and `AppxSignature.p7x` = `PKCX` + a DER SignedData from `openssl cms`. */
-function msix(dir, name, signer) {
+function msix(dir, name, signer, inner = []) {
   const work = join(dir, `${name}.d`);
   mkdirSync(work);
-  const manifest = `<?xml version="1.0" encoding="utf-8"?>\n<Package xmlns="http://schemas.microsoft.com/appx/manifest/foundation/windows10"><Identity Name="Contoso.Tools" Publisher="${windowsName(PLAN[signer].name)}" Version="1.4.0.0"/></Package>\n`;
-  writeFileSync(join(work, "AppxManifest.xml"), manifest);
+  const publisher = windowsName(PLAN[signer].name);
+  // A bundle has its manifest under AppxMetadata/ and holds the packages, each signed on its own.
+  const manifestPath = inner.length > 0 ? "AppxMetadata/AppxBundleManifest.xml" : "AppxManifest.xml";
+  const manifest =
+    inner.length > 0
+      ? `<?xml version="1.0" encoding="utf-8"?>\n<Bundle xmlns="http://schemas.microsoft.com/appx/2013/bundle"><Identity Name="Contoso.Tools" Publisher="${publisher}" Version="1.4.0.0"/></Bundle>\n`
+      : `<?xml version="1.0" encoding="utf-8"?>\n<Package xmlns="http://schemas.microsoft.com/appx/manifest/foundation/windows10"><Identity Name="Contoso.Tools" Publisher="${publisher}" Version="1.4.0.0"/></Package>\n`;
+  mkdirSync(join(work, dirname(manifestPath)), { recursive: true });
+  writeFileSync(join(work, manifestPath), manifest);
+  for (const file of inner) copyFileSync(join(dir, file), join(work, file));
   writeFileSync(join(work, "AppxBlockMap.xml"), '<?xml version="1.0"?><BlockMap/>\n');
   run(
     "openssl",
@@ -287,7 +295,8 @@ function msix(dir, name, signer) {
       "cms",
       "-sign",
       "-binary",
-      "-keyid",
+      // A signer with a key identifier is named by it (SignerInfo version 3), another by issuer and serial.
+      ...(PLAN[signer].subjectKeyId ? ["-keyid"] : []),
       "-md",
       "sha256",
       "-signer",
@@ -295,7 +304,7 @@ function msix(dir, name, signer) {
       "-inkey",
       join(dir, `${signer}.key`),
       "-certfile",
-      join(dir, "intermediate.pem"),
+      join(dir, `${PLAN[signer].issuer}.pem`),
       "-in",
       "AppxBlockMap.xml",
       "-outform",
@@ -311,7 +320,7 @@ function msix(dir, name, signer) {
   );
   run(
     "python3",
-    ["-c", ZIP_SCRIPT, join(dir, name), "AppxManifest.xml", "AppxBlockMap.xml", "AppxSignature.p7x"],
+    ["-c", ZIP_SCRIPT, join(dir, name), ...inner, manifestPath, "AppxBlockMap.xml", "AppxSignature.p7x"],
     work,
   );
 }
@@ -374,6 +383,9 @@ async function main() {
   // A ZIP bomb: an AppxSignature.p7x that inflates to 64 MiB of zeros from some 64 KiB.
   run("python3", ["-c", BOMB_SCRIPT, join(dir, "bomb.msix")], dir);
   signers["Contoso.Tools_1.4.0.0_x64.msix"] = ["contoso"];
+  // A bundle signed by another publisher than the package inside it: only the bundle's own signature counts.
+  msix(dir, "Contoso.Tools_1.4.0.0.msixbundle", "fabrikam", ["Contoso.Tools_1.4.0.0_x64.msix"]);
+  signers["Contoso.Tools_1.4.0.0.msixbundle"] = ["fabrikam"];
   // A detached Authenticode signature, as osslsigncode extracts it: the catalog-style whole-file PKCS#7.
   run("osslsigncode", ["extract-signature", "-in", "dual.exe", "-out", "dual.p7s"], dir);
   signers["dual.p7s"] = ["fabrikam", "contoso"];

@@ -31,6 +31,7 @@ const FORMATS: Record<string, string> = {
   "signed-crlf-bom.ps1": "script",
   "signed-utf16.psm1": "script",
   "Contoso.Tools_1.4.0.0_x64.msix": "msix",
+  "Contoso.Tools_1.4.0.0.msixbundle": "msix",
 };
 
 const signers = (file: ParsedFile): CertificateEntry[] =>
