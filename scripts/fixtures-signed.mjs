@@ -380,6 +380,13 @@ async function main() {
   osslsign(dir, "unsigned.cat", "signed.cat", "contoso");
   signers["signed.cat"] = ["contoso"];
   msix(dir, "Contoso.Tools_1.4.0.0_x64.msix", "contoso");
+  // An unsigned package, and a ZIP that is no package at all.
+  run(
+    "python3",
+    ["-c", ZIP_SCRIPT, join(dir, "unsigned.msix"), "AppxManifest.xml"],
+    join(dir, "Contoso.Tools_1.4.0.0_x64.msix.d"),
+  );
+  run("python3", ["-c", ZIP_SCRIPT, join(dir, "archive.zip"), "payload.txt"], dir);
   // A ZIP bomb: an AppxSignature.p7x that inflates to 64 MiB of zeros from some 64 KiB.
   run("python3", ["-c", BOMB_SCRIPT, join(dir, "bomb.msix")], dir);
   signers["Contoso.Tools_1.4.0.0_x64.msix"] = ["contoso"];

@@ -4,6 +4,8 @@ import { ParseError } from "../parse-error.js";
 import type { ByteSource } from "./byte-source.js";
 
 const SIGNATURE_ENTRY = "AppxSignature.p7x";
+/** The entries that make a ZIP an app package rather than any other ZIP (a .docx, a .jar, an archive of files). */
+const MANIFESTS = new Set(["AppxManifest.xml", "AppxMetadata/AppxBundleManifest.xml"]);
 /** `PKCX`, which precedes the DER SignedData in AppxSignature.p7x. */
 const P7X_MAGIC = [0x50, 0x4b, 0x43, 0x58];
 /** The signature entry's limit, compressed and uncompressed: real ones are a few kilobytes. */
@@ -65,7 +67,9 @@ export async function msixSignature(source: ByteSource): Promise<Uint8Array | nu
   }
   try {
     let seen = 0;
+    let isPackage = false;
     for await (const entry of zip.eachEntry()) {
+      isPackage ||= MANIFESTS.has(entry.fileName);
       if (++seen > MAX_ZIP_ENTRIES)
         throw new ParseError(
           "malformed",
@@ -79,6 +83,11 @@ export async function msixSignature(source: ByteSource): Promise<Uint8Array | nu
         throw new ParseError("malformed", `MSIX: ${SIGNATURE_ENTRY} does not start with PKCX`);
       return bytes.subarray(4);
     }
+    if (!isPackage)
+      throw new ParseError(
+        "no_certificate",
+        "a ZIP file that is not an MSIX/APPX package (no AppxManifest.xml)",
+      );
     return null;
   } catch (error) {
     throw zipError(error);

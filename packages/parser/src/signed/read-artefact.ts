@@ -72,6 +72,8 @@ async function readMsix(source: ByteSource, path: string, now: Date): Promise<Pa
     const der = await msixSignature(source);
     return signedFile(path, "msix", der ? [der] : [], now);
   } catch (error) {
+    // A ZIP that is no app package is not an MSIX either.
+    if (error instanceof ParseError && error.code === "no_certificate") return failedFile(path, error);
     return failed(path, "msix", error);
   }
 }

@@ -135,7 +135,9 @@ describe("signed artefacts: unsigned, truncated and hostile", () => {
     ["unsigned.cab", "cab", "unsigned cabinet: it carries no signature"],
     ["unsigned.cat", "catalog", "unsigned catalog: it carries no signature"],
     ["unsigned.ps1", "script", "unsigned script: it carries no signature"],
-  ])("%s is no_certificate, unsigned", async (name, format, message) => {
+    ["unsigned.msix", "msix", "unsigned MSIX/APPX package: it carries no signature"],
+    ["archive.zip", null, "a ZIP file that is not an MSIX/APPX package (no AppxManifest.xml)"],
+  ])("%s is no_certificate, unsigned (or no package)", async (name, format, message) => {
     const file = await parseFile(join(dir, name));
     expect(file).toMatchObject({ format, error: { code: "no_certificate", message }, certificates: [] });
   });
