@@ -19,7 +19,9 @@ export function msiSignature(bytes: Uint8Array): Uint8Array | null {
   try {
     container = CFB.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { type: "buffer" });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // cfb names header and chain problems; anything else (a TypeError deep inside) is a truncated or corrupt file.
+    const named = error instanceof Error && error.constructor === Error;
+    const reason = named ? error.message : "truncated or corrupt";
     throw new ParseError("malformed", `MSI: not a readable compound file (${reason})`);
   }
   // In the root storage only: a stream of that name deeper down is not the package's signature.
