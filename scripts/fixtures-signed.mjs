@@ -337,7 +337,7 @@ function expectedOf(ids) {
     id,
     subject: windowsName(PLAN[id].name),
     issuer: windowsName(PLAN[PLAN[id].issuer].name),
-    notAfter: (PLAN[id].notAfter ?? "2040-01-01T00:00:00Z").replace(/\.\d+Z$/, "Z"),
+    notAfter: PLAN[id].notAfter ?? "2040-01-01T00:00:00Z",
   }));
 }
 
@@ -365,21 +365,25 @@ async function main() {
   run("gcab", ["-c", "unsigned.cab", "payload.txt"], dir);
   osslsign(dir, "unsigned.cab", "signed.cab", "fabrikam");
   signers["signed.cab"] = ["fabrikam"];
-  // PowerShell: LF/UTF-8 as written, then CRLF with a BOM and UTF-16LE variants of the signed script.
+  // PowerShell: UTF-8 with the CRLF block osslsigncode writes, then LF, CRLF with a BOM, and UTF-16LE with and
+  // without a BOM (other line ends and encodings change the signed hash, which is never verified).
   writeFileSync(join(dir, "unsigned.ps1"), 'Write-Output "hello"\n');
   osslsign(dir, "unsigned.ps1", "signed.ps1", "contoso");
   const script = readFileSync(join(dir, "signed.ps1"), "utf8");
   const crlf = script.replace(/\r?\n/g, "\r\n");
-  writeFileSync(join(dir, "signed-crlf-bom.ps1"), `\ufeff${crlf}`);
-  writeFileSync(
-    join(dir, "signed-utf16.psm1"),
-    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(crlf, "utf16le")]),
-  );
-  for (const name of ["signed.ps1", "signed-crlf-bom.ps1", "signed-utf16.psm1"]) signers[name] = ["contoso"];
+  const variants = {
+    "signed-lf.ps1": script.replace(/\r\n/g, "\n"),
+    "signed-crlf-bom.ps1": `\ufeff${crlf}`,
+    "signed-utf16.psm1": Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(crlf, "utf16le")]),
+    "signed-utf16-nobom.psd1": Buffer.from(crlf, "utf16le"),
+  };
+  for (const [name, content] of Object.entries(variants)) writeFileSync(join(dir, name), content);
+  for (const name of ["signed.ps1", ...Object.keys(variants)]) signers[name] = ["contoso"];
   writeFileSync(join(dir, "unsigned.cat"), unsignedCatalog());
   osslsign(dir, "unsigned.cat", "signed.cat", "contoso");
   signers["signed.cat"] = ["contoso"];
   msix(dir, "Contoso.Tools_1.4.0.0_x64.msix", "contoso");
+  signers["Contoso.Tools_1.4.0.0_x64.msix"] = ["contoso"];
   // An unsigned package, and a ZIP that is no package at all.
   run(
     "python3",
@@ -389,7 +393,6 @@ async function main() {
   run("python3", ["-c", ZIP_SCRIPT, join(dir, "archive.zip"), "payload.txt"], dir);
   // A ZIP bomb: an AppxSignature.p7x that inflates to 64 MiB of zeros from some 64 KiB.
   run("python3", ["-c", BOMB_SCRIPT, join(dir, "bomb.msix")], dir);
-  signers["Contoso.Tools_1.4.0.0_x64.msix"] = ["contoso"];
   // A bundle signed by another publisher than the package inside it: only the bundle's own signature counts.
   msix(dir, "Contoso.Tools_1.4.0.0.msixbundle", "fabrikam", ["Contoso.Tools_1.4.0.0_x64.msix"]);
   signers["Contoso.Tools_1.4.0.0.msixbundle"] = ["fabrikam"];

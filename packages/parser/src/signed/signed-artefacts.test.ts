@@ -30,6 +30,8 @@ const FORMATS: Record<string, string> = {
   "signed.ps1": "script",
   "signed-crlf-bom.ps1": "script",
   "signed-utf16.psm1": "script",
+  "signed-lf.ps1": "script",
+  "signed-utf16-nobom.psd1": "script",
   "Contoso.Tools_1.4.0.0_x64.msix": "msix",
   "Contoso.Tools_1.4.0.0.msixbundle": "msix",
 };
