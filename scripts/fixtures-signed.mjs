@@ -384,6 +384,11 @@ async function main() {
   signers["signed.cat"] = ["contoso"];
   msix(dir, "Contoso.Tools_1.4.0.0_x64.msix", "contoso");
   signers["Contoso.Tools_1.4.0.0_x64.msix"] = ["contoso"];
+  copyFileSync(
+    join(dir, "Contoso.Tools_1.4.0.0_x64.msix.d", "AppxSignature.p7x"),
+    join(dir, "AppxSignature.p7x"),
+  );
+  signers["AppxSignature.p7x"] = ["contoso"];
   // An unsigned package, and a ZIP that is no package at all.
   run(
     "python3",

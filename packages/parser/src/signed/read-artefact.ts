@@ -114,6 +114,7 @@ export function readHeadArtefact(
   }
 }
 
+const P7X_START = Buffer.from("PKCX0", "latin1");
 const SIGNED_DATA_OID = Buffer.from("06092a864886f70d010702", "hex");
 const CTL = "1.3.6.1.4.1.311.10.1";
 const SPC_INDIRECT_DATA = "1.3.6.1.4.1.311.2.1.4";
@@ -145,7 +146,8 @@ function signedPkcs7(bytes: Uint8Array, path: string, now: Date): ParsedFile | n
 
 /**
  * Reads signed artefacts from bytes in memory: PowerShell scripts (by their signature block, or an unsigned one
- * by its extension), catalogs and detached signatures, and the head artefacts except MSIX. Null when the bytes
+ * by its extension), catalogs, detached signatures (and a bare AppxSignature.p7x), and the head artefacts except
+ * MSIX. Null when the bytes
  * are none of these, for the certificate containers' reader.
  */
 export function readSignedBytes(bytes: Uint8Array, path: string, options: ParseOptions): ParsedFile | null {
@@ -157,6 +159,14 @@ export function readSignedBytes(bytes: Uint8Array, path: string, options: ParseO
       new ParseError("unsupported", "MSIX/APPX packages are read from files, not bytes"),
     );
   if (kind !== null) return readHeadArtefact(kind, bytesSource(bytes), path, options) as ParsedFile;
+  // An AppxSignature.p7x taken out of its package: `PKCX` and the SignedData.
+  if (Buffer.from(bytes.subarray(0, 5)).equals(P7X_START)) {
+    try {
+      return signedFile(path, "msix", [bytes.subarray(4)], now);
+    } catch (error) {
+      return failed(path, "msix", error);
+    }
+  }
   const pkcs7 = signedPkcs7(bytes, path, now);
   if (pkcs7 || bytes[0] === 0x30) return pkcs7;
   try {

@@ -34,6 +34,7 @@ const FORMATS: Record<string, string> = {
   "signed-utf16-nobom.psd1": "script",
   "Contoso.Tools_1.4.0.0_x64.msix": "msix",
   "Contoso.Tools_1.4.0.0.msixbundle": "msix",
+  "AppxSignature.p7x": "msix",
 };
 
 const signers = (file: ParsedFile): CertificateEntry[] =>
