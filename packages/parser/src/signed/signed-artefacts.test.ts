@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { closeSync, copyFileSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type * as Parser from "../index.js";
 import { parseFile } from "../parse-file.js";
 import { type CertificateEntry, PARSE_ERROR_CODES, type ParsedFile } from "../types.js";
 import { fileSource } from "./byte-source.js";
@@ -128,6 +129,27 @@ describe("signed artefacts: the signer's certificate", () => {
     expect(sig.includes(Buffer.from([0x02, 0x01, 0x03]))).toBe(true);
     const file = await parseFile(join(dir, "Contoso.Tools_1.4.0.0_x64.msix"));
     expect(signers(file).map((c) => c.subjectName)).toEqual(["Contoso App Signing"]);
+  });
+});
+
+describe("signed artefacts on the parser pool", () => {
+  it("workers return what parseFile returns, MSIX (read asynchronously) batched with the rest", async () => {
+    // Workers run the built JavaScript (dist), as the CLI does; `pnpm test` builds first.
+    const built = new URL("../../dist/index.js", import.meta.url).href;
+    const { createParserPool } = (await import(built)) as typeof Parser;
+    const pool = createParserPool({ threads: 2 });
+    const paths = [...Object.keys(FORMATS), "unsigned.exe", "bomb.msix", "archive.zip", "contoso.cer"].map(
+      (name) => join(dir, name),
+    );
+    const now = new Date("2026-01-01T00:00:00Z");
+    try {
+      const pooled = await Promise.all(paths.map((path) => pool.parseFile(path, { now })));
+      const direct = await Promise.all(paths.map((path) => parseFile(path, { now })));
+      expect(pooled).toEqual(direct);
+      expect(pooled.filter((f) => f.format === "msix" && f.error === null)).toHaveLength(3);
+    } finally {
+      await pool.close();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { decodeCertificateDer, readCertificate } from "../certificate.js";
+import { type DecodedCertificate, decodeCertificateDer, readCertificate } from "../certificate.js";
 import { ParseError } from "../parse-error.js";
 import type { CertificateEntry, SignatureSource, SkipReason } from "../types.js";
 import { skipReason } from "../verdict.js";
