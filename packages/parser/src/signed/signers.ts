@@ -10,11 +10,7 @@ const ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
 
 type Role = SignatureSource["role"];
 
-function reasonFor(
-  role: Role,
-  certificate: ReturnType<typeof readCertificate>,
-  now: number,
-): SkipReason | null {
+function reasonFor(role: Role, certificate: DecodedCertificate, now: number): SkipReason | null {
   const { isCA, extendedKeyUsage } = certificate.info;
   if (role === "signer") return skipReason(certificate, true, now);
   if (isCA) return "ca_certificate";
