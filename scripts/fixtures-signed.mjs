@@ -275,10 +275,9 @@ async function signWithLegacyTimestamp(dir, input, output) {
 const TSA = ["-TSA-certs", "tsa-chain.pem", "-TSA-key", "tsa.key", "-TSA-time", "1735689600"];
 
 /** The MSIX: a ZIP holding a manifest and `AppxSignature.p7x` = `PKCX` + a DER SignedData from `openssl cms`. */
-function msix(dir, name, signer, inner = []) {
+function msix(dir, name, signer, { inner = [], publisher = windowsName(PLAN[signer].name) } = {}) {
   const work = join(dir, `${name}.d`);
   mkdirSync(work);
-  const publisher = windowsName(PLAN[signer].name);
   // A bundle has its manifest under AppxMetadata/ and holds the packages, each signed on its own.
   const manifestPath = inner.length > 0 ? "AppxMetadata/AppxBundleManifest.xml" : "AppxManifest.xml";
   const manifest =
@@ -399,7 +398,10 @@ async function main() {
   // A ZIP bomb: an AppxSignature.p7x that inflates to 64 MiB of zeros from some 64 KiB.
   run("python3", ["-c", BOMB_SCRIPT, join(dir, "bomb.msix")], dir);
   // A bundle signed by another publisher than the package inside it: only the bundle's own signature counts.
-  msix(dir, "Contoso.Tools_1.4.0.0.msixbundle", "fabrikam", ["Contoso.Tools_1.4.0.0_x64.msix"]);
+  msix(dir, "Contoso.Tools_1.4.0.0.msixbundle", "fabrikam", { inner: ["Contoso.Tools_1.4.0.0_x64.msix"] });
+  // A package whose manifest names another publisher than its signer (Windows would refuse to install it).
+  msix(dir, "mismatch.msix", "contoso", { publisher: "CN=Someone Else, O=Elsewhere" });
+  signers["mismatch.msix"] = ["contoso"];
   signers["Contoso.Tools_1.4.0.0.msixbundle"] = ["fabrikam"];
   // A detached Authenticode signature, as osslsigncode extracts it: the catalog-style whole-file PKCS#7.
   run("osslsigncode", ["extract-signature", "-in", "dual.exe", "-out", "dual.p7s"], dir);

@@ -89,6 +89,8 @@ export interface SignatureSource {
   digestAlgorithm: string;
   /** True when that digest is SHA-1, which Windows no longer accepts for new signatures. */
   sha1Digest: boolean;
+  /** MSIX/APPX signers only: whether the subject equals the manifest's Publisher, as Windows requires. */
+  publisherMatch?: boolean | undefined;
 }
 
 /** A typed error as it appears in JSON output: never a stack trace, never a secret. */

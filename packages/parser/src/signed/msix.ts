@@ -8,8 +8,8 @@ const SIGNATURE_ENTRY = "AppxSignature.p7x";
 const MANIFESTS = new Set(["AppxManifest.xml", "AppxMetadata/AppxBundleManifest.xml"]);
 /** `PKCX`, which precedes the DER SignedData in AppxSignature.p7x. */
 const P7X_MAGIC = [0x50, 0x4b, 0x43, 0x58];
-/** The signature entry's limit, compressed and uncompressed: real ones are a few kilobytes. */
-export const MAX_P7X = 1024 * 1024;
+/** The limit for the signature and manifest entries, compressed and inflated: real ones are a few kilobytes. */
+export const MAX_ENTRY = 1024 * 1024;
 /** Central directory records looked at before giving up: a package with more is refused, not walked for ever. */
 export const MAX_ZIP_ENTRIES = 200_000;
 
@@ -35,25 +35,50 @@ class SourceReader extends yauzl.RandomAccessReader {
   }
 }
 
-async function readCapped(stream: Readable, limit: number): Promise<Uint8Array> {
+async function readCapped(stream: Readable, name: string): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   let length = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     length += chunk.length;
-    if (length > limit) {
+    if (length > MAX_ENTRY) {
       stream.destroy();
-      throw new ParseError("malformed", `MSIX: ${SIGNATURE_ENTRY} inflates past ${limit} bytes`);
+      throw new ParseError("malformed", `MSIX: ${name} inflates past ${MAX_ENTRY} bytes`);
     }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
 }
 
+/** An entry's bytes, refused above MAX_ENTRY whatever its header claims (yauzl checks the claim too). */
+async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Uint8Array> {
+  if (entry.uncompressedSize > MAX_ENTRY || entry.compressedSize > MAX_ENTRY)
+    throw new ParseError("malformed", `MSIX: ${entry.fileName} is larger than ${MAX_ENTRY} bytes`);
+  return readCapped(await zip.openReadStreamPromise(entry), entry.fileName);
+}
+
+const XML_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+/** The `Publisher` attribute of the manifest's `<Identity>` element, or null. */
+function publisherOf(manifest: Uint8Array): string | null {
+  const text = Buffer.from(manifest).toString("utf8");
+  const identity = /<(?:\w+:)?Identity\b[^>]*?\sPublisher\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(text);
+  const value = identity ? (identity[1] ?? identity[2] ?? "") : null;
+  return value?.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => XML_ENTITIES[name] ?? "") ?? null;
+}
+
+/** What an MSIX/APPX package or bundle says about its signer. */
+export interface PackageSignature {
+  /** The DER SignedData of `AppxSignature.p7x`, or null when the package is unsigned. */
+  der: Uint8Array | null;
+  /** The manifest's `Identity/@Publisher`, which Windows requires to equal the signer's subject; null if none. */
+  publisher: string | null;
+}
+
 /**
- * The DER SignedData of an MSIX/APPX package or bundle (`AppxSignature.p7x`), or null when unsigned. Reads the
- * ZIP's end records and central directory, then that one entry, never the package's contents.
+ * Reads an MSIX/APPX package or bundle's signature and manifest publisher. Reads the ZIP's end records and central
+ * directory, then those two entries (at most 1 MiB each), never the package's contents.
  */
-export async function msixSignature(source: ByteSource): Promise<Uint8Array | null> {
+export async function msixSignature(source: ByteSource): Promise<PackageSignature> {
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.fromRandomAccessReaderPromise(new SourceReader(source), source.size, {
@@ -67,28 +92,25 @@ export async function msixSignature(source: ByteSource): Promise<Uint8Array | nu
   }
   try {
     let seen = 0;
-    let isPackage = false;
+    let manifest: Uint8Array | null = null;
+    let der: Uint8Array | null = null;
     for await (const entry of zip.eachEntry()) {
-      isPackage ||= MANIFESTS.has(entry.fileName);
       if (++seen > MAX_ZIP_ENTRIES)
-        throw new ParseError(
-          "malformed",
-          `MSIX: more than ${MAX_ZIP_ENTRIES} entries before ${SIGNATURE_ENTRY}`,
-        );
+        throw new ParseError("malformed", `MSIX: more than ${MAX_ZIP_ENTRIES} entries`);
+      if (MANIFESTS.has(entry.fileName) && manifest === null) manifest = await readEntry(zip, entry);
       if (entry.fileName !== SIGNATURE_ENTRY) continue;
-      if (entry.uncompressedSize > MAX_P7X || entry.compressedSize > MAX_P7X)
-        throw new ParseError("malformed", `MSIX: ${SIGNATURE_ENTRY} is larger than ${MAX_P7X} bytes`);
-      const bytes = await readCapped(await zip.openReadStreamPromise(entry), MAX_P7X);
+      const bytes = await readEntry(zip, entry);
       if (!P7X_MAGIC.every((byte, i) => bytes[i] === byte))
         throw new ParseError("malformed", `MSIX: ${SIGNATURE_ENTRY} does not start with PKCX`);
-      return bytes.subarray(4);
+      der = bytes.subarray(4);
+      if (manifest !== null) break;
     }
-    if (!isPackage)
+    if (manifest === null && der === null)
       throw new ParseError(
         "no_certificate",
         "a ZIP file that is not an MSIX/APPX package (no AppxManifest.xml)",
       );
-    return null;
+    return { der, publisher: manifest === null ? null : publisherOf(manifest) };
   } catch (error) {
     throw zipError(error);
   } finally {

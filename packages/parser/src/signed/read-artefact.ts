@@ -67,10 +67,22 @@ function tooLarge(size: number, limit: number, why: string): ParseError {
   return new ParseError("too_large", `the file is ${size} bytes; the limit ${why} is ${limit}`);
 }
 
+/** Two rendered DNs, compared without the spaces around separators. */
+function sameName(a: string, b: string): boolean {
+  const squeeze = (name: string) => name.replace(/\s*([,=+])\s*/g, "$1").trim();
+  return squeeze(a) === squeeze(b);
+}
+
 async function readMsix(source: ByteSource, path: string, now: Date): Promise<ParsedFile> {
   try {
-    const der = await msixSignature(source);
-    return signedFile(path, "msix", der ? [der] : [], now);
+    const { der, publisher } = await msixSignature(source);
+    const file = signedFile(path, "msix", der ? [der] : [], now);
+    for (const { subject, signature } of file.certificates) {
+      // Windows compares names; this compares their renderings, which agree for the usual "CN=…, O=…, C=…".
+      if (signature?.role === "signer" && publisher !== null)
+        signature.publisherMatch = sameName(subject, publisher);
+    }
+    return file;
   } catch (error) {
     // A ZIP that is no app package is not an MSIX either.
     if (error instanceof ParseError && error.code === "no_certificate") return failedFile(path, error);

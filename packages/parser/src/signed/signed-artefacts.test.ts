@@ -36,6 +36,7 @@ const FORMATS: Record<string, string> = {
   "Contoso.Tools_1.4.0.0_x64.msix": "msix",
   "Contoso.Tools_1.4.0.0.msixbundle": "msix",
   "AppxSignature.p7x": "msix",
+  "mismatch.msix": "msix",
 };
 
 const signers = (file: ParsedFile): CertificateEntry[] =>
@@ -123,6 +124,15 @@ describe("signed artefacts: the signer's certificate", () => {
     ]);
   });
 
+  it.each([
+    ["Contoso.Tools_1.4.0.0_x64.msix", true],
+    ["Contoso.Tools_1.4.0.0.msixbundle", true],
+    ["mismatch.msix", false],
+  ])("%s: whether the signer is the manifest's Publisher (%s)", async (name, match) => {
+    const file = await parseFile(join(dir, name));
+    expect(signers(file).map((c) => c.signature?.publisherMatch)).toEqual([match]);
+  });
+
   it("MSIX: a signer named by subject key identifier (SignerInfo version 3) is found", async () => {
     const sig = readFileSync(join(dir, "Contoso.Tools_1.4.0.0_x64.msix.d", "sig.der"));
     // The generator asked openssl for -keyid: the sid is [0], not IssuerAndSerialNumber.
@@ -146,7 +156,8 @@ describe("signed artefacts on the parser pool", () => {
       const pooled = await Promise.all(paths.map((path) => pool.parseFile(path, { now })));
       const direct = await Promise.all(paths.map((path) => parseFile(path, { now })));
       expect(pooled).toEqual(direct);
-      expect(pooled.filter((f) => f.format === "msix" && f.error === null)).toHaveLength(3);
+      const packages = Object.values(FORMATS).filter((format) => format === "msix");
+      expect(pooled.filter((f) => f.format === "msix" && f.error === null)).toHaveLength(packages.length);
     } finally {
       await pool.close();
     }
