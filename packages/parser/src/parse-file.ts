@@ -58,10 +58,13 @@ export function parseFileSync(path: FilePath, options: ParseOptions = {}): Parse
     }
     const problem = sizeProblem(stats, options);
     if (problem) return failedFile(shownPath(path), problem);
-    const whole = Buffer.allocUnsafe(stats.size);
-    whole.set(head);
     // A file that shrank since the fstat yields what is left; one that grew is read up to the size checked.
-    bytes = head.length < HEAD_BYTES ? head : whole.subarray(0, readInto(fd, whole, head.length));
+    if (head.length < HEAD_BYTES || head.length === stats.size) bytes = head;
+    else {
+      const whole = Buffer.allocUnsafe(stats.size);
+      whole.set(head);
+      bytes = whole.subarray(0, readInto(fd, whole, head.length));
+    }
   } catch (error) {
     return failedFile(shownPath(path), ioError(error));
   } finally {
