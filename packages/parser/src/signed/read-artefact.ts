@@ -126,8 +126,10 @@ export function readHeadArtefact(
   }
 }
 
-const P7X_START = Buffer.from("PKCX0", "latin1");
+const P7X_START = [0x50, 0x4b, 0x43, 0x58, 0x30];
 const SIGNED_DATA_OID = Buffer.from("06092a864886f70d010702", "hex");
+/** `digestAlgorithms SET {}` then `encapContentInfo { id-data }`: how every certificate bundle (.p7b) starts. */
+const BUNDLE_SIGNED_DATA = Buffer.from("3100300b06092a864886f70d010701", "hex");
 const CTL = "1.3.6.1.4.1.311.10.1";
 const SPC_INDIRECT_DATA = "1.3.6.1.4.1.311.2.1.4";
 
@@ -136,8 +138,11 @@ const SPC_INDIRECT_DATA = "1.3.6.1.4.1.311.2.1.4";
  * SignerInfos), or null: a certificate bundle (.p7b) is the certificate containers' business.
  */
 function signedPkcs7(bytes: Uint8Array, path: string, now: Date): ParsedFile | null {
-  const start = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 16));
-  if (bytes[0] !== 0x30 || start.indexOf(SIGNED_DATA_OID) === -1) return null;
+  const start = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 64));
+  if (start.subarray(0, 16).indexOf(SIGNED_DATA_OID) === -1) return null;
+  // A certificate bundle (no digest algorithms, id-data without content) is left to the containers' reader
+  // without decoding it twice.
+  if (start.indexOf(BUNDLE_SIGNED_DATA) !== -1) return null;
   let signatures: ReturnType<typeof readSignatures>;
   try {
     signatures = readSignatures(bytes);
@@ -164,7 +169,7 @@ function signedPkcs7(bytes: Uint8Array, path: string, now: Date): ParsedFile | n
  */
 export function readSignedBytes(bytes: Uint8Array, path: string, options: ParseOptions): ParsedFile | null {
   const now = options.now ?? new Date();
-  const kind = headArtefact(bytes.subarray(0, HEAD_BYTES));
+  const kind = headArtefact(bytes);
   if (kind === "msix")
     return failedFile(
       path,
@@ -172,15 +177,14 @@ export function readSignedBytes(bytes: Uint8Array, path: string, options: ParseO
     );
   if (kind !== null) return readHeadArtefact(kind, bytesSource(bytes), path, options) as ParsedFile;
   // An AppxSignature.p7x taken out of its package: `PKCX` and the SignedData.
-  if (Buffer.from(bytes.subarray(0, 5)).equals(P7X_START)) {
+  if (P7X_START.every((byte, i) => bytes[i] === byte)) {
     try {
       return signedFile(path, "msix", [bytes.subarray(4)], now);
     } catch (error) {
       return failed(path, "msix", error);
     }
   }
-  const pkcs7 = signedPkcs7(bytes, path, now);
-  if (pkcs7 || bytes[0] === 0x30) return pkcs7;
+  if (bytes[0] === 0x30) return signedPkcs7(bytes, path, now);
   try {
     if (!hasSignatureBlock(bytes))
       return SCRIPT_EXTENSION.test(path) ? signedFile(path, "script", [], now) : null;
