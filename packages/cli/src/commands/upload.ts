@@ -3,6 +3,7 @@ import {
   globOptions,
   LOG_LEVELS,
   maxFileSizeOption,
+  maxSignedFileSizeOption,
   parseNonNegativeInteger,
   parsePositiveInteger,
 } from "../options.js";
@@ -69,6 +70,7 @@ export function uploadCommand(): Command {
     .addOption(include)
     .addOption(exclude)
     .addOption(maxFileSizeOption("larger files are too_large"))
+    .addOption(maxSignedFileSizeOption())
     .optionsGroup("What is written:")
     .option("--map <file>", 'JSON {"<path relative to its folder>" or "sha256:<hex>": "<object id>"}')
     .option("--no-create", "never create objects: certificates without an object are skipped as unmapped")

@@ -15,6 +15,7 @@ export interface InspectOptions {
   json: boolean;
   pfxPasswordFile?: string;
   maxFileSize: number;
+  maxSignedFileSize: number;
   include?: string[];
   exclude?: string[];
 }
@@ -41,7 +42,7 @@ async function inspectPaths(paths: string[], options: InspectOptions): Promise<I
   const tracker = new DuplicateTracker();
   const files: InspectedFile[] = [];
   await parseEntries(entries, {
-    parse: { password, maxFileSize: options.maxFileSize },
+    parse: { password, maxFileSize: options.maxFileSize, maxSignedFileSize: options.maxSignedFileSize },
     pool,
     onParsed: (_entry, parsed) => {
       if ("fresh" in parsed) files.push(withoutDer(tracker.mark(parsed.fresh)));

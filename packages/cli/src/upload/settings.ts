@@ -31,6 +31,7 @@ export interface UploadFlags {
   include?: string[];
   exclude?: string[];
   maxFileSize: number;
+  maxSignedFileSize: number;
   state?: string;
   report?: string;
   json: boolean;
@@ -62,6 +63,7 @@ export async function buildSettings(folders: string[], flags: UploadFlags): Prom
     include: flags.include,
     exclude: flags.exclude,
     maxFileSize: flags.maxFileSize,
+    maxSignedFileSize: flags.maxSignedFileSize,
     pfxPassword: await pfxPassword(flags.pfxPasswordFile),
     graphUrl,
     tokenProvider: createTokenProvider({
