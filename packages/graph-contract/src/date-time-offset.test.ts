@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTimeOffset, normaliseDateTimeOffset } from "./date-time.js";
+import { formatDateTimeOffset, normaliseDateTimeOffset, parseDateTimeOffset } from "./date-time-offset.js";
 
 describe("normaliseDateTimeOffset", () => {
   it.each([
@@ -31,5 +31,21 @@ describe("formatDateTimeOffset", () => {
     expect(formatDateTimeOffset(Date.UTC(2027, 10, 29, 22, 38, 25, 125))).toBe(
       "2027-11-29T22:38:25.1250000Z",
     );
+  });
+});
+
+describe("parseDateTimeOffset", () => {
+  it("gives whole seconds and 100 ns ticks, whatever the offset", () => {
+    expect([
+      parseDateTimeOffset("2027-11-29T22:38:25.0000001Z"),
+      parseDateTimeOffset("2027-11-30T00:38:25.0000001+02:00"),
+      parseDateTimeOffset("2027-11-29T22:38:25.00000019Z"),
+      parseDateTimeOffset("2027-11-29T22:38:25"),
+    ]).toEqual([
+      { epochSeconds: 1827527905, ticks: 1 },
+      { epochSeconds: 1827527905, ticks: 1 },
+      { epochSeconds: 1827527905, ticks: 1 },
+      null,
+    ]);
   });
 });
