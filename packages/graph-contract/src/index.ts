@@ -11,3 +11,4 @@ export {
   INTUNE_WRITE_LIMIT,
   type RateLimit,
 } from "./intune-limits.js";
+export { parseRetryAfter } from "./retry-after.js";

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import { parseRetryAfter } from "@intune-codesign/graph-contract";
 import type { ConnectionResetter } from "./connection-reset.js";
 import { type FaultInjector, type RequestKind, resetsAfterApplying } from "./fault-injector.js";
 import { GraphErrorResponse, graphErrorBody } from "./graph-error-response.js";
 import { type GraphRoute, type ResourceContext, resolveGraphPath, serveResource } from "./graph-resource.js";
 import { headerValue, readBody, sendEmpty, sendJson } from "./http-io.js";
 import { authorize } from "./permissions.js";
-import { formatRetryAfterSeconds, retryAfterMs } from "./rate-limiter.js";
+import { formatRetryAfterSeconds } from "./rate-limiter.js";
 import type { IntuneThrottle } from "./throttling.js";
 import type { TokenOwner, TokenRegistry } from "./token-registry.js";
 import type { FaultKind } from "./types.js";
@@ -83,11 +84,8 @@ export async function handleGraphRequest(
     const body = graphErrorBody(graphError, exchange.requestId, exchange.clientRequestId, date);
     sendJson(response, graphError.status, body, { ...responseHeaders(exchange), ...graphError.headers });
     const retryAfter = graphError.headers["Retry-After"];
-    return {
-      status: graphError.status,
-      fault,
-      retryAfterMs: retryAfter === undefined ? null : retryAfterMs(retryAfter, context.now()),
-    };
+    const retryAfterMs = retryAfter === undefined ? undefined : parseRetryAfter(retryAfter, context.now());
+    return { status: graphError.status, fault, retryAfterMs: retryAfterMs ?? null };
   }
 }
 
