@@ -1,7 +1,7 @@
 // Graph's DateTimeOffset: ISO 8601 with a Z or ±hh:mm offset. Graph writes 7 fractional digits (100 ns ticks);
 // more are accepted and cut, as .NET does, and seconds may be left out.
 const DATE_TIME_OFFSET =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7})\d*)?)?(?:(Z)|([+-])(\d{2}):(\d{2}))$/i;
+  /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::(\d{2})(?:\.(\d{1,7})\d*)?)?(?:(Z)|([+-])(\d{2}):(\d{2}))$/i;
 
 /** An instant to 100 ns: whole seconds since the epoch and ticks within the second (a single number would lose them). */
 export interface DateTimeOffsetInstant {
@@ -13,30 +13,15 @@ export interface DateTimeOffsetInstant {
 export function parseDateTimeOffset(text: string): DateTimeOffsetInstant | null {
   const match = DATE_TIME_OFFSET.exec(text);
   if (!match) return null;
-  const [, year, month, day, hour, minute, second = "00", fraction = "", zulu, sign, offH, offM] = match;
-  const [y, mo, d, h, mi, s] = [year, month, day, hour, minute, second].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [, date, time, second = "00", fraction = "", zulu, sign, offH, offM] = match;
+  const local = `${date}T${time}:${second}`;
+  const localMs = Date.parse(`${local}Z`);
+  // A date that does not exist (29 February 2023, 24:00) rolls over, so it no longer reads back the same.
+  if (Number.isNaN(localMs) || new Date(localMs).toISOString().slice(0, 19) !== local) return null;
   const offsetMinutes = zulu ? 0 : (sign === "-" ? -1 : 1) * (Number(offH) * 60 + Number(offM));
-  const local = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  // Date.UTC maps years 0–99 to 1900–1999.
-  local.setUTCFullYear(y);
-  const valid =
-    local.getUTCFullYear() === y &&
-    local.getUTCMonth() === mo - 1 &&
-    local.getUTCDate() === d &&
-    h < 24 &&
-    mi < 60 &&
-    s < 60 &&
-    Math.abs(offsetMinutes) < 24 * 60;
-  if (!valid) return null;
+  if (Math.abs(offsetMinutes) >= 24 * 60) return null;
   return {
-    epochSeconds: local.getTime() / 1000 - offsetMinutes * 60,
+    epochSeconds: localMs / 1000 - offsetMinutes * 60,
     ticks: Number(fraction.padEnd(7, "0")),
   };
 }
