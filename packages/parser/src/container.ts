@@ -5,7 +5,7 @@ import { decodeBase64, findPemBlocks, type PemBlock } from "./pem.js";
 import { pkcs7Certificates } from "./pkcs7.js";
 import { readPkcs12 } from "./pkcs12.js";
 import { bytesToText } from "./text.js";
-import type { ContainerFormat } from "./types.js";
+import type { ContainerFormat, PfxPasswords } from "./types.js";
 
 /** Everything read from one file's bytes, before any upload verdict. */
 export interface ContainerContents {
@@ -14,10 +14,13 @@ export interface ContainerContents {
   /** SPKI DER of the private keys a PKCS#12 holds; null for containers that cannot hold keys. */
   keyPublicKeys: Uint8Array[] | null;
   error: ParseError | null;
+  /** A note on a file that was read (a PKCS#12 whose integrity could not be verified). */
+  warning?: string | null;
 }
 
 const CERTIFICATE_LABELS = new Set(["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"]);
 const PKCS7_LABELS = new Set(["PKCS7", "PKCS #7 SIGNED DATA", "CMS"]);
+const PKCS12_LABELS = new Set(["PKCS12", "PKCS #12", "PFX"]);
 
 function failure(format: ContainerFormat | null, error: unknown): ContainerContents {
   if (!(error instanceof ParseError)) throw error;
@@ -28,7 +31,7 @@ function failure(format: ContainerFormat | null, error: unknown): ContainerConte
 function readClassified(
   kind: DerKind,
   asCertificate: ContainerFormat,
-  password: string | undefined,
+  password: PfxPasswords,
 ): ContainerContents {
   const format = kind.kind === "pkcs7" || kind.kind === "pkcs12" ? kind.kind : asCertificate;
   try {
@@ -48,8 +51,14 @@ function readClassified(
           error: null,
         };
       case "pkcs12": {
-        const { certificates, keyPublicKeys } = readPkcs12(kind.block, password);
-        return { format, certificates: certificates.map(readCertificate), keyPublicKeys, error: null };
+        const { certificates, keyPublicKeys, warning } = readPkcs12(kind.block, password);
+        return {
+          format,
+          certificates: certificates.map(readCertificate),
+          keyPublicKeys,
+          error: null,
+          warning,
+        };
       }
       case "other":
         throw new ParseError("no_certificate", `the file holds ${kind.description}`);
@@ -61,13 +70,17 @@ function readClassified(
   }
 }
 
-function readPemBlock(block: PemBlock, index: number, password: string | undefined): ContainerContents {
+function readPemBlock(block: PemBlock, index: number, password: PfxPasswords): ContainerContents {
   const where = `PEM block ${index + 1} (${block.label})`;
   const der = block.base64 === null ? null : decodeBase64(block.base64);
   if (block.base64 === null) return failure("pem", new ParseError("malformed", `${where} has no END line`));
   if (der === null) return failure("pem", new ParseError("malformed", `${where} holds corrupt base64`));
   const kind = classifyDer(der);
-  const expected = PKCS7_LABELS.has(block.label) ? "pkcs7" : "certificate";
+  const expected = PKCS7_LABELS.has(block.label)
+    ? "pkcs7"
+    : PKCS12_LABELS.has(block.label)
+      ? "pkcs12"
+      : "certificate";
   if (kind.kind !== expected) {
     return failure("pem", new ParseError("malformed", `${where} does not hold a ${expected} structure`));
   }
@@ -78,10 +91,15 @@ function readPemBlock(block: PemBlock, index: number, password: string | undefin
 }
 
 /** Reads every certificate-bearing PEM block; one broken block does not hide the good ones. */
-function readPem(blocks: PemBlock[], password: string | undefined): ContainerContents {
+function readPem(blocks: PemBlock[], password: PfxPasswords): ContainerContents {
   const relevant = blocks
     .map((block, index) => ({ block, index }))
-    .filter(({ block }) => CERTIFICATE_LABELS.has(block.label) || PKCS7_LABELS.has(block.label));
+    .filter(
+      ({ block }) =>
+        CERTIFICATE_LABELS.has(block.label) ||
+        PKCS7_LABELS.has(block.label) ||
+        PKCS12_LABELS.has(block.label),
+    );
   if (relevant.length === 0) {
     const labels = [...new Set(blocks.map((b) => b.label))].join(", ");
     return failure(
@@ -97,16 +115,19 @@ function readPem(blocks: PemBlock[], password: string | undefined): ContainerCon
       ? new ParseError(firstError.code, `${firstError.message} (and ${errors.length - 1} more broken blocks)`)
       : (firstError ?? null);
   const onlyPkcs7 = relevant.every(({ block }) => PKCS7_LABELS.has(block.label));
+  const onlyPkcs12 = relevant.every(({ block }) => PKCS12_LABELS.has(block.label));
+  const keys = results.flatMap((r) => r.keyPublicKeys ?? []);
   return {
-    format: onlyPkcs7 ? "pkcs7" : "pem",
+    format: onlyPkcs7 ? "pkcs7" : onlyPkcs12 ? "pkcs12" : "pem",
     certificates: results.flatMap((r) => r.certificates),
-    keyPublicKeys: null,
+    keyPublicKeys: onlyPkcs12 ? keys : null,
     error,
+    warning: results.find((r) => r.warning)?.warning ?? null,
   };
 }
 
 /** Detects the container from the content (DER, PEM, bare base64, PKCS#7, PKCS#12) and reads it. */
-export function readContainer(bytes: Uint8Array, password: string | undefined): ContainerContents {
+export function readContainer(bytes: Uint8Array, password: PfxPasswords): ContainerContents {
   if (bytes[0] === 0x30) {
     const kind = classifyDer(bytes);
     if (kind.kind !== "not_asn1") return readClassified(kind, "der", password);
