@@ -1,20 +1,44 @@
-import { createDecipheriv, createHash, type Decipher } from "node:crypto";
+import { createDecipheriv, createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import { ParseError } from "./parse-error.js";
+import { pureJsDecipher } from "./pure-js-ciphers.js";
 
 /**
  * Algorithms that OpenSSL 3 keeps in its legacy provider. Node loads that provider only when started with
- * `--openssl-legacy-provider`, for the whole process; the parser pool therefore sends files that need one to a
- * child process started so (see parser-pool.ts), and the rest of the process never has them.
+ * `--openssl-legacy-provider`, and then for the whole process; the parser pool therefore sends a file that needs
+ * one to a child process started so (legacy-parser.ts), and the rest of the process never has them.
  */
-const LEGACY = /^(?:rc2|rc4|des-cbc|bf-|cast5-|idea-|seed-|md4$|whirlpool$|rc5-)/;
+const LEGACY = /^(?:rc2|rc4|des-cbc|bf-|cast5-|idea-|seed-|md4$|whirlpool$)/;
+
+/** The streaming half of a decipher that both node:crypto and the pure-JS fallback provide. */
+export interface Decrypting {
+  update(data: Uint8Array): Buffer;
+  final(): Buffer;
+}
 
 let legacyDemand: string | null = null;
+let pureJsFallback = false;
 
 /** The legacy algorithm the last parse could not run here, then forgets it (the pool asks after each file). */
 export function takeLegacyDemand(): string | null {
   const demand = legacyDemand;
   legacyDemand = null;
   return demand;
+}
+
+/** True when this process's OpenSSL has the legacy provider loaded. */
+export function hasLegacyProvider(): boolean {
+  try {
+    createDecipheriv("rc2-cbc", Buffer.alloc(16), Buffer.alloc(8));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Lets RC2, DES and RC4 run in pure JavaScript where no OpenSSL legacy provider can be had. */
+export function enablePureJsFallback(): void {
+  pureJsFallback = true;
 }
 
 function unavailable(name: string, error: unknown): ParseError {
@@ -25,14 +49,16 @@ function unavailable(name: string, error: unknown): ParseError {
   return new ParseError("unsupported", `${name} is not available in this Node.js build's OpenSSL`);
 }
 
-/** A native decipher, or `unsupported` naming the algorithm this process's OpenSSL lacks. */
-export function nativeDecipher(name: string, key: Uint8Array, iv: Uint8Array | null): Decipher {
+/** A native decipher, the pure-JS one where allowed, or `unsupported` naming the algorithm. */
+export function nativeDecipher(name: string, key: Uint8Array, iv: Uint8Array | null): Decrypting {
   try {
     return createDecipheriv(name, key, iv);
   } catch (error) {
     if (/invalid (?:key|iv) length/i.test(String(error))) {
       throw new ParseError("malformed", `${name}: the key or IV length does not fit the cipher`);
     }
+    const fallback = pureJsFallback ? pureJsDecipher(createRequire(import.meta.url), name, key, iv) : null;
+    if (fallback) return fallback;
     throw unavailable(name, error);
   }
 }

@@ -1,20 +1,48 @@
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
+import { createRunBudget, runBudgetLeft, useRunBudget } from "./kdf-budget.js";
+import { enablePureJsFallback, hasLegacyProvider, takeLegacyDemand } from "./legacy-crypto.js";
 import { parseFileSync } from "./parse-file.js";
 import type { FilePath, ParsedFile, ParseOptions } from "./types.js";
 
-/** A batch of files for one worker. */
+/** A batch of files for one worker; a legacy child process also gets what is left of the run's KDF budget. */
 export interface WorkerRequest {
   jobs: { id: number; path: FilePath; options: ParseOptions }[];
+  budgetLeft?: number;
 }
 
 /** The results of one batch, in the request's order. */
 export interface WorkerResponse {
-  results: { id: number; file: ParsedFile }[];
+  /** `legacy`: the file needs an algorithm from OpenSSL's legacy provider, which this thread lacks. */
+  results: { id: number; file: ParsedFile; legacy?: boolean }[];
+  /** What a legacy child process spent of the budget it was given. */
+  budgetSpent?: number;
 }
 
-parentPort?.on("message", ({ jobs }: WorkerRequest) => {
-  const results = jobs.map(({ id, path, options }) => ({ id, file: parseFileSync(path, options) }));
+function run({ jobs }: WorkerRequest): WorkerResponse["results"] {
+  return jobs.map(({ id, path, options }) => {
+    takeLegacyDemand();
+    const file = parseFileSync(path, options);
+    return takeLegacyDemand() !== null && file.error ? { id, file, legacy: true } : { id, file };
+  });
+}
+
+if (parentPort) {
+  // A pool's worker thread: every worker of the pool draws on one shared key-derivation budget.
+  if (workerData?.kdfBudget) useRunBudget(workerData.kdfBudget);
+  const port = parentPort;
   // The DER buffers are copied, not transferred: a certificate is a few hundred bytes, and detaching each small
   // buffer cost more than the copy.
-  parentPort?.postMessage({ results } satisfies WorkerResponse);
-});
+  port.on("message", (request: WorkerRequest) =>
+    port.postMessage({ results: run(request) } satisfies WorkerResponse),
+  );
+} else if (process.send) {
+  // The legacy child process (started with --openssl-legacy-provider); a Node.js whose OpenSSL cannot load that
+  // provider falls back to node-forge's pure-JS RC2 and DES here.
+  if (!hasLegacyProvider()) enablePureJsFallback();
+  process.on("message", (request: WorkerRequest) => {
+    const budgetLeft = request.budgetLeft ?? 0;
+    useRunBudget(createRunBudget(budgetLeft));
+    const results = run(request).map(({ id, file }) => ({ id, file }));
+    process.send?.({ results, budgetSpent: budgetLeft - runBudgetLeft() } satisfies WorkerResponse);
+  });
+}
