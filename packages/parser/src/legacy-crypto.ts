@@ -17,7 +17,8 @@ export interface Decrypting {
 }
 
 let legacyDemand: string | null = null;
-let pureJsFallback = false;
+/** Off in a pool's worker threads, which hand such files to the legacy child process instead. */
+let pureJsFallback = true;
 
 /** The legacy algorithm the last parse could not run here, then forgets it (the pool asks after each file). */
 export function takeLegacyDemand(): string | null {
@@ -36,9 +37,12 @@ export function hasLegacyProvider(): boolean {
   }
 }
 
-/** Lets RC2, DES and RC4 run in pure JavaScript where no OpenSSL legacy provider can be had. */
-export function enablePureJsFallback(): void {
-  pureJsFallback = true;
+/**
+ * Makes legacy algorithms fail here (recording the demand) instead of running RC2, DES and RC4 in pure JavaScript:
+ * a pool worker's file then goes to the child process that has OpenSSL's own implementations.
+ */
+export function deferLegacyToChildProcess(): void {
+  pureJsFallback = false;
 }
 
 function unavailable(name: string, error: unknown): ParseError {

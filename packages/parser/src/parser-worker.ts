@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { createRunBudget, runBudgetLeft, useRunBudget } from "./kdf-budget.js";
-import { enablePureJsFallback, hasLegacyProvider, takeLegacyDemand } from "./legacy-crypto.js";
+import { deferLegacyToChildProcess, hasLegacyProvider, takeLegacyDemand } from "./legacy-crypto.js";
 import { parseFileSync } from "./parse-file.js";
 import type { FilePath, ParsedFile, ParseOptions } from "./types.js";
 
@@ -29,6 +29,7 @@ function run({ jobs }: WorkerRequest): WorkerResponse["results"] {
 if (parentPort) {
   // A pool's worker thread: every worker of the pool draws on one shared key-derivation budget.
   if (workerData?.kdfBudget) useRunBudget(workerData.kdfBudget);
+  if (!hasLegacyProvider()) deferLegacyToChildProcess();
   const port = parentPort;
   // The DER buffers are copied, not transferred: a certificate is a few hundred bytes, and detaching each small
   // buffer cost more than the copy.
@@ -37,8 +38,7 @@ if (parentPort) {
   );
 } else if (process.send) {
   // The legacy child process (started with --openssl-legacy-provider); a Node.js whose OpenSSL cannot load that
-  // provider falls back to node-forge's pure-JS RC2 and DES here.
-  if (!hasLegacyProvider()) enablePureJsFallback();
+  // provider falls back to node-forge's pure-JS RC2 and DES (and RC4) here.
   process.on("message", (request: WorkerRequest) => {
     const budgetLeft = request.budgetLeft ?? 0;
     useRunBudget(createRunBudget(budgetLeft));
