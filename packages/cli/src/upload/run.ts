@@ -37,7 +37,7 @@ export interface UploadConfig {
   include: string[] | undefined;
   exclude: string[] | undefined;
   maxFileSize: number;
-  pfxPassword: string | undefined;
+  pfxPassword: string[] | string | undefined;
   graphUrl: string;
   tokenProvider: TokenProvider;
   statePath: string;
