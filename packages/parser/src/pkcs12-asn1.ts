@@ -10,6 +10,7 @@ export type Node = asn1js.BaseBlock;
 const UNIVERSAL = 1;
 const CONTEXT = 3;
 export const SEQUENCE = 16;
+export const SET = 17;
 export const OCTET_STRING = 4;
 export const INTEGER = 2;
 

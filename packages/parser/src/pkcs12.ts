@@ -1,9 +1,10 @@
-import { createPrivateKey, createPublicKey } from "node:crypto";
+import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
 import { type CertificateDer, decodeCertificateDer } from "./certificate.js";
 import { startFileKdfWork } from "./kdf-budget.js";
 import { ParseError } from "./parse-error.js";
 import { decryptPbe, WrongPassword } from "./pbe.js";
 import {
+  children,
   decodeExact,
   decodeOrThrow,
   encoding,
@@ -14,6 +15,7 @@ import {
   octets,
   oid,
   SEQUENCE,
+  SET,
   sequence,
 } from "./pkcs12-asn1.js";
 import { readMac } from "./pkcs12-mac.js";
@@ -37,6 +39,7 @@ const OID = {
   encryptedData: "1.2.840.113549.1.7.6",
   keyBag: "1.2.840.113549.1.12.10.1.1",
   shroudedKeyBag: "1.2.840.113549.1.12.10.1.2",
+  localKeyId: "1.2.840.113549.1.9.21",
   certBag: "1.2.840.113549.1.12.10.1.3",
   safeContentsBag: "1.2.840.113549.1.12.10.1.6",
   x509Certificate: "1.2.840.113549.1.9.22.1",
@@ -99,33 +102,93 @@ function publicKeyOf(privateKeyInfo: Uint8Array): Uint8Array | null {
   }
 }
 
-function readCertBag(value: Node | undefined, into: Pkcs12Contents): void {
+/** What reading collects before the keys are resolved: certificates by localKeyId, keys not decrypted yet. */
+interface Reading {
+  contents: Pkcs12Contents;
+  certificatesByKeyId: Map<string, CertificateDer[]>;
+  deferredKeys: { keyId: string | null; algorithm: Node | undefined; ciphertext: Uint8Array }[];
+}
+
+/** A SafeBag's localKeyId attribute (hex), which ties a key to its certificate; null when absent. */
+function localKeyId(attributes: Node | undefined): string | null {
+  if (!isUniversal(attributes, SET)) return null;
+  for (const attribute of children(attributes)) {
+    const [type, values] = sequence(attribute, "SafeBag attribute");
+    if (oid(type, "SafeBag attribute") !== OID.localKeyId || !isUniversal(values, SET)) continue;
+    const [value] = children(values);
+    return value ? Buffer.from(octets(value, "localKeyId")).toString("hex") : null;
+  }
+  return null;
+}
+
+function readCertBag(value: Node | undefined, keyId: string | null, reading: Reading): void {
   const [certId, certWrapper] = sequence(value, "CertBag");
   if (oid(certId, "CertBag") !== OID.x509Certificate) return;
   const certificate = decodeCertificateDer(octets(explicit(certWrapper, 0), "CertBag certificate"));
   if (!certificate) throw new ParseError("malformed", "PKCS#12 certificate is broken");
-  into.certificates.push(certificate);
+  reading.contents.certificates.push(certificate);
+  if (keyId !== null)
+    reading.certificatesByKeyId.set(keyId, [...(reading.certificatesByKeyId.get(keyId) ?? []), certificate]);
 }
 
-function readSafeContents(bytes: Uint8Array, opening: Opening, into: Pkcs12Contents, depth: number): void {
+function readSafeContents(bytes: Uint8Array, opening: Opening, reading: Reading, depth: number): void {
   if (depth > MAX_NESTING)
     throw new ParseError("malformed", `SafeContents nested deeper than ${MAX_NESTING}`);
+  const { contents } = reading;
   for (const bag of sequence(decodeOrThrow(bytes, "SafeContents"), "SafeContents")) {
-    const [bagId, wrapper] = sequence(bag, "SafeBag");
+    const [bagId, wrapper, attributes] = sequence(bag, "SafeBag");
     const type = oid(bagId, "SafeBag");
     const value = explicit(wrapper, 0);
-    if (type === OID.certBag) readCertBag(value, into);
+    if (type === OID.certBag) readCertBag(value, localKeyId(attributes), reading);
     else if (type === OID.safeContentsBag) {
-      if (value) readSafeContents(encoding(value), opening, into, depth + 1);
+      if (value) readSafeContents(encoding(value), opening, reading, depth + 1);
     } else if (type === OID.keyBag) {
       const publicKey = value ? publicKeyOf(encoding(value)) : null;
-      if (publicKey) into.keyPublicKeys.push(publicKey);
+      if (publicKey) contents.keyPublicKeys.push(publicKey);
     } else if (type === OID.shroudedKeyBag) {
       const [algorithm, encrypted] = sequence(value, "EncryptedPrivateKeyInfo");
-      const plain = open(algorithm, octets(encrypted, "EncryptedPrivateKeyInfo"), opening, "private key");
-      const publicKey = plain ? publicKeyOf(plain) : null;
-      if (publicKey) into.keyPublicKeys.push(publicKey);
+      const ciphertext = octets(encrypted, "EncryptedPrivateKeyInfo");
+      // Once the MAC has proved the password, a key's decryption can wait: its localKeyId may name its certificate.
+      if (opening.trusted)
+        reading.deferredKeys.push({ keyId: localKeyId(attributes), algorithm, ciphertext });
+      else decryptKey(algorithm, ciphertext, opening, contents);
     }
+  }
+}
+
+function decryptKey(
+  algorithm: Node | undefined,
+  ciphertext: Uint8Array,
+  opening: Opening,
+  into: Pkcs12Contents,
+): void {
+  const plain = open(algorithm, ciphertext, opening, "private key");
+  const publicKey = plain ? publicKeyOf(plain) : null;
+  if (publicKey) into.keyPublicKeys.push(publicKey);
+}
+
+/** The public key of the one certificate a key's localKeyId names, else null. */
+function pairedPublicKey(reading: Reading, keyId: string | null): Uint8Array | null {
+  const [certificate, ...others] = keyId === null ? [] : (reading.certificatesByKeyId.get(keyId) ?? []);
+  if (!certificate || others.length > 0) return null;
+  try {
+    return new Uint8Array(
+      new X509Certificate(certificate.der).publicKey.export({ type: "spki", format: "der" }),
+    );
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The keys of a MAC-verified file: a key whose localKeyId names exactly one certificate is that certificate's (as
+ * Windows pairs them), which saves the costliest key derivation of a typical file; any other key is decrypted.
+ */
+function resolveDeferredKeys(reading: Reading, opening: Opening): void {
+  for (const { keyId, algorithm, ciphertext } of reading.deferredKeys) {
+    const paired = pairedPublicKey(reading, keyId);
+    if (paired) reading.contents.keyPublicKeys.push(paired);
+    else decryptKey(algorithm, ciphertext, opening, reading.contents);
   }
 }
 
@@ -135,12 +198,13 @@ function readAuthenticatedSafe(
   warning: string | null,
 ): Pkcs12Contents {
   const contents: Pkcs12Contents = { certificates: [], keyPublicKeys: [], warning };
+  const reading: Reading = { contents, certificatesByKeyId: new Map(), deferredKeys: [] };
   for (const contentInfo of sequence(decodeOrThrow(authSafe, "AuthenticatedSafe"), "AuthenticatedSafe")) {
     const [typeNode, wrapper] = sequence(contentInfo, "PKCS#12 ContentInfo");
     const type = oid(typeNode, "PKCS#12 ContentInfo");
     const content = explicit(wrapper, 0);
     if (type === OID.data) {
-      readSafeContents(octets(content, "PKCS#12 data"), opening, contents, 0);
+      readSafeContents(octets(content, "PKCS#12 data"), opening, reading, 0);
     } else if (type === OID.encryptedData) {
       const [, encryptedContentInfo] = sequence(content, "PKCS#12 EncryptedData");
       const [, algorithm, encrypted] = sequence(encryptedContentInfo, "EncryptedContentInfo");
@@ -151,7 +215,7 @@ function readAuthenticatedSafe(
         opening,
         "certificate bag",
       );
-      if (plain) readSafeContents(plain, opening, contents, 0);
+      if (plain) readSafeContents(plain, opening, reading, 0);
     } else if (type === OID.envelopedData) {
       throw new ParseError(
         "unsupported",
@@ -161,6 +225,7 @@ function readAuthenticatedSafe(
       throw new ParseError("unsupported", `PKCS#12 content type ${type} is not supported`);
     }
   }
+  resolveDeferredKeys(reading, opening);
   if (opening.skipped > 0) {
     if (contents.certificates.length === 0) throw new WrongPassword();
     contents.warning = `${opening.skipped} encrypted part(s) skipped: no password given; the certificates shown were not encrypted`;
