@@ -8,7 +8,7 @@ import {
   createRunBudget,
   FREE_FILE_KDF_WORK,
   MAX_FILE_KDF_WORK,
-  runBudgetLeft,
+  readRunBudget,
   startFileKdfWork,
   useRunBudget,
 } from "./kdf-budget.js";
@@ -29,9 +29,9 @@ describe("the key-derivation budget", () => {
     useRunBudget(createRunBudget(1000));
     startFileKdfWork();
     chargeKdfWork(FREE_FILE_KDF_WORK);
-    expect(runBudgetLeft()).toBe(1000);
+    expect(readRunBudget()).toEqual({ left: 1000, whole: 1000 });
     chargeKdfWork(600);
-    expect(runBudgetLeft()).toBe(400);
+    expect(readRunBudget()).toEqual({ left: 400, whole: 1000 });
     startFileKdfWork();
     expect(() => chargeKdfWork(FREE_FILE_KDF_WORK + 401)).toThrow(
       `refused: this run's key-derivation budget (1000 iterations beyond ${FREE_FILE_KDF_WORK} per file) is spent by costlier files`,

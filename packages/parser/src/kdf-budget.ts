@@ -23,9 +23,12 @@ let runBudget = new BigInt64Array(createRunBudget());
 let fileWork = 0;
 
 /** A fresh shared budget for a pool's workers: what is left, then the whole (for the message). */
-export function createRunBudget(iterations: number = DEFAULT_RUN_KDF_BUDGET): SharedArrayBuffer {
+export function createRunBudget(
+  iterations: number = DEFAULT_RUN_KDF_BUDGET,
+  whole: number = iterations,
+): SharedArrayBuffer {
   const buffer = new SharedArrayBuffer(16);
-  new BigInt64Array(buffer).set([BigInt(iterations), BigInt(iterations)]);
+  new BigInt64Array(buffer).set([BigInt(iterations), BigInt(whole)]);
   return buffer;
 }
 
@@ -34,9 +37,9 @@ export function useRunBudget(buffer: SharedArrayBuffer): void {
   runBudget = new BigInt64Array(buffer);
 }
 
-/** What is left of the run's budget. */
-export function runBudgetLeft(): number {
-  return Number(Atomics.load(runBudget, 0));
+/** What is left of the run's budget, and the whole of it. */
+export function readRunBudget(): { left: number; whole: number } {
+  return { left: Number(Atomics.load(runBudget, 0)), whole: Number(runBudget[1]) };
 }
 
 /** Starts counting a new file's work. */

@@ -25,7 +25,7 @@ interface LegacyJob {
 export function createLegacyParser(
   workerUrl: URL,
   stallMs: number,
-  budget: { left(): number; spend(iterations: number): void },
+  budget: { read(): { left: number; whole: number }; spend(iterations: number): void },
 ): LegacyParser {
   const queue: LegacyJob[] = [];
   let child: ChildProcess | undefined;
@@ -82,7 +82,7 @@ export function createLegacyParser(
     child.channel?.ref();
     const request: WorkerRequest = {
       jobs: [{ id: 0, path: current.path, options: current.options }],
-      budgetLeft: budget.left(),
+      budget: budget.read(),
     };
     child.send(request);
     watchdog = setTimeout(() => fail(`took longer than ${stallMs / 1000} s`), stallMs);

@@ -67,7 +67,7 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
   const stallMs = options.stallMs ?? STALL_MS;
   const workerUrl = new URL("./parser-worker.js", import.meta.url);
   const kdfBudget = createRunBudget(options.kdfBudget ?? DEFAULT_RUN_KDF_BUDGET);
-  const budgetLeft = new BigInt64Array(kdfBudget);
+  const budget = new BigInt64Array(kdfBudget);
   let legacy: LegacyParser | undefined;
   /** Jobs handed to the legacy child process, so that close() can reject them. */
   const legacyJobs = new Set<Job>();
@@ -120,8 +120,8 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
   /** Sends a file that needs OpenSSL's legacy provider to the child process that has it. */
   const toLegacy = (job: Job): void => {
     legacy ??= createLegacyParser(workerUrl, stallMs, {
-      left: () => Number(Atomics.load(budgetLeft, 0)),
-      spend: (iterations) => void Atomics.sub(budgetLeft, 0, BigInt(iterations)),
+      read: () => ({ left: Number(Atomics.load(budget, 0)), whole: Number(budget[1]) }),
+      spend: (iterations) => void Atomics.sub(budget, 0, BigInt(iterations)),
     });
     legacyJobs.add(job);
     void legacy.parseFile(job.path, job.options, shownPath(job.path)).then((file) => {

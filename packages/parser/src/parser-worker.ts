@@ -1,5 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { createRunBudget, runBudgetLeft, useRunBudget } from "./kdf-budget.js";
+import { createRunBudget, readRunBudget, useRunBudget } from "./kdf-budget.js";
 import { deferLegacyToChildProcess, hasLegacyProvider, takeLegacyDemand } from "./legacy-crypto.js";
 import { parseFileSync } from "./parse-file.js";
 import type { FilePath, ParsedFile, ParseOptions } from "./types.js";
@@ -7,7 +7,7 @@ import type { FilePath, ParsedFile, ParseOptions } from "./types.js";
 /** A batch of files for one worker; a legacy child process also gets what is left of the run's KDF budget. */
 export interface WorkerRequest {
   jobs: { id: number; path: FilePath; options: ParseOptions }[];
-  budgetLeft?: number;
+  budget?: { left: number; whole: number };
 }
 
 /** The results of one batch, in the request's order. */
@@ -40,9 +40,9 @@ if (parentPort) {
   // The legacy child process (started with --openssl-legacy-provider); a Node.js whose OpenSSL cannot load that
   // provider falls back to node-forge's pure-JS RC2 and DES (and RC4) here.
   process.on("message", (request: WorkerRequest) => {
-    const budgetLeft = request.budgetLeft ?? 0;
-    useRunBudget(createRunBudget(budgetLeft));
+    const { left, whole } = request.budget ?? { left: 0, whole: 0 };
+    useRunBudget(createRunBudget(left, whole));
     const results = run(request).map(({ id, file }) => ({ id, file }));
-    process.send?.({ results, budgetSpent: budgetLeft - runBudgetLeft() } satisfies WorkerResponse);
+    process.send?.({ results, budgetSpent: left - readRunBudget().left } satisfies WorkerResponse);
   });
 }

@@ -93,6 +93,40 @@ export function integer(node: Node | undefined, what: string): bigint {
   return BigInt(`0x${Buffer.from(bytes).toString("hex")}`);
 }
 
+/** One DER element's tag byte and where its content and the element end; null past the end or for BER. */
+function derElementAt(
+  der: Uint8Array,
+  at: number,
+): { tag: number; start: number; content: number; end: number } | null {
+  const tag = der[at];
+  const first = der[at + 1];
+  if (tag === undefined || first === undefined || (tag & 0x1f) === 0x1f) return null;
+  let content = at + 2;
+  let length = first;
+  if (first & 0x80) {
+    const octets = first & 0x7f;
+    if (octets < 1 || octets > 3) return null;
+    length = 0;
+    for (let i = 0; i < octets; i++) length = length * 256 + (der[content++] ?? 0);
+  }
+  const end = content + length;
+  return end <= der.length ? { tag, start: at, content, end } : null;
+}
+
+/**
+ * A certificate's SubjectPublicKeyInfo as encoded, found by stepping over the TBSCertificate's first fields
+ * without decoding them (a whole asn1js decode cost more than the rest of a small PFX), or null.
+ */
+export function subjectPublicKeyInfo(certificate: Uint8Array): Uint8Array | null {
+  const outer = derElementAt(certificate, 0);
+  const tbs = outer && derElementAt(certificate, outer.content);
+  let field = tbs && derElementAt(certificate, tbs.content);
+  // version [0], serialNumber, signature, issuer, validity, subject, then subjectPublicKeyInfo.
+  for (let skip = field?.tag === 0xa0 ? 6 : 5; field && skip > 0; skip--)
+    field = derElementAt(certificate, field.end);
+  return field?.tag === 0x30 ? certificate.subarray(field.start, field.end) : null;
+}
+
 /** An AlgorithmIdentifier: its OID and parameters. */
 export function algorithm(
   node: Node | undefined,

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
+import { createPrivateKey, createPublicKey } from "node:crypto";
 import { type CertificateDer, decodeCertificateDer } from "./certificate.js";
 import { startFileKdfWork } from "./kdf-budget.js";
 import { ParseError } from "./parse-error.js";
@@ -17,12 +17,11 @@ import {
   SEQUENCE,
   SET,
   sequence,
+  subjectPublicKeyInfo,
 } from "./pkcs12-asn1.js";
 import { readMac } from "./pkcs12-mac.js";
 import { type Pkcs12Password, passwordCandidates } from "./pkcs12-password.js";
 import type { PfxPasswords } from "./types.js";
-
-export { MAX_KDF_ITERATIONS } from "./kdf-budget.js";
 
 /** What leaves a PKCS#12: certificates, and the public halves of its private keys (the keys themselves never do). */
 export interface Pkcs12Contents {
@@ -59,22 +58,24 @@ interface Opening {
   skipped: number;
 }
 
-/** Decrypts and checks that a whole ASN.1 SEQUENCE came out: padding alone passes a wrong key 1 time in 256. */
+/**
+ * Decrypts and decodes: only a whole ASN.1 SEQUENCE counts as opened, because padding alone passes a wrong key
+ * 1 time in 256 (and stream modes have none).
+ */
 function open(
   algorithm: Node | undefined,
   ciphertext: Uint8Array,
   opening: Opening,
   what: string,
-): Uint8Array | null {
+): Node | null {
   for (const candidate of opening.candidates) {
-    let plain: Buffer | null;
+    let plain: Node | null = null;
     try {
-      plain = decryptPbe(algorithm, ciphertext, candidate);
+      plain = decodeExact(decryptPbe(algorithm, ciphertext, candidate));
     } catch (error) {
       if (!(error instanceof WrongPassword)) throw error;
-      plain = null;
     }
-    if (plain !== null && isUniversal(decodeExact(plain) ?? undefined, SEQUENCE)) {
+    if (isUniversal(plain ?? undefined, SEQUENCE)) {
       opening.candidates = [candidate, ...opening.candidates.filter((c) => c !== candidate)];
       return plain;
     }
@@ -131,17 +132,17 @@ function readCertBag(value: Node | undefined, keyId: string | null, reading: Rea
     reading.certificatesByKeyId.set(keyId, [...(reading.certificatesByKeyId.get(keyId) ?? []), certificate]);
 }
 
-function readSafeContents(bytes: Uint8Array, opening: Opening, reading: Reading, depth: number): void {
+function readSafeContents(safeContents: Node, opening: Opening, reading: Reading, depth: number): void {
   if (depth > MAX_NESTING)
     throw new ParseError("malformed", `SafeContents nested deeper than ${MAX_NESTING}`);
   const { contents } = reading;
-  for (const bag of sequence(decodeOrThrow(bytes, "SafeContents"), "SafeContents")) {
+  for (const bag of sequence(safeContents, "SafeContents")) {
     const [bagId, wrapper, attributes] = sequence(bag, "SafeBag");
     const type = oid(bagId, "SafeBag");
     const value = explicit(wrapper, 0);
     if (type === OID.certBag) readCertBag(value, localKeyId(attributes), reading);
     else if (type === OID.safeContentsBag) {
-      if (value) readSafeContents(encoding(value), opening, reading, depth + 1);
+      if (value) readSafeContents(value, opening, reading, depth + 1);
     } else if (type === OID.keyBag) {
       const publicKey = value ? publicKeyOf(encoding(value)) : null;
       if (publicKey) contents.keyPublicKeys.push(publicKey);
@@ -163,21 +164,14 @@ function decryptKey(
   into: Pkcs12Contents,
 ): void {
   const plain = open(algorithm, ciphertext, opening, "private key");
-  const publicKey = plain ? publicKeyOf(plain) : null;
+  const publicKey = plain ? publicKeyOf(encoding(plain)) : null;
   if (publicKey) into.keyPublicKeys.push(publicKey);
 }
 
 /** The public key of the one certificate a key's localKeyId names, else null. */
 function pairedPublicKey(reading: Reading, keyId: string | null): Uint8Array | null {
   const [certificate, ...others] = keyId === null ? [] : (reading.certificatesByKeyId.get(keyId) ?? []);
-  if (!certificate || others.length > 0) return null;
-  try {
-    return new Uint8Array(
-      new X509Certificate(certificate.der).publicKey.export({ type: "spki", format: "der" }),
-    );
-  } catch {
-    return null;
-  }
+  return certificate && others.length === 0 ? subjectPublicKeyInfo(certificate.der) : null;
 }
 
 /**
@@ -204,7 +198,7 @@ function readAuthenticatedSafe(
     const type = oid(typeNode, "PKCS#12 ContentInfo");
     const content = explicit(wrapper, 0);
     if (type === OID.data) {
-      readSafeContents(octets(content, "PKCS#12 data"), opening, reading, 0);
+      readSafeContents(decodeOrThrow(octets(content, "PKCS#12 data"), "SafeContents"), opening, reading, 0);
     } else if (type === OID.encryptedData) {
       const [, encryptedContentInfo] = sequence(content, "PKCS#12 EncryptedData");
       const [, algorithm, encrypted] = sequence(encryptedContentInfo, "EncryptedContentInfo");
