@@ -1,4 +1,4 @@
-import { createDecipheriv, createHash } from "node:crypto";
+import { createDecipheriv, createHash, getCipherInfo } from "node:crypto";
 import { createRequire } from "node:module";
 import { ParseError } from "./parse-error.js";
 import { pureJsDecipher } from "./pure-js-ciphers.js";
@@ -65,6 +65,13 @@ export function nativeDecipher(name: string, key: Uint8Array, iv: Uint8Array | n
     if (fallback) return fallback;
     throw unavailable(name, error);
   }
+}
+
+/** Checks that a cipher can run here before any key is derived for it (a legacy file then moves on at once). */
+export function requireCipher(name: string): void {
+  const info = getCipherInfo(name);
+  if (!info) throw new ParseError("unsupported", `${name} is not available in this Node.js build's OpenSSL`);
+  nativeDecipher(name, Buffer.alloc(info.keyLength), info.ivLength ? Buffer.alloc(info.ivLength) : null);
 }
 
 /** Checks once that a digest can run here, so that the hot loops need no try. */

@@ -1,6 +1,6 @@
 import { getCipherInfo, hash, pbkdf2Sync, scryptSync } from "node:crypto";
 import { chargeKdfWork, checkIterations, MAX_KDF_ITERATIONS } from "./kdf-budget.js";
-import { nativeDecipher, requireDigest } from "./legacy-crypto.js";
+import { nativeDecipher, requireCipher, requireDigest } from "./legacy-crypto.js";
 import { ParseError } from "./parse-error.js";
 import {
   DIGESTS,
@@ -38,7 +38,7 @@ interface Keyed {
 /** scrypt may use at most this much memory (128·N·r bytes): twice OpenSSL's own default limit. */
 const MAX_SCRYPT_MEMORY = 64 * 1024 * 1024;
 
-/** The key size, in bytes, that a cipher's parameters imply (RC2's version, CAST5's keyLength), if any. */
+/** A PBES2 cipher, its IV, and the key size in bytes its parameters imply (RC2's version, CAST5's keyLength). */
 interface CipherSetup {
   cipher: string;
   iv: Buffer | null;
@@ -131,6 +131,7 @@ function scryptKey(
   const length = lengthNode
     ? Number(integer(lengthNode, "scrypt key length"))
     : (keyLength ?? getCipherInfo(cipher)?.keyLength ?? 0);
+  if (length < 1 || length > 1024) throw new ParseError("malformed", `scrypt key length ${length}`);
   chargeKdfWork(Number(work));
   return scryptSync(utf8Password(password), octets(salt, "scrypt salt"), length, {
     N: Number(N),
@@ -145,6 +146,7 @@ function pbes2(parameters: Node | undefined, password: Pkcs12Password): Keyed {
   const [kdfNode, schemeNode] = sequence(parameters, "PBES2 parameters");
   const kdf = algorithm(kdfNode, "PBES2 key derivation");
   const { cipher, iv, keyLength } = cipherSetup(schemeNode);
+  requireCipher(cipher);
   if (kdf.oid === PBE_OID.pbkdf2)
     return { cipher, iv, key: pbkdf2Key(kdf.parameters, password, keyLength, cipher) };
   if (kdf.oid === PBE_OID.scrypt)
@@ -160,6 +162,7 @@ function fixedPbe(oid: string, parameters: Node | undefined, password: Pkcs12Pas
   const salt = octets(saltNode, "PBE salt");
   const iterations = checkIterations(integer(iterationsNode, "PBE iterations"), "PBE");
   const { cipher, keyLength } = scheme;
+  requireCipher(cipher);
   if (scheme.kdf === "pbkdf1") {
     if (scheme.digest === "md2") throw new ParseError("unsupported", "PBES1 with MD2 is not supported");
     const derived = pbkdf1(scheme.digest, utf8Password(password), salt, iterations);
