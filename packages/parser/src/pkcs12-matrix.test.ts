@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_PASSWORD, generateFixtures } from "./fixtures.test-helper.js";
 import type * as Parser from "./index.js";
+import { parseFile as parseInThisThread } from "./parse-file.js";
 
 // Workers run the built JavaScript (dist), as the CLI does; `pnpm test` builds first.
 const built = new URL("../dist/index.js", import.meta.url).href;
@@ -72,6 +73,37 @@ describe("the PKCS#12 algorithm matrix", () => {
 
   it("keeps OpenSSL's legacy provider out of this process (only the parser's child process loads it)", () => {
     expect(() => createDecipheriv("rc2-cbc", Buffer.alloc(16), Buffer.alloc(8))).toThrow(/unsupported/);
+  });
+});
+
+describe("legacy algorithms without OpenSSL's legacy provider", () => {
+  it("come from pure JavaScript in a thread that has no child process to turn to (RC2, DES, RC4)", async () => {
+    const files = [
+      "pbe-PBE-SHA1-RC4-128.p12",
+      "pbe-PBE-SHA1-RC4-40.p12",
+      "pbe-PBE-SHA1-RC2-128.p12",
+      "pbe-PBE-SHA1-RC2-40.p12",
+      "pbe-PBE-MD5-DES.p12",
+      "pbe-PBE-SHA1-DES.p12",
+      "pbe-PBE-MD5-RC2-64.p12",
+      "pbe-PBE-SHA1-RC2-64.p12",
+      "pbe-des-cbc.p12",
+      "pbe-rc2-cbc.p12",
+      "pbe-rc2-40-cbc.p12",
+      "pbe-rc2-64-cbc.p12",
+    ];
+    const pureJs = cases.filter((c) => files.includes(c.file));
+    expect(pureJs).toHaveLength(files.length);
+    for (const c of pureJs) {
+      const right = await parseInThisThread(join(dir, "pkcs12", c.file), { password: c.password });
+      const wrong = await parseInThisThread(join(dir, "pkcs12", c.file), { password: "not-the-password" });
+      expect([c.file, right.error, right.certificates.map((x) => x.sha256), wrong.error?.code]).toEqual([
+        c.file,
+        null,
+        c.certificates,
+        "bad_password",
+      ]);
+    }
   });
 });
 
