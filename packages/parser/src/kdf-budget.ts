@@ -16,7 +16,7 @@ export const MAX_FILE_KDF_WORK = 30_000_000;
  */
 export const FREE_FILE_KDF_WORK = 4_000_000;
 /** What a run (a parser pool, or a process parsing on its own) may spend beyond the files' free allowance. */
-export const DEFAULT_RUN_KDF_BUDGET = 200_000_000;
+export const DEFAULT_RUN_KDF_BUDGET = 100_000_000;
 
 /** The run's remaining budget, shared by every worker of a pool through one SharedArrayBuffer. */
 let runBudget = new BigInt64Array(createRunBudget());
