@@ -41,11 +41,12 @@ export function parseBytes(bytes: Uint8Array, path: string, options: ParseOption
     const message = error instanceof Error ? error.message : String(error);
     return failedFile(path, new ParseError("malformed", `could not decode: ${message}`));
   }
-  const { error } = contents;
+  const { error, warning } = contents;
   return {
     path,
     format: contents.format,
     error: error ? { code: error.code, message: error.message } : null,
     certificates,
+    ...(warning ? { warning } : {}),
   };
 }

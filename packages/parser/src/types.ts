@@ -105,11 +105,16 @@ export interface ParsedFile {
   format: ContainerFormat | null;
   error: ParseErrorInfo | null;
   certificates: CertificateEntry[];
+  /** Present only when the file was read but its integrity was not verified (some PKCS#12 files). */
+  warning?: string;
 }
 
+/** PKCS#12 passwords to try in order (from files or the environment, never argv); undefined means none given. */
+export type PfxPasswords = string | readonly string[] | undefined;
+
 export interface ParseOptions {
-  /** PKCS#12 password (from a file or the environment, never argv). Undefined means "none given". */
-  password?: string | undefined;
+  /** PKCS#12 password, or passwords tried in order; the empty and absent passwords are always tried after them. */
+  password?: PfxPasswords;
   /** Files larger than this are `too_large`. Default 10 MiB. */
   maxFileSize?: number | undefined;
   /** The same limit for signed artefacts (PE, MSI, MSIX, CAB), of which only the signature is read. Default 8 GiB. */

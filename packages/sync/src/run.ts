@@ -38,7 +38,7 @@ export interface SyncSettings {
   exclude: string[] | undefined;
   maxFileSize: number;
   maxSignedFileSize: number;
-  pfxPassword: string | undefined;
+  pfxPassword: string[] | string | undefined;
   graphUrl: string;
   tokenProvider: TokenProvider;
   statePath: string;

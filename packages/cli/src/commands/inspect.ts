@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import type { InspectOptions } from "../inspect/inspect.js";
-import { globOptions, maxFileSizeOption, maxSignedFileSizeOption } from "../options.js";
+import { collect, globOptions, maxFileSizeOption, maxSignedFileSizeOption } from "../options.js";
 
 /** `inspect`: what the parser makes of files, without talking to Graph. */
 export function inspectCommand(): Command {
@@ -14,7 +14,8 @@ export function inspectCommand(): Command {
     .option("--json", "print a JSON document on stdout instead of a table", false)
     .option(
       "--pfx-password-file <file>",
-      "file whose first line is the PKCS#12 password (else $INTUNE_CODESIGN_PFX_PASSWORD)",
+      "file whose first line is a PKCS#12 password (repeatable, tried in order; else $INTUNE_CODESIGN_PFX_PASSWORD)",
+      collect,
     )
     .addOption(maxFileSizeOption("files larger than this are too_large (e.g. 10MiB, 512KiB)"))
     .addOption(maxSignedFileSizeOption())

@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import {
+  collect,
   globOptions,
   LOG_LEVELS,
   maxFileSizeOption,
@@ -64,8 +65,10 @@ export function uploadCommand(): Command {
     .addOption(
       new Option(
         "--pfx-password-file <file>",
-        "file whose first line is the PKCS#12 password (or INTUNE_CODESIGN_PFX_PASSWORD)",
-      ).env("INTUNE_CODESIGN_PFX_PASSWORD_FILE"),
+        "file whose first line is a PKCS#12 password (repeatable, tried in order; or INTUNE_CODESIGN_PFX_PASSWORD)",
+      )
+        .env("INTUNE_CODESIGN_PFX_PASSWORD_FILE")
+        .argParser(collect),
     )
     .addOption(include)
     .addOption(exclude)

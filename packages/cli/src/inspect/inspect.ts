@@ -13,7 +13,7 @@ import { writeChunks } from "../write-chunks.js";
 /** The `inspect` flags. */
 export interface InspectOptions {
   json: boolean;
-  pfxPasswordFile?: string;
+  pfxPasswordFile?: string | string[];
   maxFileSize: number;
   maxSignedFileSize: number;
   include?: string[];

@@ -27,7 +27,7 @@ export interface UploadFlags {
   managedIdentity: boolean;
   accessTokenFile?: string;
   authorityHost?: string;
-  pfxPasswordFile?: string;
+  pfxPasswordFile?: string | string[];
   include?: string[];
   exclude?: string[];
   maxFileSize: number;
