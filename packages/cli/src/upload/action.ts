@@ -1,7 +1,9 @@
+import { OutputPathError, prepareOutputPath } from "@intune-codesign/sync";
 import { type Command, InvalidArgumentError } from "commander";
 import { applyConfigFile } from "../config-file.js";
 import { UsageError } from "../exit-codes.js";
 import { checkPathsExist } from "../options.js";
+import { fromSetting, type SettingSource, settingSources } from "../setting-source.js";
 import { exitCodeOf, sync } from "./outcome.js";
 import { printOutcome } from "./output.js";
 import { buildSettings, type UploadFlags } from "./settings.js";
@@ -9,10 +11,34 @@ import { buildSettings, type UploadFlags } from "./settings.js";
 /** The `upload` command's action, loaded only when the command runs. */
 export async function uploadAction(folders: string[], command: Command): Promise<void> {
   const flags = resolveFlags(command);
+  const source = settingSources(command, flags.config);
   checkPathsExist(folders);
-  const outcome = await sync(await buildSettings(folders, flags));
+  const settings = await buildSettings(folders, flags, source);
+  prepareOutputs(source, { state: settings.statePath, report: flags.report, metricsFile: flags.metricsFile });
+  const outcome = await sync(settings);
   await printOutcome(outcome, { json: flags.json, dryRun: flags.dryRun, warnDays: flags.warnDays });
   process.exitCode = exitCodeOf(outcome.status);
+}
+
+/**
+ * Every file the run will write is checked (its folder created, a file made and removed there) before the first
+ * request, so that an unwritable report is found before the writes it would have recorded, not after.
+ */
+function prepareOutputs(
+  source: SettingSource,
+  paths: Record<"state" | "report" | "metricsFile", string | undefined>,
+) {
+  for (const [key, path] of Object.entries(paths)) {
+    if (path === undefined) continue;
+    fromSetting(source, key, () => {
+      try {
+        prepareOutputPath(path);
+      } catch (error) {
+        if (error instanceof OutputPathError) throw new UsageError(error.message);
+        throw error;
+      }
+    });
+  }
 }
 
 /** Options after the config file is applied; commander's own errors become usage errors. */
