@@ -3,7 +3,7 @@ import { type Command, InvalidArgumentError } from "commander";
 import { applyConfigFile } from "../config-file.js";
 import { UsageError } from "../exit-codes.js";
 import { checkPathsExist } from "../options.js";
-import { fromSetting, type SettingSource, settingSources } from "../setting-source.js";
+import { type SettingSource, settingSources } from "../setting-source.js";
 import { exitCodeOf, sync } from "./outcome.js";
 import { printOutcome } from "./output.js";
 import { buildSettings, type UploadFlags } from "./settings.js";
@@ -30,14 +30,12 @@ function prepareOutputs(
 ) {
   for (const [key, path] of Object.entries(paths)) {
     if (path === undefined) continue;
-    fromSetting(source, key, () => {
-      try {
-        prepareOutputPath(path);
-      } catch (error) {
-        if (error instanceof OutputPathError) throw new UsageError(error.message);
-        throw error;
-      }
-    });
+    try {
+      prepareOutputPath(path);
+    } catch (error) {
+      if (!(error instanceof OutputPathError)) throw error;
+      throw new UsageError(`${source(key)} ${path}: ${error.message}; give a path this user can write`);
+    }
   }
 }
 
