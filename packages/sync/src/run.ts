@@ -342,16 +342,20 @@ class UploadRun {
     let succeeded = 0;
     let authFailures = 0;
     let networkFailures = 0;
+    // A refused write (no permission, token refused) would be refused for every certificate: the rest are not sent.
+    let refusal: ReportItem["error"] = null;
     let next = 0;
     const worker = async () => {
-      while (next < queue.length && !interruption.stopping.aborted) {
+      while (next < queue.length && !interruption.stopping.aborted && !refusal) {
         const index = queue[next++]!;
         const candidate = this.candidates[index]!;
         const decision = decisions[index] as Extract<Decision, { action: "create" | "update" }>;
         const item = await this.write(client, candidate, decision);
         if (item.action !== "failed") succeeded += 1;
-        else if (item.error?.code === "auth_failed") authFailures += 1;
-        else if (item.error?.code === "network_error") networkFailures += 1;
+        else if (item.error?.code === "auth_failed") {
+          authFailures += 1;
+          refusal ??= item.error;
+        } else if (item.error?.code === "network_error") networkFailures += 1;
         this.items[candidate.item] = item;
         this.journaled[candidate.item] = true;
         this.store.recordEvent(this.runId, eventOf(item));
@@ -359,6 +363,14 @@ class UploadRun {
       }
     };
     await Promise.all(Array.from({ length: Math.min(config.concurrency, queue.length) }, worker));
+    if (refusal) {
+      const { code, message } = refusal;
+      for (const index of queue.slice(next)) {
+        const c = this.candidates[index]!;
+        this.items[c.item] = failedItem(c.path, c.sha256, code, message);
+        authFailures += 1;
+      }
+    }
     config.progress.done();
     phaseDone(config.logger, phase, "writes done", { planned: queue.length, succeeded });
     this.authFailed = authFailures > 0 && succeeded === 0;
