@@ -1,5 +1,5 @@
 import { OutputPathError, prepareOutputPath } from "@intune-codesign/sync";
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { applyConfigFile } from "../config-file.js";
 import { UsageError } from "../exit-codes.js";
 import { checkPathsExist } from "../options.js";
@@ -39,17 +39,9 @@ function prepareOutputs(
   }
 }
 
-/** Options after the config file is applied; commander's own errors become usage errors. */
+/** Options after the config file is applied (flags and environment win over it). */
 function resolveFlags(command: Command): UploadFlags {
   const configPath = command.getOptionValue("config") as string | undefined;
-  if (configPath) {
-    try {
-      applyConfigFile(command, configPath);
-    } catch (error) {
-      if (error instanceof InvalidArgumentError)
-        throw new UsageError(`--config ${configPath}: ${error.message}`);
-      throw error;
-    }
-  }
+  if (configPath) applyConfigFile(command, configPath);
   return command.opts<UploadFlags>();
 }
