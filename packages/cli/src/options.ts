@@ -89,6 +89,7 @@ export function globOptions(): [Option, Option] {
 
 /** What `--help` says about `--include`/`--exclude` patterns, for every command that walks folders. */
 export const PATTERNS_HELP = `
+
 Patterns (--include, --exclude; one per flag, repeatable):
   A pattern without a slash matches a file name at any depth, as in .gitignore: '*.key' skips a.key and team1/a.key.
   A pattern with a slash matches the path relative to its folder: 'team1/*.pem' only in team1, '**/old/**' anywhere.

@@ -5,7 +5,7 @@ const REDRAW_MS = 100;
 
 /** A progress bar that shares its terminal line with log lines: `around` clears it for a line and redraws it after. */
 export interface TerminalProgress extends Progress {
-  /** Writes `text` (whole lines) where the bar is, keeping the bar below it. */
+  /** Runs `write` (whole lines to the same terminal) with the bar erased, then draws the bar again below them. */
   around(write: () => void): void;
 }
 

@@ -157,8 +157,7 @@ export function uploadCommand(): Command {
 const UPLOAD_HELP_FOOTER = `
 Exit codes (stable):
   0    every certificate synced or deliberately skipped
-  1    some file or certificate failed (the rest of the batch ran)
-  1    also: a folder yielded no file (unless --allow-empty)
+  1    some file or certificate failed, or a folder yielded no file (the rest of the batch ran)
   2    usage or configuration error, or an output path that cannot be written (nothing was sent)
   3    authentication or authorization failed: credential, tenant or consent (nothing could be sent)
   4    another run holds the lock (this run did nothing)
