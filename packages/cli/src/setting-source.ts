@@ -42,7 +42,6 @@ export async function fromSettingAsync<T>(
 
 /** A bad value (the uploader's ConfigError, or our own UsageError) as a usage error that names its source. */
 function withSource(source: SettingSource, key: string, error: unknown): unknown {
-  if (!(error instanceof Error) || !(error instanceof UsageError || error.name === "ConfigError"))
-    return error;
-  return new UsageError(`${source(key)}: ${error.message}`);
+  const badValue = error instanceof UsageError || (error instanceof Error && error.name === "ConfigError");
+  return badValue ? new UsageError(`${source(key)}: ${error.message}`) : error;
 }

@@ -367,7 +367,9 @@ class UploadRun {
       const { code, message } = refusal;
       for (const index of queue.slice(next)) {
         const c = this.candidates[index]!;
-        this.items[c.item] = failedItem(c.path, c.sha256, code, message);
+        const decision = decisions[index]!;
+        const id = decision.action === "update" ? decision.id : null;
+        this.items[c.item] = failedItem(c.path, c.sha256, code, message, { id });
         authFailures += 1;
       }
     }

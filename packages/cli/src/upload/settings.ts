@@ -87,8 +87,7 @@ export async function buildSettings(
   const password = await fromSettingAsync(source, "pfxPasswordFile", () =>
     pfxPassword(flags.pfxPasswordFile),
   );
-  // Only the secret file is read while the provider is made; its other errors name no single setting.
-  const tokenProvider = (flags.clientSecretFile ? setting : unattributed)("clientSecretFile", () =>
+  const makeTokenProvider = () =>
     createTokenProvider({
       accessTokenFile: flags.accessTokenFile,
       tenantId,
@@ -99,8 +98,11 @@ export async function buildSettings(
       managedIdentityClientId: flags.managedIdentity ? clientId : undefined,
       authorityHost,
       scope: cloud.scope,
-    }),
-  );
+    });
+  // Of the settings it takes, the provider reads only the secret file now; its other errors name no one setting.
+  const tokenProvider = flags.clientSecretFile
+    ? setting("clientSecretFile", makeTokenProvider)
+    : makeTokenProvider();
   const progress = createProgress();
   return {
     roots: folders,
@@ -127,10 +129,6 @@ export async function buildSettings(
     progress,
     statusCode: exitCodeOf,
   };
-}
-
-function unattributed<T>(_key: string, read: () => T): T {
-  return read();
 }
 
 /** `$XDG_STATE_HOME/intune-codesign/state.db`, falling back to `~/.local/state/…` as the XDG spec says. */
