@@ -117,7 +117,7 @@ describe("applyConfigFile: flags > environment > config file > defaults", () => 
     expect(() => applyConfigFile(command, bad)).toThrow(UsageError);
     expect(() => applyConfigFile(command, bad)).toThrow(`--config ${bad}: `);
     expect(() => applyConfigFile(command, join(dir, "missing.json"))).toThrow(
-      `--config ${join(dir, "missing.json")}: ENOENT`,
+      `--config ${join(dir, "missing.json")}: cannot read it: no such file or directory (ENOENT)`,
     );
   });
 
