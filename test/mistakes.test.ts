@@ -352,8 +352,12 @@ const CASES: Case[] = [
       return { args: humanUpload(s, ["--map", map, "--no-create"]) };
     },
     code: 2,
-    says: "nothing was sent: --no-create and --map keys that match no file",
+    says: 'intune-codesign: --no-create: --map key(s) "folder2/a.pem" match no file, so nothing was sent',
     requests: 0,
+    check: (result) =>
+      expect(result.stdout).toContain(
+        "unused_map_key: nothing was sent: --no-create and --map keys that match no file",
+      ),
   },
   {
     row: "11: inspect honours INTUNE_CODESIGN_PFX_PASSWORD_FILE",

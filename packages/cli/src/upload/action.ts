@@ -17,6 +17,14 @@ export async function uploadAction(folders: string[], command: Command): Promise
   prepareOutputs(source, { state: settings.statePath, report: flags.report, metricsFile: flags.metricsFile });
   const outcome = await sync(settings);
   await printOutcome(outcome, { json: flags.json, dryRun: flags.dryRun, warnDays: flags.warnDays });
+  if (outcome.status === "misconfigured") {
+    const keys = outcome.report.warnings
+      .filter((w) => w.code === "unused_map_key")
+      .map((w) => `"${w.subject}"`);
+    process.stderr.write(
+      `intune-codesign: --no-create: --map key(s) ${keys.join(", ")} match no file, so nothing was sent; fix the keys (paths relative to the folder given) or drop --no-create\n`,
+    );
+  }
   process.exitCode = exitCodeOf(outcome.status);
 }
 
