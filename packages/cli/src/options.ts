@@ -73,6 +73,19 @@ export function maxFileSizeOption(help: string): Option {
     .argParser(parseSize);
 }
 
+/** Signed artefacts are read only where their signature lies, so far larger files are fine. */
+export const DEFAULT_MAX_SIGNED_FILE_SIZE = 8 * 1024 ** 3;
+
+/** `--max-signed-file-size`: signed artefacts (PE, MSI, MSIX, CAB) are large by nature, and only their signature is read. */
+export function maxSignedFileSizeOption(): Option {
+  return new Option(
+    "--max-signed-file-size <size>",
+    "signed app artefacts (exe, msi, msix, cab) larger than this are too_large",
+  )
+    .default(DEFAULT_MAX_SIGNED_FILE_SIZE, "8GiB")
+    .argParser(parseSize);
+}
+
 /** `--include` and `--exclude`, for the commands that walk folders. */
 export function globOptions(): [Option, Option] {
   return [

@@ -13,8 +13,12 @@ export interface WorkerResponse {
 }
 
 parentPort?.on("message", ({ jobs }: WorkerRequest) => {
-  const results = jobs.map(({ id, path, options }) => ({ id, file: parseFileSync(path, options) }));
+  const pending = jobs.map(({ id, path, options }) => ({ id, file: parseFileSync(path, options) }));
   // The DER buffers are copied, not transferred: a certificate is a few hundred bytes, and detaching each small
   // buffer cost more than the copy.
-  parentPort?.postMessage({ results } satisfies WorkerResponse);
+  const post = (results: WorkerResponse["results"]) =>
+    parentPort?.postMessage({ results } satisfies WorkerResponse);
+  // Only MSIX packages are read asynchronously (their ZIP reader is); a batch without one is answered at once.
+  if (!pending.some(({ file }) => file instanceof Promise)) post(pending as WorkerResponse["results"]);
+  else void Promise.all(pending.map(async ({ id, file }) => ({ id, file: await file }))).then(post);
 });

@@ -45,6 +45,7 @@ function settings(token: string): SyncSettings {
     include: undefined,
     exclude: undefined,
     maxFileSize: 1024 * 1024,
+    maxSignedFileSize: 1024 * 1024,
     pfxPassword: undefined,
     graphUrl: emulator.url,
     tokenProvider: { getToken: async () => token },

@@ -40,6 +40,7 @@ export interface SyncSettings {
   include: string[] | undefined;
   exclude: string[] | undefined;
   maxFileSize: number;
+  maxSignedFileSize: number;
   pfxPassword: string | undefined;
   graphUrl: string;
   tokenProvider: TokenProvider;
@@ -227,7 +228,12 @@ class UploadRun {
     config.progress.start("reading", entries.length);
     try {
       await parseEntries<CachedFile>(entries, {
-        parse: { password: config.pfxPassword, maxFileSize: config.maxFileSize, now },
+        parse: {
+          password: config.pfxPassword,
+          maxFileSize: config.maxFileSize,
+          maxSignedFileSize: config.maxSignedFileSize,
+          now,
+        },
         onParsed: (entry, parsed) => {
           config.progress.tick();
           if ("fresh" in parsed) {
@@ -433,11 +439,8 @@ class UploadRun {
    * one small row per file; sends are few (paced to Intune's limits), and a parse costs tens of microseconds.
    */
   private async readDer(candidate: PlannedCandidate): Promise<Uint8Array | null> {
-    const { password, maxFileSize } = {
-      password: this.config.pfxPassword,
-      maxFileSize: this.config.maxFileSize,
-    };
-    const file = await parseFile(pathBytes(candidate.file), { password, maxFileSize });
+    const { pfxPassword: password, maxFileSize, maxSignedFileSize } = this.config;
+    const file = await parseFile(pathBytes(candidate.file), { password, maxFileSize, maxSignedFileSize });
     return file.certificates.find((c) => c.sha256 === candidate.sha256)?.der ?? null;
   }
 

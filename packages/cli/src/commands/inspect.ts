@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import type { InspectOptions } from "../inspect/inspect.js";
-import { globOptions, maxFileSizeOption, PATTERNS_HELP } from "../options.js";
+import { globOptions, maxFileSizeOption, maxSignedFileSizeOption, PATTERNS_HELP } from "../options.js";
 import { settingSources } from "../setting-source.js";
 
 /** `inspect`: what the parser makes of files, without talking to Graph. */
@@ -9,7 +9,7 @@ export function inspectCommand(): Command {
   return new Command("inspect")
     .summary("show what would be uploaded from certificate files, without contacting Graph")
     .description(
-      "Reads certificate files (DER, PEM, base64, PKCS#7, PKCS#12) and shows each certificate's subject, issuer, expiry and whether it would be uploaded (or why it is skipped). Folders are walked recursively, files in sorted path order. Nothing is sent anywhere.",
+      "Reads certificate files (DER, PEM, base64, PKCS#7, PKCS#12) and signed app artefacts (MSIX, EXE, MSI, CAB, CAT, PowerShell) and shows each certificate's subject, issuer, expiry and whether it would be uploaded (or why it is skipped). Folders are walked recursively, files in sorted path order. Nothing is sent anywhere.",
     )
     .argument("<path...>", "certificate files or folders")
     .option("--json", "print a JSON document on stdout instead of a table", false)
@@ -20,6 +20,7 @@ export function inspectCommand(): Command {
       ).env("INTUNE_CODESIGN_PFX_PASSWORD_FILE"),
     )
     .addOption(maxFileSizeOption("files larger than this are too_large (e.g. 10MiB, 512KiB)"))
+    .addOption(maxSignedFileSizeOption())
     .addOption(include)
     .addOption(exclude)
     .addHelpText(

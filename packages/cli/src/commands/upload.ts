@@ -3,6 +3,7 @@ import {
   globOptions,
   LOG_LEVELS,
   maxFileSizeOption,
+  maxSignedFileSizeOption,
   PATTERNS_HELP,
   parseNonNegativeInteger,
   parsePositiveInteger,
@@ -79,6 +80,7 @@ export function uploadCommand(): Command {
     .addOption(include)
     .addOption(exclude)
     .addOption(maxFileSizeOption("larger files are too_large"))
+    .addOption(maxSignedFileSizeOption())
     .option(
       "--allow-empty",
       "a folder with no file is not an error (default: a warning and exit 1, as for an unmounted volume)",

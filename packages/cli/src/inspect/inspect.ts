@@ -16,6 +16,7 @@ export interface InspectOptions {
   json: boolean;
   pfxPasswordFile?: string;
   maxFileSize: number;
+  maxSignedFileSize: number;
   include?: string[];
   exclude?: string[];
 }
@@ -52,7 +53,7 @@ async function inspectPaths(
   const tracker = new DuplicateTracker();
   const files: InspectedFile[] = [];
   await parseEntries(entries, {
-    parse: { password, maxFileSize: options.maxFileSize },
+    parse: { password, maxFileSize: options.maxFileSize, maxSignedFileSize: options.maxSignedFileSize },
     pool,
     onParsed: (_entry, parsed) => {
       if ("fresh" in parsed) files.push(withoutDer(tracker.mark(parsed.fresh)));

@@ -38,6 +38,7 @@ export interface UploadFlags {
   include?: string[];
   exclude?: string[];
   maxFileSize: number;
+  maxSignedFileSize: number;
   state?: string;
   report?: string;
   json: boolean;
@@ -109,6 +110,7 @@ export async function buildSettings(
     include: flags.include,
     exclude: flags.exclude,
     maxFileSize: flags.maxFileSize,
+    maxSignedFileSize: flags.maxSignedFileSize,
     pfxPassword: password,
     graphUrl,
     tokenProvider,
