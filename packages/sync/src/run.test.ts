@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunStatus, runSync, type SyncSettings } from "./run.js";
 import { RunLock, RunLockedError } from "./state/lock.js";
 
-const CODES: Record<RunStatus, number> = { synced: 10, failed: 11, auth_failed: 13, interrupted: 99 };
+const CODES: Record<RunStatus, number> = {
+  synced: 10,
+  failed: 11,
+  misconfigured: 12,
+  auth_failed: 13,
+  unreachable: 15,
+  interrupted: 99,
+};
 
 let emulator: RunningEmulator;
 let folder: string;
@@ -49,6 +56,7 @@ function settings(token: string): SyncSettings {
     dryRun: false,
     force: false,
     create: true,
+    allowEmpty: false,
     body: { status: "provisioned", fullDnNames: false },
     rateLimit: { limit: 100, windowMs: 20_000 },
     concurrency: 2,

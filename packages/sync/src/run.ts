@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { DuplicateTracker, parseFile } from "@intune-codesign/parser";
 import {
   type BodyOptions,
@@ -16,6 +17,7 @@ import { type Interruption, watchSignals } from "./interruption.js";
 import { eventOf, failedItem, itemForDecision, PENDING, reportItem } from "./items.js";
 import { type MappingFile, mappedId } from "./mapping.js";
 import { type ExpiryMetric, writeMetricsFile } from "./metrics.js";
+import { isExpectedOsError, osErrorWords } from "./os-error.js";
 import { parseEntries } from "./parse-entries.js";
 import {
   type Candidate,
@@ -26,7 +28,8 @@ import {
   TenantIndex,
 } from "./plan.js";
 import type { Progress } from "./progress.js";
-import { buildReport, type Report, type ReportItem, writeReportFile } from "./report.js";
+import { buildReport, type Report, type ReportItem, type RunWarning, writeReportFile } from "./report.js";
+import { mapWarnings, walkWarnings } from "./run-warnings.js";
 import { RunLock, RunLockedError } from "./state/lock.js";
 import { type CachedFile, StateStore } from "./state/store.js";
 import { pathBytes, underRoots, type WalkEntry, walk } from "./walk.js";
@@ -48,6 +51,8 @@ export interface SyncSettings {
   dryRun: boolean;
   force: boolean;
   create: boolean;
+  /** A folder that yields no file is then only a warning, not a failed run. */
+  allowEmpty: boolean;
   body: BodyOptions;
   rateLimit: { limit: number; windowMs: number };
   concurrency: number;
@@ -59,8 +64,12 @@ export interface SyncSettings {
   statusCode: (status: RunStatus) => number;
 }
 
-/** How a run ended, by precedence: stopped by a signal, refused by Graph's auth, some item failed, or all in sync. */
-export type RunStatus = "interrupted" | "auth_failed" | "failed" | "synced";
+/**
+ * How a run ended, by precedence: stopped by a signal; refused to send because the input contradicts a setting
+ * (`--no-create` with a map key that matches no file); Microsoft could not be reached (DNS, connection, TLS, proxy)
+ * so nothing could be sent; refused by Graph's auth; some item failed (or a folder yielded no file); all in sync.
+ */
+export type RunStatus = "interrupted" | "misconfigured" | "unreachable" | "auth_failed" | "failed" | "synced";
 
 /** What a run did: the report, how it ended, and the certificates' expiries. */
 export interface SyncOutcome {
@@ -120,15 +129,22 @@ export async function runSync(config: SyncSettings): Promise<SyncOutcome> {
     const finishedAt = new Date();
     const code = config.statusCode(outcome.status);
     store.endRun(run.runId, finishedAt, code, outcome.report.summary);
-    if (config.reportPath) writeReportFile(config.reportPath, outcome.report);
+    // The paths were checked before the run; a disk that filled up since is logged, and the summary still printed.
+    if (config.reportPath) {
+      const path = config.reportPath;
+      writeOutput(config.logger, "report", path, () => writeReportFile(path, outcome.report));
+    }
     if (config.metricsFile) {
-      writeMetricsFile(config.metricsFile, {
-        finishedAt,
-        durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
-        exitCode: code,
-        counts: outcome.report.summary,
-        expiries: outcome.expiries(),
-      });
+      const path = config.metricsFile;
+      writeOutput(config.logger, "metrics file", path, () =>
+        writeMetricsFile(path, {
+          finishedAt,
+          durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+          exitCode: code,
+          counts: outcome.report.summary,
+          expiries: outcome.expiries(),
+        }),
+      );
     }
     return outcome;
   } finally {
@@ -143,7 +159,11 @@ class UploadRun {
   private readonly items: ReportItem[] = [];
   private readonly journaled: boolean[] = [];
   private readonly candidates: PlannedCandidate[] = [];
+  private readonly warnings: RunWarning[] = [];
   private files = 0;
+  private emptyFolder = false;
+  private misconfigured = false;
+  private unreachable = false;
   private authFailed = false;
 
   constructor(
@@ -155,7 +175,8 @@ class UploadRun {
 
   async execute(): Promise<SyncOutcome> {
     await this.readFiles();
-    if (this.candidates.length > 0 && !this.interruption.stopping.aborted) {
+    if (this.misconfigured) this.refuseAll();
+    else if (this.candidates.length > 0 && !this.interruption.stopping.aborted) {
       const client = new GraphClient({
         baseUrl: this.config.graphUrl,
         tokenProvider: this.config.tokenProvider,
@@ -173,7 +194,7 @@ class UploadRun {
     // The journal keeps what changed or went wrong; unchanged and skipped items repeat every run and are counted
     // in the run's row only. Writes journal themselves as they finish; a dry run changes nothing.
     if (!this.config.dryRun) this.journal((item) => item.action === "failed");
-    const report = buildReport(this.files, this.items);
+    const report = buildReport(this.files, this.items, this.warnings);
     const expiries = () =>
       this.candidates.map((c) => ({
         sha256: c.sha256,
@@ -191,6 +212,12 @@ class UploadRun {
     let phase = performance.now();
     const entries = await walk(config.roots, { include: config.include, exclude: config.exclude });
     this.files = entries.length;
+    const found = walkWarnings(config.roots, entries, config.include, isFolder);
+    this.emptyFolder = !config.allowEmpty && found.some((warning) => warning.code === "empty_folder");
+    this.warn(found);
+    // What the map's keys are checked against: every path walked and every certificate read, skipped ones too.
+    const relatives = new Set(config.mapping ? entries.map((entry) => entry.relative) : []);
+    const sha256s = new Set<string>();
     phaseDone(config.logger, phase, "files found", { files: entries.length });
     phase = performance.now();
     let parsedNow = 0;
@@ -219,7 +246,10 @@ class UploadRun {
             config.logger.warn({ file: file.path, code: file.error.code }, file.error.message);
             this.items.push(failedItem(file.path, null, file.error.code, file.error.message));
           }
-          for (const certificate of file.certificates) this.addCertificate(file.path, entry, certificate);
+          for (const certificate of file.certificates) {
+            if (config.mapping?.bySha256.size) sha256s.add(certificate.sha256);
+            this.addCertificate(file.path, entry, certificate);
+          }
         },
         cached: (entry) => {
           const hit = fileCache.get(entry.path);
@@ -238,6 +268,25 @@ class UploadRun {
     store.rememberParses(fresh);
     config.progress.done();
     phaseDone(config.logger, phase, "files read", { parsed: parsedNow, cached: this.files - parsedNow });
+    const unused = mapWarnings(config.mapping, relatives, sha256s);
+    this.warn(unused);
+    // Without creates the map is the only way to an object, so a key that missed is an error, not a guess.
+    this.misconfigured = !config.create && unused.length > 0;
+  }
+
+  /** Keeps warnings for the report and logs each as it is found. */
+  private warn(warnings: RunWarning[]): void {
+    for (const warning of warnings) {
+      this.config.logger.warn({ code: warning.code, subject: warning.subject }, warning.message);
+      this.warnings.push(warning);
+    }
+  }
+
+  /** A run that must send nothing: every candidate fails with the reason. */
+  private refuseAll(): void {
+    const message = "nothing was sent: --no-create and --map keys that match no file (see the warnings)";
+    for (const c of this.candidates)
+      this.items[c.item] = failedItem(c.path, c.sha256, "unused_map_key", message);
   }
 
   private addCertificate(path: string, entry: WalkEntry, certificate: FoundCertificate): void {
@@ -269,6 +318,7 @@ class UploadRun {
         });
       }
       this.authFailed = failure.auth;
+      this.unreachable = failure.unreachable;
       return null;
     }
     phaseDone(this.config.logger, phase, "tenant listed", { objects: tenant.size });
@@ -297,15 +347,21 @@ class UploadRun {
     const phase = performance.now();
     let succeeded = 0;
     let authFailures = 0;
+    let networkFailures = 0;
+    // A refused write (no permission, token refused) would be refused for every certificate: the rest are not sent.
+    let refusal: ReportItem["error"] = null;
     let next = 0;
     const worker = async () => {
-      while (next < queue.length && !interruption.stopping.aborted) {
+      while (next < queue.length && !interruption.stopping.aborted && !refusal) {
         const index = queue[next++]!;
         const candidate = this.candidates[index]!;
         const decision = decisions[index] as Extract<Decision, { action: "create" | "update" }>;
         const item = await this.write(client, candidate, decision);
-        if (item.action === "failed") authFailures += item.error?.code === "auth_failed" ? 1 : 0;
-        else succeeded += 1;
+        if (item.action !== "failed") succeeded += 1;
+        else if (item.error?.code === "auth_failed") {
+          authFailures += 1;
+          refusal ??= item.error;
+        } else if (item.error?.code === "network_error") networkFailures += 1;
         this.items[candidate.item] = item;
         this.journaled[candidate.item] = true;
         this.store.recordEvent(this.runId, eventOf(item));
@@ -313,9 +369,20 @@ class UploadRun {
       }
     };
     await Promise.all(Array.from({ length: Math.min(config.concurrency, queue.length) }, worker));
+    if (refusal) {
+      const { code, message } = refusal;
+      for (const index of queue.slice(next)) {
+        const c = this.candidates[index]!;
+        const decision = decisions[index]!;
+        const id = decision.action === "update" ? decision.id : null;
+        this.items[c.item] = failedItem(c.path, c.sha256, code, message, { id });
+        authFailures += 1;
+      }
+    }
     config.progress.done();
     phaseDone(config.logger, phase, "writes done", { planned: queue.length, succeeded });
     this.authFailed = authFailures > 0 && succeeded === 0;
+    this.unreachable = networkFailures === queue.length && queue.length > 0;
   }
 
   /** One create or update; the state store records it the moment Graph accepts it. */
@@ -388,11 +455,31 @@ class UploadRun {
     });
   }
 
-  /** Interrupted, then auth failed, then any failure, else synced. */
+  /** In RunStatus's order of precedence. */
   private status(report: Report): RunStatus {
     if (this.interruption.stopping.aborted) return "interrupted";
+    if (this.misconfigured) return "misconfigured";
+    if (this.unreachable) return "unreachable";
     if (this.authFailed) return "auth_failed";
-    return report.summary.failed > 0 ? "failed" : "synced";
+    return report.summary.failed > 0 || this.emptyFolder ? "failed" : "synced";
+  }
+}
+
+/** Writes an output file at the end of a run; an OS error (a full disk) is one logged line, not a lost summary. */
+function writeOutput(logger: Logger, what: string, path: string, write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    if (!isExpectedOsError(error)) throw error;
+    logger.error({ code: error.code, path }, `cannot write the ${what} ${path}: ${osErrorWords(error)}`);
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

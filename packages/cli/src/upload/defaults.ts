@@ -10,6 +10,7 @@ export const UPLOAD_DEFAULTS = {
   json: false,
   warnDays: 30,
   create: true,
+  allowEmpty: false,
   force: false,
   dryRun: false,
   status: "provisioned",
