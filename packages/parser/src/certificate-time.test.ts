@@ -65,7 +65,7 @@ function element(tag: number, content: Buffer): Buffer {
 /** The certificate with its validity replaced by two UTCTime texts (the parser does not check signatures). */
 function withValidity(der: Buffer, notBefore: string, notAfter: string): Buffer {
   const [tbs, algorithm, signature] = childrenOf(decodeBer(der)!);
-  const fields = childrenOf(tbs!).map((field) => Buffer.from(encodingOf(field)));
+  const fields: Buffer[] = childrenOf(tbs!).map((field) => Buffer.from(encodingOf(field)));
   const validity = element(
     0x30,
     Buffer.concat([element(0x17, Buffer.from(notBefore)), element(0x17, Buffer.from(notAfter))]),
