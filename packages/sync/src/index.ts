@@ -1,6 +1,8 @@
 export { isGuid, type MappingFile } from "./mapping.js";
 export type { ExpiryMetric } from "./metrics.js";
 export type { Progress } from "./progress.js";
+export type { PruneClass, PruneSettings } from "./prune.js";
 export { formatSummary, type ItemAction, type Report, type ReportItem, reportJson } from "./report.js";
 export { type RunStatus, runSync, type SyncOutcome, type SyncSettings } from "./run.js";
 export { type LockOwner, RunLockedError } from "./state/lock.js";
+export { tenantScope } from "./tenant.js";

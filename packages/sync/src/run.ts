@@ -1,35 +1,30 @@
-import { DuplicateTracker, parseFile } from "@intune-codesign/parser";
+import { parseFile } from "@intune-codesign/parser";
 import {
   type BodyOptions,
   bodyFields,
   buildBody,
   type CertificateBody,
-  GraphClient,
-  RateLimiter,
+  type GraphClient,
   type TokenProvider,
 } from "@intune-codesign/uploader";
 import type { Logger } from "pino";
-import type { FoundCertificate } from "./certificate.js";
 import { describeFailure, FILE_CHANGED } from "./failure.js";
-import { foundFile } from "./found-file.js";
 import { type Interruption, watchSignals } from "./interruption.js";
-import { eventOf, failedItem, itemForDecision, PENDING, reportItem } from "./items.js";
-import { type MappingFile, mappedId } from "./mapping.js";
+import { eventOf, failedItem, itemForDecision, reportItem } from "./items.js";
+import { graphClient, listTenant } from "./list-tenant.js";
+import type { MappingFile } from "./mapping.js";
 import { type ExpiryMetric, writeMetricsFile } from "./metrics.js";
-import { parseEntries } from "./parse-entries.js";
-import {
-  type Candidate,
-  type Decision,
-  planCandidates,
-  type SentFields,
-  serializeFields,
-  TenantIndex,
-} from "./plan.js";
+import { phaseDone } from "./phase-log.js";
+import { type Decision, planCandidates, serializeFields } from "./plan.js";
 import type { Progress } from "./progress.js";
+import { type PruneSettings, pruneTargets } from "./prune.js";
+import { type CertificateReading, type PlannedCandidate, readCertificates } from "./read-certificates.js";
+import { backersOf, type ClassifiedObject, classifyObjects } from "./reconcile.js";
 import { buildReport, type Report, type ReportItem, writeReportFile } from "./report.js";
 import { RunLock, RunLockedError } from "./state/lock.js";
-import { type CachedFile, StateStore } from "./state/store.js";
-import { pathBytes, underRoots, type WalkEntry, walk } from "./walk.js";
+import { StateStore } from "./state/store.js";
+import { renderingDigest, type TenantIndex } from "./tenant.js";
+import { pathBytes } from "./walk.js";
 
 /** Everything one run needs; the caller resolves it (the CLI from flags, environment and config file). */
 export interface SyncSettings {
@@ -39,6 +34,8 @@ export interface SyncSettings {
   maxFileSize: number;
   pfxPassword: string | undefined;
   graphUrl: string;
+  /** Keys the state store's records: cloud, tenant and Graph base URL (see tenantScope). */
+  scope: string;
   tokenProvider: TokenProvider;
   statePath: string;
   reportPath: string | undefined;
@@ -47,6 +44,8 @@ export interface SyncSettings {
   dryRun: boolean;
   force: boolean;
   create: boolean;
+  /** Null: nothing is ever deleted. */
+  prune: PruneSettings | null;
   body: BodyOptions;
   rateLimit: { limit: number; windowMs: number };
   concurrency: number;
@@ -73,36 +72,6 @@ export interface SyncOutcome {
 }
 
 /**
- * A candidate with its slot in the report, its file (a walk's path) and its certificate, to build the body when it
- * is sent. One is kept per eligible certificate until the run ends, so it holds references only: its fields are
- * derived when asked.
- */
-class PlannedCandidate implements Candidate {
-  constructor(
-    readonly path: string,
-    readonly file: string,
-    readonly certificate: FoundCertificate,
-    readonly mapped: string | null,
-    readonly item: number,
-    private readonly body: BodyOptions,
-  ) {}
-
-  get sha256(): string {
-    return this.certificate.sha256;
-  }
-
-  get fields(): SentFields {
-    return bodyFields(this.certificate, this.body);
-  }
-}
-
-/** Intune's documented allowance for any request, per app and tenant. */
-const INTUNE_READ_LIMIT = { limit: 1000, windowMs: 20_000 };
-
-/** Fresh parses are written to the cache in batches: one transaction per file would dominate a large first run. */
-const CACHE_BATCH = 2048;
-
-/**
  * One batch: lock, walk, parse (reusing unchanged files' parses), list the tenant once, plan, write, record.
  * State is written as the run goes; the report is derived from the items at the end.
  */
@@ -111,16 +80,18 @@ export async function runSync(config: SyncSettings): Promise<SyncOutcome> {
   const lock = RunLock.acquire(lockPath);
   if (!(lock instanceof RunLock)) throw new RunLockedError(lockPath, lock.heldBy);
   const interruption = watchSignals(config.logger);
-  const store = new StateStore(config.statePath);
+  const store = new StateStore(config.statePath, config.scope);
   try {
     const startedAt = new Date();
-    const run = new UploadRun(config, store, store.startRun(startedAt, config.dryRun), interruption);
+    // A dry run is no run: it is not in the journal, and the metrics keep the last real run's (staleness alerts).
+    const runId = config.dryRun ? null : store.startRun(startedAt, false);
+    const run = new UploadRun(config, store, runId, interruption);
     const outcome = await run.execute();
     const finishedAt = new Date();
     const code = config.statusCode(outcome.status);
-    store.endRun(run.runId, finishedAt, code, outcome.report.summary);
+    if (runId !== null) store.endRun(runId, finishedAt, code, outcome.report.summary);
     if (config.reportPath) writeReportFile(config.reportPath, outcome.report);
-    if (config.metricsFile) {
+    if (config.metricsFile && !config.dryRun) {
       writeMetricsFile(config.metricsFile, {
         finishedAt,
         durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
@@ -137,42 +108,59 @@ export async function runSync(config: SyncSettings): Promise<SyncOutcome> {
   }
 }
 
+/** A delete the plan makes: the object, its slot in the report, and why. */
+interface PlannedDelete {
+  object: ClassifiedObject;
+  slot: number;
+  reason: string;
+}
+
+/** A delete not yet done: if the run stops before it, the report says so. */
+const PENDING_DELETE: Readonly<{ code: string; message: string }> = Object.freeze({
+  code: "interrupted",
+  message: "the run stopped before this object was deleted; the next run deletes it",
+});
+
 /** One run's working state: the report's items in file order, and which of them a write already journaled. */
 class UploadRun {
-  private readonly items: ReportItem[] = [];
+  private items: ReportItem[] = [];
   private readonly journaled: boolean[] = [];
-  private readonly candidates: PlannedCandidate[] = [];
+  private candidates: PlannedCandidate[] = [];
   private files = 0;
   private authFailed = false;
 
   constructor(
     private readonly config: SyncSettings,
     private readonly store: StateStore,
-    readonly runId: number,
+    readonly runId: number | null,
     private readonly interruption: Interruption,
   ) {}
 
   async execute(): Promise<SyncOutcome> {
-    await this.readFiles();
-    if (this.candidates.length > 0 && !this.interruption.stopping.aborted) {
-      const client = new GraphClient({
-        baseUrl: this.config.graphUrl,
-        tokenProvider: this.config.tokenProvider,
-        logger: this.config.logger,
-        timeoutMs: this.config.timeoutMs,
-        retries: this.config.retries,
-        writeLimiter: new RateLimiter(this.config.rateLimit),
-        // Reads have their own allowance; the limiter also makes reads wait out a Retry-After that writes got.
-        readLimiter: new RateLimiter(INTUNE_READ_LIMIT),
-        signal: this.interruption.aborting,
-      });
-      const decisions = await this.plan(client);
-      if (decisions && !this.config.dryRun) await this.writeAll(client, decisions);
+    const { config, interruption } = this;
+    const reading = await readCertificates(config, this.store, {
+      writeCache: true,
+      stop: interruption.stopping,
+    });
+    ({ items: this.items, candidates: this.candidates, files: this.files } = reading);
+    // An unmounted volume looks empty: with nothing found, pruning would delete everything this tool wrote.
+    const pruning = config.prune !== null && !this.refusePrune(reading);
+    if ((this.candidates.length > 0 || pruning) && !interruption.stopping.aborted) {
+      const client = graphClient(config, interruption.aborting);
+      const tenant = await this.list(client);
+      if (tenant) {
+        const decisions = this.plan(tenant);
+        const deletes = this.reconcile(tenant, reading, decisions, pruning);
+        if (!config.dryRun) {
+          await this.writeAll(client, decisions);
+          void deletes;
+        }
+      }
     }
     // The journal keeps what changed or went wrong; unchanged and skipped items repeat every run and are counted
     // in the run's row only. Writes journal themselves as they finish; a dry run changes nothing.
-    if (!this.config.dryRun) this.journal((item) => item.action === "failed");
-    const report = buildReport(this.files, this.items);
+    if (!config.dryRun) this.journal((item) => item.action === "failed" || item.action === "superseded");
+    const report = buildReport(this.files, this.items, config.dryRun);
     const expiries = () =>
       this.candidates.map((c) => ({
         sha256: c.sha256,
@@ -183,102 +171,122 @@ class UploadRun {
     return { report, status: this.status(report), expiries };
   }
 
-  /** Walks and parses; failed files and skipped certificates become items at once, candidates wait for the plan. */
-  private async readFiles(): Promise<void> {
-    const { config, store } = this;
-    const now = new Date();
-    let phase = performance.now();
-    const entries = await walk(config.roots, { include: config.include, exclude: config.exclude });
-    this.files = entries.length;
-    phaseDone(config.logger, phase, "files found", { files: entries.length });
-    phase = performance.now();
-    let parsedNow = 0;
-    const fileCache = store.scanFileCache(underRoots(config.roots));
-    const fresh: Parameters<StateStore["rememberParses"]>[0] = [];
-    const tracker = new DuplicateTracker();
-    const issuers = new Map<string, string>();
-    config.progress.start("reading", entries.length);
+  /** Lists the tenant once; null (and every candidate failed) when it could not be listed. */
+  private async list(client: GraphClient): Promise<TenantIndex | null> {
     try {
-      await parseEntries<CachedFile>(entries, {
-        parse: { password: config.pfxPassword, maxFileSize: config.maxFileSize, now },
-        onParsed: (entry, parsed) => {
-          config.progress.tick();
-          if ("fresh" in parsed) {
-            parsedNow += 1;
-            if (entry.stats) fresh.push({ path: entry.path, ...entry.stats, parsed: parsed.fresh });
-            if (fresh.length >= CACHE_BATCH) store.rememberParses(fresh.splice(0));
-          }
-          const file = foundFile(entry.display, parsed, tracker, issuers, now);
-          if (file.error) {
-            config.logger.warn({ file: file.path, code: file.error.code }, file.error.message);
-            this.items.push(failedItem(file.path, null, file.error.code, file.error.message));
-          }
-          for (const certificate of file.certificates) this.addCertificate(file.path, entry, certificate);
-        },
-        cached: (entry) => {
-          const hit = fileCache.get(entry.path);
-          return hit && hit.size === entry.stats?.size && hit.mtimeMs === entry.stats.mtimeMs ? hit : null;
-        },
-        stop: this.interruption.stopping,
-      });
-      // Cached parses of files the walk no longer finds are forgotten; a run stopped early saw only some files.
-      if (!this.interruption.stopping.aborted) {
-        fileCache.finish();
-        store.forgetFiles(fileCache.passed);
-      }
-    } finally {
-      fileCache.close();
-    }
-    store.rememberParses(fresh);
-    config.progress.done();
-    phaseDone(config.logger, phase, "files read", { parsed: parsedNow, cached: this.files - parsedNow });
-  }
-
-  private addCertificate(path: string, entry: WalkEntry, certificate: FoundCertificate): void {
-    const { sha256, skipReason } = certificate;
-    if (skipReason !== null) {
-      this.items.push(reportItem(path, sha256, "skipped", { reason: skipReason }));
-      return;
-    }
-    const mapped = mappedId(this.config.mapping, entry.relative, sha256);
-    this.candidates.push(
-      new PlannedCandidate(path, entry.path, certificate, mapped, this.items.length, this.config.body),
-    );
-    // Until the plan says otherwise, a candidate is a write that did not happen.
-    this.items.push(reportItem(path, sha256, "failed", { error: PENDING }));
-  }
-
-  /** Lists the tenant once and decides every candidate's fate; null when the tenant could not be listed. */
-  private async plan(client: GraphClient): Promise<Decision[] | null> {
-    const phase = performance.now();
-    const tenant = new TenantIndex();
-    try {
-      for await (const page of client.listPages()) for (const object of page) tenant.add(object);
+      return await listTenant(client, this.config.logger);
     } catch (error) {
       const failure = describeFailure(error, this.interruption.aborting.aborted);
       this.config.logger.error({ code: failure.code }, `listing the tenant failed: ${failure.message}`);
       for (const c of this.candidates) {
         this.items[c.item] = failedItem(c.path, c.sha256, failure.code, failure.message, {
           attempts: failure.attempts,
+          subject: c.certificate.subject,
         });
       }
       this.authFailed = failure.auth;
       return null;
     }
-    phaseDone(this.config.logger, phase, "tenant listed", { objects: tenant.size });
+  }
+
+  /** Decides every candidate's fate against the listing. */
+  private plan(tenant: TenantIndex): Decision[] {
+    const { config, store } = this;
     // One read transaction for the plan's look-ups: each on its own would open and close one (~9 µs against ~1 µs).
-    const decisions = this.store.transaction(() =>
+    const decisions = store.transaction(() =>
       planCandidates(this.candidates, {
         tenant,
-        sent: (sha256) => this.store.sent(sha256),
-        force: this.config.force,
-        create: this.config.create,
+        sent: (sha256) => store.sent(sha256),
+        force: config.force,
+        create: config.create,
       }),
     );
     this.candidates.forEach((candidate, index) => {
-      this.items[candidate.item] = itemForDecision(candidate, decisions[index]!, this.config.dryRun);
+      const decision = decisions[index]!;
+      this.items[candidate.item] = itemForDecision(candidate, decision, config.dryRun);
+      // Another rendering of what was sent, meaning the same: recorded, so that the next run compares it exactly.
+      if (decision.action === "unchanged" && decision.shown !== null && !config.dryRun) {
+        store.recordShown(candidate.sha256, decision.shown);
+      }
     });
     return decisions;
+  }
+
+  /**
+   * Classifies the objects no candidate backs: superseded objects are reported (and kept), and with `--prune` the
+   * objects to delete are chosen, within the guard of `--max-deletes`. Returns the deletes to make.
+   */
+  private reconcile(
+    tenant: TenantIndex,
+    reading: CertificateReading,
+    decisions: Decision[],
+    pruning: boolean,
+  ): PlannedDelete[] {
+    const { config, store } = this;
+    const planned = this.candidates.map((candidate, index) => ({ candidate, decision: decisions[index]! }));
+    const expired = reading.expired.map(({ path, certificate }) => ({
+      path,
+      sha256: certificate.sha256,
+      fields: bodyFields(certificate, config.body),
+    }));
+    const backers = store.transaction(() =>
+      backersOf(planned, expired, { tenant, sent: (sha256) => store.sent(sha256) }),
+    );
+    const classified = classifyObjects(tenant, backers, store.managed());
+    const targets = pruning && config.prune ? pruneTargets(classified, config.prune, new Date()) : [];
+    const limit = config.prune?.maxDeletes ?? 0;
+    for (const target of targets) {
+      config.logger.warn(
+        { id: target.object.id, class: target.class, subject: target.object.subject },
+        config.dryRun || targets.length > limit ? "would delete" : "deleting",
+      );
+    }
+    if (targets.length > limit) {
+      this.items.push(
+        failedItem(
+          "",
+          null,
+          "prune_limit",
+          `${targets.length} objects would be deleted, more than --max-deletes ${limit}: nothing was deleted`,
+        ),
+      );
+    }
+    const deleting = new Set(targets.length > limit ? [] : targets);
+    const deletes: PlannedDelete[] = [];
+    for (const o of classified) {
+      const path = o.managed?.path ?? "";
+      const sha256 = o.managed?.sha256 ?? null;
+      const more = { id: o.object.id, subject: o.object.subject };
+      if (deleting.has(o)) {
+        const reason = o.class === "orphan" || o.class === "superseded" ? o.class : "expired";
+        deletes.push({ object: o, slot: this.items.length, reason });
+        this.items.push(
+          config.dryRun
+            ? reportItem(path, sha256, "deleted", { ...more, reason })
+            : reportItem(path, sha256, "failed", { ...more, reason, error: PENDING_DELETE }),
+        );
+      } else if (o.class === "superseded") {
+        this.items.push(
+          reportItem(path, sha256, "superseded", { ...more, reason: `renewed by ${o.backer?.sha256}` }),
+        );
+      }
+    }
+    return deletes;
+  }
+
+  /** Refuses `--prune` when the walk found no certificate at all: one failed item says why. */
+  private refusePrune(reading: CertificateReading): boolean {
+    if (reading.certificates > 0) return false;
+    this.config.logger.error("no certificate found in the folders: pruning refused");
+    this.items.push(
+      failedItem(
+        "",
+        null,
+        "prune_empty_walk",
+        "the folders hold no certificate (an unmounted volume looks empty): nothing was deleted",
+      ),
+    );
+    return true;
   }
 
   /** Sends the planned writes with `concurrency` workers sharing one rate limiter. */
@@ -301,8 +309,7 @@ class UploadRun {
         if (item.action === "failed") authFailures += item.error?.code === "auth_failed" ? 1 : 0;
         else succeeded += 1;
         this.items[candidate.item] = item;
-        this.journaled[candidate.item] = true;
-        this.store.recordEvent(this.runId, eventOf(item));
+        this.record(candidate.item);
         config.progress.tick();
       }
     };
@@ -320,10 +327,13 @@ class UploadRun {
   ): Promise<ReportItem> {
     const logger = this.config.logger.child({ file: candidate.path, certificate: candidate.sha256 });
     const targetId = decision.action === "update" ? decision.id : null;
+    const changes = decision.action === "update" ? decision.changes : null;
+    const subject = candidate.certificate.subject;
     const der = await this.readDer(candidate);
     if (!der) {
       return failedItem(candidate.path, candidate.sha256, FILE_CHANGED.code, FILE_CHANGED.message, {
         id: targetId,
+        subject,
       });
     }
     const body: CertificateBody = buildBody(
@@ -338,6 +348,10 @@ class UploadRun {
         remoteId: result.id,
         fields: serializeFields(candidate.fields),
         lastSent: body.uploadDateTime,
+        // What the tenant answered with (after a 204, what was sent): a tenant that renders names later shows
+        // another rendering, which the next run compares by meaning and records.
+        shown: renderingDigest(result.object ?? body),
+        path: candidate.path,
       });
       const action = targetId ? "updated" : "created";
       logger.info(
@@ -346,6 +360,8 @@ class UploadRun {
       );
       return reportItem(candidate.path, candidate.sha256, action, {
         id: result.id,
+        subject,
+        changes,
         attempts: result.attempts,
       });
     } catch (error) {
@@ -357,6 +373,7 @@ class UploadRun {
       return failedItem(candidate.path, candidate.sha256, failure.code, failure.message, {
         attempts: failure.attempts,
         id: targetId,
+        subject,
       });
     }
   }
@@ -374,13 +391,18 @@ class UploadRun {
     return file.certificates.find((c) => c.sha256 === candidate.sha256)?.der ?? null;
   }
 
+  /** Journals the item in this slot (a dry run journals nothing). */
+  private record(slot: number): void {
+    if (this.runId === null) return;
+    this.store.recordEvent(this.runId, eventOf(this.items[slot]!));
+    this.journaled[slot] = true;
+  }
+
   /** Journals the items not journaled yet that `which` selects, in one transaction. */
   private journal(which: (item: ReportItem) => boolean): void {
     this.store.transaction(() => {
       this.items.forEach((item, index) => {
-        if (this.journaled[index] || !which(item)) return;
-        this.store.recordEvent(this.runId, eventOf(item));
-        this.journaled[index] = true;
+        if (!this.journaled[index] && which(item)) this.record(index);
       });
     });
   }
@@ -391,13 +413,4 @@ class UploadRun {
     if (this.authFailed) return "auth_failed";
     return report.summary.failed > 0 ? "failed" : "synced";
   }
-}
-
-/**
- * Logs the end of a phase: what it did, how long it took and the process's peak memory so far, so that an operator
- * sees where a large run spends its time and memory.
- */
-function phaseDone(logger: Logger, startedAt: number, message: string, counts: Record<string, number>): void {
-  const seconds = Math.round(performance.now() - startedAt) / 1000;
-  logger.info({ ...counts, seconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }, message);
 }

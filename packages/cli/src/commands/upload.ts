@@ -7,6 +7,7 @@ import {
   parsePositiveInteger,
 } from "../options.js";
 import { UPLOAD_DEFAULTS } from "../upload/defaults.js";
+import { parseDuration, parsePruneClasses } from "../upload/flag-parsers.js";
 import type { UploadFlags } from "../upload/settings.js";
 
 /** `upload`: the unattended batch. */
@@ -73,7 +74,30 @@ export function uploadCommand(): Command {
     .option("--map <file>", 'JSON {"<path relative to its folder>" or "sha256:<hex>": "<object id>"}')
     .option("--no-create", "never create objects: certificates without an object are skipped as unmapped")
     .option("--force", "send every eligible certificate, even those already in sync", UPLOAD_DEFAULTS.force)
-    .option("--dry-run", "list the tenant and print the plan; send no write", UPLOAD_DEFAULTS.dryRun)
+    .option(
+      "--dry-run",
+      "list the tenant and print the plan (what the real run would do, deletes included); send no write",
+      UPLOAD_DEFAULTS.dryRun,
+    )
+    .addOption(
+      new Option(
+        "--prune <classes>",
+        "delete objects this tool wrote that are orphan, expired and/or superseded (comma-separated; never unmanaged ones)",
+      ).argParser(parsePruneClasses),
+    )
+    .addOption(
+      new Option(
+        "--prune-grace <duration>",
+        "expired and superseded objects are pruned this long after expiry",
+      )
+        .default(UPLOAD_DEFAULTS.pruneGrace, "30d")
+        .argParser(parseDuration),
+    )
+    .addOption(
+      new Option("--max-deletes <n>", "a run that would delete more deletes nothing and fails (prune_limit)")
+        .default(UPLOAD_DEFAULTS.maxDeletes)
+        .argParser(parseNonNegativeInteger),
+    )
     .addOption(
       new Option("--status <status>", "the status written")
         .choices(["provisioned", "notProvisioned"])
@@ -159,4 +183,5 @@ Examples:
   intune-codesign upload --cloud usgov --client-certificate /etc/intune-codesign/app.pem --tenant-id $TENANT --client-id $APP /srv/certs
   intune-codesign upload --exclude '..*/**' --exclude '*.key' /etc/certs
   intune-codesign upload --dry-run --json /srv/certs | jq .summary
+  intune-codesign upload --prune orphan,expired,superseded --max-deletes 5 /srv/certs
   intune-codesign upload --metrics-file /var/lib/node_exporter/textfile/intune_codesign.prom /srv/certs`;

@@ -11,6 +11,8 @@ export const UPLOAD_DEFAULTS = {
   create: true,
   force: false,
   dryRun: false,
+  pruneGrace: 30 * 24 * 60 * 60 * 1000,
+  maxDeletes: 10,
   status: "provisioned",
   fullDnNames: false,
   rateLimit: "100/20s",

@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { SyncSettings } from "@intune-codesign/sync";
+import { type PruneClass, type SyncSettings, tenantScope } from "@intune-codesign/sync";
 import {
   type CertificateStatus,
   type CloudName,
@@ -40,6 +40,9 @@ export interface UploadFlags {
   create: boolean;
   force: boolean;
   dryRun: boolean;
+  prune?: PruneClass[];
+  pruneGrace: number;
+  maxDeletes: number;
   status: CertificateStatus;
   fullDnNames: boolean;
   rateLimit: string;
@@ -64,6 +67,7 @@ export async function buildSettings(folders: string[], flags: UploadFlags): Prom
     maxFileSize: flags.maxFileSize,
     pfxPassword: await pfxPassword(flags.pfxPasswordFile),
     graphUrl,
+    scope: tenantScope(flags.cloud, flags.tenantId, graphUrl),
     tokenProvider: createTokenProvider({
       accessTokenFile: flags.accessTokenFile,
       tenantId: flags.tenantId,
@@ -82,6 +86,9 @@ export async function buildSettings(folders: string[], flags: UploadFlags): Prom
     dryRun: flags.dryRun,
     force: flags.force,
     create: flags.create,
+    prune: flags.prune?.length
+      ? { classes: flags.prune, graceMs: flags.pruneGrace, maxDeletes: flags.maxDeletes }
+      : null,
     body: { status: flags.status, fullDnNames: flags.fullDnNames },
     rateLimit: parseRateLimit(flags.rateLimit),
     concurrency: flags.concurrency,
@@ -94,7 +101,7 @@ export async function buildSettings(folders: string[], flags: UploadFlags): Prom
 }
 
 /** `$XDG_STATE_HOME/intune-codesign/state.db`, falling back to `~/.local/state/…` as the XDG spec says. */
-function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_STATE_HOME?.startsWith("/") ? env.XDG_STATE_HOME : join(homedir(), ".local", "state");
   return join(base, "intune-codesign", "state.db");
 }
