@@ -8,7 +8,7 @@ import { buildSettings, type UploadFlags } from "./settings.js";
 
 /** The `upload` command's action, loaded only when the command runs. */
 export async function uploadAction(folders: string[], command: Command): Promise<void> {
-  const flags = resolveFlags(command);
+  const flags = resolveFlags<UploadFlags>(command);
   checkPathsExist(folders);
   const outcome = await sync(await buildSettings(folders, flags));
   await printOutcome(outcome, { json: flags.json, dryRun: flags.dryRun, warnDays: flags.warnDays });
@@ -16,7 +16,7 @@ export async function uploadAction(folders: string[], command: Command): Promise
 }
 
 /** Options after the config file is applied; commander's own errors become usage errors. */
-function resolveFlags(command: Command): UploadFlags {
+export function resolveFlags<Flags extends object>(command: Command): Flags {
   const configPath = command.getOptionValue("config") as string | undefined;
   if (configPath) {
     try {
@@ -27,5 +27,5 @@ function resolveFlags(command: Command): UploadFlags {
       throw error;
     }
   }
-  return command.opts<UploadFlags>();
+  return command.opts<Flags>();
 }

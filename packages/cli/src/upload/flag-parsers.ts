@@ -30,3 +30,32 @@ export function parsePruneClasses(value: string): PruneClass[] {
   }
   return classes as PruneClass[];
 }
+
+/** What `status --fail-on` accepts: the classes and the two flags. */
+const STATUS_CLASSES = [
+  "in_sync",
+  "drift",
+  "orphan",
+  "unmanaged",
+  "superseded",
+  "duplicate",
+  "missing",
+  "expired",
+  "expiring",
+] as const;
+
+/** A class or flag `--fail-on` can name. */
+export type FailOnClass = (typeof STATUS_CLASSES)[number];
+
+/** Parses `--fail-on expired,expiring,drift,missing`: a commander argument parser. */
+export function parseStatusClasses(value: string): FailOnClass[] {
+  const classes = value
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+  const unknown = classes.filter((name) => !(STATUS_CLASSES as readonly string[]).includes(name));
+  if (unknown.length > 0 || classes.length === 0) {
+    throw new InvalidArgumentError(`expected a comma-separated list of ${STATUS_CLASSES.join(", ")}`);
+  }
+  return classes as FailOnClass[];
+}

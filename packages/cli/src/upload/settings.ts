@@ -53,13 +53,32 @@ export interface UploadFlags {
   config?: string;
 }
 
-/** Turns flags into a run's settings; every bad value is a usage error (exit 2) before anything is touched. */
-export async function buildSettings(folders: string[], flags: UploadFlags): Promise<SyncSettings> {
+/** The flags `upload` and `status` share (see shared-options.ts). */
+export type TenantFlags = Pick<
+  UploadFlags,
+  | "graphUrl"
+  | "cloud"
+  | "tenantId"
+  | "clientId"
+  | "clientSecretFile"
+  | "clientCertificate"
+  | "managedIdentity"
+  | "accessTokenFile"
+  | "authorityHost"
+  | "pfxPasswordFile"
+  | "include"
+  | "exclude"
+  | "maxFileSize"
+  | "state"
+  | "logLevel"
+>;
+
+/** The settings both commands derive alike from the shared flags: the tenant, its store scope, the files. */
+export async function tenantSettings(folders: string[], flags: TenantFlags) {
   const cloud = cloudEndpoints(flags.cloud);
   const graphUrl = validateGraphUrl(flags.graphUrl ?? cloud.graphUrl)
     .toString()
     .replace(/\/$/, "");
-  const logger = createLogger(flags.logLevel);
   return {
     roots: folders,
     include: flags.include,
@@ -80,6 +99,15 @@ export async function buildSettings(folders: string[], flags: UploadFlags): Prom
       scope: cloud.scope,
     }),
     statePath: flags.state ?? defaultStatePath(),
+    logger: createLogger(flags.logLevel),
+    progress: createProgress(),
+  };
+}
+
+/** Turns flags into a run's settings; every bad value is a usage error (exit 2) before anything is touched. */
+export async function buildSettings(folders: string[], flags: UploadFlags): Promise<SyncSettings> {
+  return {
+    ...(await tenantSettings(folders, flags)),
     reportPath: flags.report,
     metricsFile: flags.metricsFile,
     mapping: flags.map ? loadMappingFile(flags.map) : null,
@@ -94,14 +122,12 @@ export async function buildSettings(folders: string[], flags: UploadFlags): Prom
     concurrency: flags.concurrency,
     timeoutMs: flags.timeout * 1000,
     retries: flags.retries,
-    logger,
-    progress: createProgress(),
     statusCode: exitCodeOf,
   };
 }
 
 /** `$XDG_STATE_HOME/intune-codesign/state.db`, falling back to `~/.local/state/…` as the XDG spec says. */
-export function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
+function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_STATE_HOME?.startsWith("/") ? env.XDG_STATE_HOME : join(homedir(), ".local", "state");
   return join(base, "intune-codesign", "state.db");
 }
