@@ -5,7 +5,7 @@ import { decodeBase64, findPemBlocks, type PemBlock } from "./pem.js";
 import { pkcs7Certificates } from "./pkcs7.js";
 import { readPkcs12 } from "./pkcs12.js";
 import { bytesToText } from "./text.js";
-import type { ContainerFormat } from "./types.js";
+import type { ContainerFormat, ParseErrorCode } from "./types.js";
 
 /** Everything read from one file's bytes, before any upload verdict. */
 export interface ContainerContents {
@@ -61,48 +61,62 @@ function readClassified(
   }
 }
 
-function readPemBlock(block: PemBlock, index: number, password: string | undefined): ContainerContents {
+/** Why a PEM block yielded nothing: a plain record, since a hostile file may hold 300,000 broken blocks. */
+interface BlockFailure {
+  code: ParseErrorCode;
+  message: string;
+}
+
+function readPemBlock(
+  block: PemBlock,
+  index: number,
+  password: string | undefined,
+): DecodedCertificate[] | BlockFailure {
   const where = `PEM block ${index + 1} (${block.label})`;
-  const der = block.base64 === null ? null : decodeBase64(block.base64);
-  if (block.base64 === null) return failure("pem", new ParseError("malformed", `${where} has no END line`));
-  if (der === null) return failure("pem", new ParseError("malformed", `${where} holds corrupt base64`));
+  if (block.base64 === null) return { code: "malformed", message: `${where} has no END line` };
+  const der = decodeBase64(block.base64);
+  if (der === null) return { code: "malformed", message: `${where} holds corrupt base64` };
   const kind = classifyDer(der);
   const expected = PKCS7_LABELS.has(block.label) ? "pkcs7" : "certificate";
   if (kind.kind !== expected) {
-    return failure("pem", new ParseError("malformed", `${where} does not hold a ${expected} structure`));
+    return { code: "malformed", message: `${where} does not hold a ${expected} structure` };
   }
   const contents = readClassified(kind, "pem", password);
-  if (contents.error)
-    contents.error = new ParseError(contents.error.code, `${where}: ${contents.error.message}`);
-  return contents;
+  return contents.error
+    ? { code: contents.error.code, message: `${where}: ${contents.error.message}` }
+    : contents.certificates;
 }
 
 /** Reads every certificate-bearing PEM block; one broken block does not hide the good ones. */
 function readPem(blocks: PemBlock[], password: string | undefined): ContainerContents {
-  const relevant = blocks
-    .map((block, index) => ({ block, index }))
-    .filter(({ block }) => CERTIFICATE_LABELS.has(block.label) || PKCS7_LABELS.has(block.label));
-  if (relevant.length === 0) {
+  const certificates: DecodedCertificate[] = [];
+  let firstFailure: BlockFailure | null = null;
+  let failures = 0;
+  let relevant = 0;
+  let onlyPkcs7 = true;
+  for (const [index, block] of blocks.entries()) {
+    const pkcs7 = PKCS7_LABELS.has(block.label);
+    if (!pkcs7 && !CERTIFICATE_LABELS.has(block.label)) continue;
+    relevant++;
+    onlyPkcs7 &&= pkcs7;
+    const result = readPemBlock(block, index, password);
+    if (Array.isArray(result)) {
+      for (const certificate of result) certificates.push(certificate);
+    } else {
+      failures++;
+      firstFailure ??= result;
+    }
+  }
+  if (relevant === 0) {
     const labels = [...new Set(blocks.map((b) => b.label))].join(", ");
     return failure(
       null,
       new ParseError("no_certificate", `the PEM file holds no certificate (only ${labels})`),
     );
   }
-  const results = relevant.map(({ block, index }) => readPemBlock(block, index, password));
-  const errors = results.flatMap((r) => (r.error ? [r.error] : []));
-  const [firstError] = errors;
-  const error =
-    firstError && errors.length > 1
-      ? new ParseError(firstError.code, `${firstError.message} (and ${errors.length - 1} more broken blocks)`)
-      : (firstError ?? null);
-  const onlyPkcs7 = relevant.every(({ block }) => PKCS7_LABELS.has(block.label));
-  return {
-    format: onlyPkcs7 ? "pkcs7" : "pem",
-    certificates: results.flatMap((r) => r.certificates),
-    keyPublicKeys: null,
-    error,
-  };
+  const more = failures > 1 ? ` (and ${failures - 1} more broken blocks)` : "";
+  const error = firstFailure && new ParseError(firstFailure.code, `${firstFailure.message}${more}`);
+  return { format: onlyPkcs7 ? "pkcs7" : "pem", certificates, keyPublicKeys: null, error };
 }
 
 /** Detects the container from the content (DER, PEM, bare base64, PKCS#7, PKCS#12) and reads it. */

@@ -47,7 +47,7 @@ export function judgeCertificates(
 ): CertificateEntry[] {
   const keys = keyPublicKeys && keyPublicKeys.length > 0 ? new Set(keyPublicKeys.map(normalizedSpki)) : null;
   const entries = certificates.map((certificate): CertificateEntry => {
-    const holdsKey = keys === null || keys.has(normalizedSpki(certificate.spki()));
+    const holdsKey = keys === null || keys.has(normalizedSpki(certificate.spki));
     const reason = skipReason(certificate, holdsKey, now.getTime());
     return { ...certificate.info, upload: reason === null, skipReason: reason };
   });

@@ -54,13 +54,22 @@ describe("describeFailure", () => {
     ],
     [
       "NetworkError",
-      new NetworkError("socket hang up", { code: "ECONNRESET", attempts: 4 }),
+      Object.assign(new NetworkError({ kind: "reset", code: "ECONNRESET", host: "h", proxy: null }), {
+        attempts: 4,
+      }),
       false,
-      { code: "network_error", message: "socket hang up", attempts: 4, auth: false },
+      {
+        code: "network_error",
+        message: "could not reach h: the connection was reset (ECONNRESET)",
+        attempts: 4,
+        auth: false,
+      },
     ],
     [
       "NetworkError while interrupted",
-      new NetworkError("aborted", { code: "ABORT_ERR", attempts: 2 }),
+      Object.assign(new NetworkError({ kind: "other", code: "ABORT_ERR", host: "h", proxy: null }), {
+        attempts: 2,
+      }),
       true,
       {
         code: "interrupted",

@@ -42,14 +42,6 @@ export function instantKey(value: string | null): string | null {
   return instant === null ? `!${value}` : `${instant[0]}.${instant[1]}`;
 }
 
-/** True when both DateTimeOffsets denote the same instant (to 100 ns), whatever their offsets; two nulls are the same. */
-export function sameInstant(a: string | null, b: string | null): boolean {
-  if (a === null || b === null) return a === b;
-  const x = toInstant(a);
-  const y = toInstant(b);
-  return x !== null && y !== null && x[0] === y[0] && x[1] === y[1];
-}
-
 /** True when the remote object is this certificate: same subject, issuer and expiry instant. */
 export function matchesCertificate(
   remote: RemoteCertificate,
@@ -58,7 +50,8 @@ export function matchesCertificate(
   return (
     remote.subject === body.subject &&
     remote.issuer === body.issuer &&
-    sameInstant(remote.expirationDateTime, body.expirationDateTime)
+    remote.expirationDateTime !== null &&
+    instantKey(remote.expirationDateTime) === instantKey(body.expirationDateTime)
   );
 }
 
