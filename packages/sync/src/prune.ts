@@ -21,16 +21,26 @@ export function pruneTargets(
   objects: ClassifiedObject[],
   settings: PruneSettings,
   now: Date,
-): ClassifiedObject[] {
+): Array<{ object: ClassifiedObject; reason: PruneClass }> {
   const wanted = new Set<string>(settings.classes);
+  // The certificate's expiry: the file's where a file backs the object (a drifted expiry is fixed by the update),
+  // else what the tenant shows.
   const expiredLongAgo = (o: ClassifiedObject) => {
-    const expiry = instantMs(o.object.expirationDateTime);
+    const backed = o.class === "in_sync" || o.class === "drift" || o.class === "duplicate";
+    const expiry = instantMs(
+      backed ? (o.backer?.fields.expirationDateTime ?? null) : o.object.expirationDateTime,
+    );
     return expiry !== null && expiry + settings.graceMs < now.getTime();
   };
-  return objects.filter((o) => {
-    if (o.managed === null || o.class === "unmanaged") return false;
-    if (o.class === "orphan" && wanted.has("orphan")) return true;
-    if (o.class === "superseded" && wanted.has("superseded")) return expiredLongAgo(o);
-    return wanted.has("expired") && expiredLongAgo(o);
+  const reasonFor = (o: ClassifiedObject): PruneClass | null => {
+    if (o.managed === null || o.class === "unmanaged") return null;
+    if (o.class === "orphan" && wanted.has("orphan")) return "orphan";
+    if (!expiredLongAgo(o)) return null;
+    if (o.class === "superseded" && wanted.has("superseded")) return "superseded";
+    return wanted.has("expired") ? "expired" : null;
+  };
+  return objects.flatMap((object) => {
+    const reason = reasonFor(object);
+    return reason === null ? [] : [{ object, reason }];
   });
 }

@@ -108,6 +108,11 @@ export async function runSync(config: SyncSettings): Promise<SyncOutcome> {
   }
 }
 
+/** The order of objects in the report: by the file last sent to them, then by id. */
+function objectOrder(o: ClassifiedObject): string {
+  return `${o.managed?.path ?? ""}\u0000${o.object.id.toLowerCase()}`;
+}
+
 /** A delete the plan makes: the object, its slot in the report, and why. */
 interface PlannedDelete {
   object: ClassifiedObject;
@@ -153,7 +158,8 @@ class UploadRun {
         const deletes = this.reconcile(tenant, reading, decisions, pruning);
         if (!config.dryRun) {
           await this.writeAll(client, decisions);
-          void deletes;
+          // Deletes come after the writes: a renewal's new object exists before its predecessor goes.
+          await this.deleteAll(client, deletes);
         }
       }
     }
@@ -235,9 +241,9 @@ class UploadRun {
     const classified = classifyObjects(tenant, backers, store.managed());
     const targets = pruning && config.prune ? pruneTargets(classified, config.prune, new Date()) : [];
     const limit = config.prune?.maxDeletes ?? 0;
-    for (const target of targets) {
+    for (const { object: target, reason } of targets) {
       config.logger.warn(
-        { id: target.object.id, class: target.class, subject: target.object.subject },
+        { id: target.object.id, class: target.class, reason, subject: target.object.subject },
         config.dryRun || targets.length > limit ? "would delete" : "deleting",
       );
     }
@@ -251,21 +257,27 @@ class UploadRun {
         ),
       );
     }
-    const deleting = new Set(targets.length > limit ? [] : targets);
+    const deleting = new Map<ClassifiedObject, string>(
+      targets.length > limit ? [] : targets.map((t) => [t.object, t.reason]),
+    );
     const deletes: PlannedDelete[] = [];
-    for (const o of classified) {
+    // Objects in the report after the certificates, by file then id: the listing's order is the tenant's, not ours.
+    const concerned = classified
+      .filter((o) => deleting.has(o) || o.class === "superseded")
+      .sort((a, b) => (objectOrder(a) < objectOrder(b) ? -1 : 1));
+    for (const o of concerned) {
       const path = o.managed?.path ?? "";
       const sha256 = o.managed?.sha256 ?? null;
       const more = { id: o.object.id, subject: o.object.subject };
-      if (deleting.has(o)) {
-        const reason = o.class === "orphan" || o.class === "superseded" ? o.class : "expired";
+      const reason = deleting.get(o);
+      if (reason !== undefined) {
         deletes.push({ object: o, slot: this.items.length, reason });
         this.items.push(
           config.dryRun
             ? reportItem(path, sha256, "deleted", { ...more, reason })
             : reportItem(path, sha256, "failed", { ...more, reason, error: PENDING_DELETE }),
         );
-      } else if (o.class === "superseded") {
+      } else {
         this.items.push(
           reportItem(path, sha256, "superseded", { ...more, reason: `renewed by ${o.backer?.sha256}` }),
         );
@@ -317,6 +329,46 @@ class UploadRun {
     config.progress.done();
     phaseDone(config.logger, phase, "writes done", { planned: queue.length, succeeded });
     this.authFailed = authFailures > 0 && succeeded === 0;
+  }
+
+  /** Deletes the pruned objects, paced as writes; each is recorded (store, journal) the moment Graph confirms it. */
+  private async deleteAll(client: GraphClient, deletes: PlannedDelete[]): Promise<void> {
+    const { config, interruption } = this;
+    if (deletes.length === 0) return;
+    const phase = performance.now();
+    let deleted = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < deletes.length && !interruption.stopping.aborted) {
+        const { object, slot, reason } = deletes[next++]!;
+        const { id, subject } = object.object;
+        const logger = config.logger.child({ id, class: object.class });
+        const item = this.items[slot]!;
+        try {
+          const result = await client.delete(id, { logger });
+          this.store.forgetObject(id);
+          deleted += 1;
+          logger.info({ attempts: result.attempts, status: result.status, reason }, "deleted");
+          this.items[slot] = reportItem(item.path, item.sha256, "deleted", {
+            id,
+            subject,
+            reason,
+            attempts: result.attempts,
+          });
+        } catch (error) {
+          const failure = describeFailure(error, interruption.aborting.aborted);
+          logger.error({ code: failure.code, attempts: failure.attempts }, failure.message);
+          this.items[slot] = failedItem(item.path, item.sha256, failure.code, failure.message, {
+            id,
+            subject,
+            attempts: failure.attempts,
+          });
+        }
+        this.record(slot);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(config.concurrency, deletes.length) }, worker));
+    phaseDone(config.logger, phase, "deletes done", { planned: deletes.length, deleted });
   }
 
   /** One create or update; the state store records it the moment Graph accepts it. */
