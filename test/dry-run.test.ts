@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -34,6 +34,7 @@ beforeAll(async () => {
   leaves.RenewedOld = await leaf("Renewed", { days: 100 });
   leaves.RenewedNew = await leaf("Renewed", { days: 400 });
   leaves.Expired = await leaf("Expired", { days: -2 });
+  leaves.Orphan = await leaf("Orphan");
   leaves.Tls = await leaf("Tls", { eku: [SERVER_AUTH] });
 });
 
@@ -55,14 +56,16 @@ function runsRecorded(): number {
  * Every route and outcome the plan knows, on one tenant: unchanged (state), updated through the state store (an
  * admin edited the object), the map by path and by SHA-256, a GUID file name, a remote match; ambiguous_match,
  * a mapped id and a GUID file name the tenant lacks (not_found), a create, a renewal (its predecessor superseded),
- * every skip reason and a broken file.
+ * every skip reason and a broken file, and a prune of an orphan.
  */
 async function matrix(): Promise<string[]> {
   const s = scenario;
   s.write("unchanged.cer", leaves.Unchanged!.der);
   s.write("edited.cer", leaves.Edited!.der);
   s.write("team/renewed.cer", leaves.RenewedOld!.der);
+  const orphan = s.write("orphan.cer", leaves.Orphan!.der);
   expect((await s.upload()).code).toBe(0);
+  rmSync(orphan);
   const editedId = s.emulator.objects().find((o) => o.subjectName === "Edited")!.id;
   await editObject(s, editedId, { status: "notProvisioned" });
   const [mapped, hashed, named] = s.emulator.seed([
@@ -96,7 +99,7 @@ async function matrix(): Promise<string[]> {
       "not-found.cer": UNKNOWN_MAPPED,
     }),
   );
-  return ["--map", map];
+  return ["--map", map, "--prune", "orphan"];
 }
 
 describe("--dry-run is the plan", () => {
@@ -128,6 +131,7 @@ describe("--dry-run is the plan", () => {
       [
         "created:",
         "created:",
+        "deleted:orphan",
         "failed:ambiguous_match",
         "failed:malformed",
         "failed:not_found",
@@ -181,5 +185,6 @@ describe("--dry-run is the plan", () => {
       `  create     CN=Created, O=Contoso, C=US  ${join(scenario.certs, "created.cer")}`,
     );
     expect(lines.some((l) => l.startsWith("  superseded CN=Renewed, O=Contoso, C=US  "))).toBe(true);
+    expect(lines.some((l) => l.startsWith("  delete     CN=Orphan, O=Contoso, C=US  "))).toBe(true);
   });
 });

@@ -236,6 +236,36 @@ describe("--prune", () => {
   });
 });
 
+describe("a delete whose answer is lost", () => {
+  it("is retried, and the 404 that follows counts as done", async () => {
+    scenario = await Scenario.start({ faults: undefined });
+    scenario.write("kept.cer", (await leaf("Kept")).der);
+    const gone = scenario.write("gone.cer", (await leaf("Gone")).der);
+    expect((await scenario.upload()).code).toBe(0);
+    const goneId = scenario.emulator.objects().find((o) => o.subjectName === "Gone")!.id;
+    rmSync(gone);
+    // The first DELETE is applied and its answer lost; faults end as soon as it has reached the emulator.
+    scenario.emulator.setFaults({ rate: 1, seed: 5, kinds: ["reset-after-delete"], retryAfterSeconds: 0.05 });
+    const run = scenario.startUpload(["--prune", "orphan"]);
+    const deadline = Date.now() + 20_000;
+    while (deletes().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    scenario.emulator.setFaults(undefined);
+    const done = await run.done;
+    const result = { ...done, report: JSON.parse(done.stdout) as Report };
+    expect(result.code).toBe(0);
+    expect(result.report.items.find((i) => i.action === "deleted")).toMatchObject({
+      id: goneId,
+      attempts: 2,
+    });
+    expect(deletes().map((r) => [r.fault, r.status])).toEqual([
+      ["reset-after-delete", 0],
+      [null, 404],
+    ]);
+    expect(scenario.emulator.objects().map((o) => o.subjectName)).toEqual(["Kept"]);
+    expect(recordedObjects()).not.toContain(goneId);
+  });
+});
+
 describe("one state store, many tenants", () => {
   it("alternating two tenants with one state file sends nothing on the second round", async () => {
     scenario = await Scenario.start();

@@ -1,7 +1,7 @@
 import { GraphClient, RateLimiter, type TokenProvider } from "@intune-codesign/uploader";
 import type { Logger } from "pino";
 import { phaseDone } from "./phase-log.js";
-import { TenantIndex } from "./tenant.js";
+import { identityKey, TenantIndex } from "./tenant.js";
 
 /** Intune's documented allowance for any request, per app and tenant. */
 const INTUNE_READ_LIMIT = { limit: 1000, windowMs: 20_000 };
@@ -28,6 +28,11 @@ export function graphClient(settings: GraphSettings, signal: AbortSignal): Graph
     // Reads have their own allowance; the limiter also makes reads wait out a Retry-After that writes got.
     readLimiter: new RateLimiter(INTUNE_READ_LIMIT),
     signal,
+    // A create whose answer was lost is found by meaning: the tenant may already show its own rendering.
+    isCreated: (remote, body) =>
+      remote.expirationDateTime !== null &&
+      identityKey(remote.subject, remote.issuer, remote.expirationDateTime) ===
+        identityKey(body.subject, body.issuer, body.expirationDateTime),
   });
 }
 
