@@ -50,10 +50,10 @@ export function itemForDecision(candidate: Candidate, decision: Decision, dryRun
         ? reportItem(path, sha256, "created", { subject })
         : reportItem(path, sha256, "failed", { subject, error: PENDING });
     case "update": {
-      const { id, changes } = decision;
+      const { id, changes, cause: reason } = decision;
       return dryRun
-        ? reportItem(path, sha256, "updated", { id, subject, changes })
-        : reportItem(path, sha256, "failed", { id, subject, changes, error: PENDING });
+        ? reportItem(path, sha256, "updated", { id, subject, reason, changes })
+        : reportItem(path, sha256, "failed", { id, subject, reason, changes, error: PENDING });
     }
     case "unchanged":
       return reportItem(path, sha256, "unchanged", { id: decision.id, subject });

@@ -58,14 +58,14 @@ function sentTo(id: string, fields: SentFields = FIELDS): SentRecord {
   };
 }
 
-/** A decision without the update's field changes, for the route tables. */
+/** A decision without the update's field changes and cause, for the route tables. */
 type Routed =
   | Exclude<Decision, { action: "update" }>
-  | Omit<Extract<Decision, { action: "update" }>, "changes">;
+  | Omit<Extract<Decision, { action: "update" }>, "changes" | "cause">;
 
 function routeOf(decision: Decision): Routed {
   if (decision.action !== "update") return decision;
-  const { changes: _changes, ...rest } = decision;
+  const { changes: _changes, cause: _cause, ...rest } = decision;
   return rest;
 }
 
@@ -312,12 +312,23 @@ describe("planCandidates: unchanged", () => {
     );
   });
 
-  it("--force sends anyway", () => {
+  it("--force sends anyway, and says so", () => {
     expect(planOne(candidate(), context({ ...inSync, force: true }))).toEqual({
       action: "update",
       id: ID_A,
       route: "state",
       changes: [],
+      cause: "force",
+    });
+  });
+
+  it("an object the tenant shows as the certificate, with no write of it recorded, is updated: 'unrecorded'", () => {
+    expect(planOne(candidate(), context({ tenant: [remote(ID_A)] }))).toEqual({
+      action: "update",
+      id: ID_A,
+      route: "match",
+      changes: [],
+      cause: "unrecorded",
     });
   });
 
@@ -343,6 +354,7 @@ describe("planCandidates: unchanged", () => {
         id: ID_A,
         route: "state",
         changes: changes.map(([field, from, to]) => ({ field, from, to })),
+        cause: null,
       });
     },
   );
@@ -357,6 +369,7 @@ describe("planCandidates: unchanged", () => {
       id: ID_A,
       route: "state",
       changes: [{ field, from: Object.values(shown)[0], to: FIELDS[field as "subject" | "issuer"] }],
+      cause: null,
     });
   });
 
@@ -368,6 +381,7 @@ describe("planCandidates: unchanged", () => {
       id: ID_A,
       route: "state",
       changes: [],
+      cause: "settings_changed",
     });
   });
 

@@ -16,13 +16,21 @@ export interface Candidate {
   readonly fields: SentFields;
 }
 
+/**
+ * Why an update is sent although the tenant shows the certificate's fields: `--force`; no write of this
+ * certificate to this object is recorded (its content cannot be known: Intune nulls it); the fields last sent
+ * differ from today's (e.g. `--full-dn-names` changed).
+ */
+export type UpdateCause = "force" | "unrecorded" | "settings_changed";
+
 /** How a certificate's object was found (kept in logs and the event journal). */
 export type Route = "map" | "state" | "file-name" | "match";
 
 /** What the run will do with one candidate. */
 export type Decision =
   | { action: "create" }
-  | { action: "update"; id: string; route: Route; changes: FieldChange[] }
+  /** `cause`: why an update whose fields the tenant already shows is sent anyway; null when `changes` say why. */
+  | { action: "update"; id: string; route: Route; changes: FieldChange[]; cause: UpdateCause | null }
   /** `shown`: the tenant's rendering to record, when it differs from the one recorded but means the same. */
   | { action: "unchanged"; id: string; route: Route; shown: string | null }
   | { action: "skip"; reason: "unmapped" }
@@ -83,13 +91,17 @@ export function planCandidates(candidates: Candidate[], context: PlanContext): D
       };
     }
     const changes = fieldChanges(object, fields);
-    if (!context.force && sent?.remoteId.toLowerCase() === id && sent.fields === serializeFields(fields)) {
+    const recorded = sent?.remoteId.toLowerCase() === id;
+    const sameFields = recorded && sent?.fields === serializeFields(fields);
+    if (!context.force && sameFields) {
       // What the tenant showed after our last write, exactly, or another rendering of the same meaning (recorded).
       const rendering = renderingDigest(object);
-      if (rendering === sent.shown) return { action: "unchanged", id, route, shown: null };
+      if (rendering === sent?.shown) return { action: "unchanged", id, route, shown: null };
       if (changes.length === 0) return { action: "unchanged", id, route, shown: rendering };
     }
-    return { action: "update", id, route, changes };
+    const cause =
+      changes.length > 0 ? null : context.force ? "force" : recorded ? "settings_changed" : "unrecorded";
+    return { action: "update", id, route, changes, cause };
   });
 }
 

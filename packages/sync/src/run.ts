@@ -380,6 +380,7 @@ class UploadRun {
     const logger = this.config.logger.child({ file: candidate.path, certificate: candidate.sha256 });
     const targetId = decision.action === "update" ? decision.id : null;
     const changes = decision.action === "update" ? decision.changes : null;
+    const reason = decision.action === "update" ? decision.cause : null;
     const subject = candidate.certificate.subject;
     const der = await this.readDer(candidate);
     if (!der) {
@@ -413,6 +414,7 @@ class UploadRun {
       return reportItem(candidate.path, candidate.sha256, action, {
         id: result.id,
         subject,
+        reason,
         changes,
         attempts: result.attempts,
       });

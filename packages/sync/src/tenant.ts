@@ -75,6 +75,8 @@ function digest(values: Array<string | null>): string {
 export class TenantIndex {
   /** Lower-cased id → the object. */
   private readonly objects = new Map<string, ListedObject>();
+  /** One copy of each issuer, issuer name and status seen. */
+  private readonly strings = new Map<string, string>();
   /** Identity key → the id (as listed) of each object with it; built when first asked. */
   private byIdentity: Map<string, string | string[]> | null = null;
 
@@ -83,9 +85,28 @@ export class TenantIndex {
   }
 
   add(object: RemoteCertificate): void {
-    const { content: _content, ...kept } = object;
-    this.objects.set(object.id.toLowerCase(), kept);
+    // A fresh literal of one shape (no `content`); the few issuers and statuses are kept once each, not per object.
+    const { id, status, subjectName, subject, issuerName, issuer, expirationDateTime, uploadDateTime } =
+      object;
+    this.objects.set(id.toLowerCase(), {
+      id,
+      status: this.interned(status),
+      subjectName,
+      subject,
+      issuerName: this.interned(issuerName),
+      issuer: this.interned(issuer),
+      expirationDateTime,
+      uploadDateTime,
+    });
     this.byIdentity = null;
+  }
+
+  private interned<T extends string | null>(value: T): T {
+    if (value === null) return value;
+    const known = this.strings.get(value);
+    if (known !== undefined) return known as T;
+    this.strings.set(value, value);
+    return value;
   }
 
   /** Objects listed. */
