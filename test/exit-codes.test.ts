@@ -86,6 +86,24 @@ describe("exit codes", () => {
     expect(scenario.writeRequests()).toBe(0);
   });
 
+  it("5 when Microsoft cannot be reached: nothing sent, the host named, the metrics file says 5", async () => {
+    scenario = await Scenario.start();
+    writeAll(scenario, 2);
+    const metrics = join(scenario.root, "metrics.prom");
+    const result = await scenario.upload([
+      "--graph-url",
+      "https://graph.no-such-host.invalid/beta",
+      "--metrics-file",
+      metrics,
+    ]);
+    expect(result.code).toBe(5);
+    expect(result.report.items.map((i) => i.error?.code)).toEqual(["network_error", "network_error"]);
+    expect(result.report.items[0]!.error!.message).toContain(
+      "could not reach graph.no-such-host.invalid: its name did not resolve (DNS)",
+    );
+    expect(readFileSync(metrics, "utf8")).toContain("intune_codesign_last_run_exit_code 5\n");
+  });
+
   it("4 when another run holds the lock; the second run writes nothing", async () => {
     scenario = await Scenario.start({ faults: undefined, writeLimit: { limit: 5, windowMs: 1000 } });
     writeAll(scenario, 20);

@@ -134,13 +134,14 @@ describe("--prune", () => {
 
   it("never prunes without --prune: an orphan stays", async () => {
     scenario = await Scenario.start();
+    scenario.write("kept.cer", (await leaf("Kept")).der);
     const gone = scenario.write("gone.cer", (await leaf("Gone")).der);
     expect((await scenario.upload()).code).toBe(0);
     rmSync(gone);
     const result = await scenario.upload();
     expect(result.code).toBe(0);
     expect(deletes()).toHaveLength(0);
-    expect(scenario.emulator.objects()).toHaveLength(1);
+    expect(scenario.emulator.objects()).toHaveLength(2);
   });
 
   it("a run that would delete more than --max-deletes deletes nothing and fails with prune_limit", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ALL_FAULT_KINDS, FaultInjector, mulberry32 } from "./fault-injector.js";
+import { ALL_FAULT_KINDS } from "./constants.js";
+import { FaultInjector, mulberry32 } from "./fault-injector.js";
 
 describe("mulberry32", () => {
   it("is reproducible for a seed and differs between seeds", () => {

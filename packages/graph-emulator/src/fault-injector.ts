@@ -1,21 +1,5 @@
+import { ALL_FAULT_KINDS } from "./constants.js";
 import type { FaultKind, FaultOptions } from "./types.js";
-
-/** Every fault kind, in the order a seed maps onto them. */
-export const ALL_FAULT_KINDS: readonly FaultKind[] = [
-  "429",
-  "429-http-date",
-  "500",
-  "502",
-  "503",
-  "503-retry-after",
-  "504",
-  "reset-before-response",
-  "reset-after-create",
-  "latency",
-  "401-expired-token",
-  // Last, so that adding it left the sequence of every other request kind as it was for a seed.
-  "reset-after-delete",
-];
 
 /** What a request does, as far as faults care: only a create can be reset after it, only a delete likewise. */
 export type RequestKind = "create" | "delete" | "other";

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import { parseRetryAfter } from "@intune-codesign/graph-contract";
 import type { ConnectionResetter } from "./connection-reset.js";
 import { type FaultInjector, type RequestKind, resetsAfterApplying } from "./fault-injector.js";
 import { GraphErrorResponse, graphErrorBody } from "./graph-error-response.js";
 import { type GraphRoute, type ResourceContext, resolveGraphPath, serveResource } from "./graph-resource.js";
 import { headerValue, readBody, sendEmpty, sendJson } from "./http-io.js";
 import { authorize } from "./permissions.js";
-import { formatRetryAfterSeconds, retryAfterMs } from "./rate-limiter.js";
+import { formatRetryAfterSeconds } from "./rate-limiter.js";
 import type { IntuneThrottle } from "./throttling.js";
 import type { TokenOwner, TokenRegistry } from "./token-registry.js";
 import type { FaultKind } from "./types.js";
@@ -24,7 +25,7 @@ export interface GraphContext extends ResourceContext {
 }
 
 /** The identifiers a request carries through its handling. */
-export interface GraphExchange {
+export interface RequestIds {
   requestId: string;
   clientRequestId: string | null;
 }
@@ -48,7 +49,7 @@ export async function handleGraphRequest(
   request: IncomingMessage,
   response: ServerResponse,
   url: URL,
-  exchange: GraphExchange,
+  ids: RequestIds,
   context: GraphContext,
 ): Promise<GraphOutcome> {
   let fault: FaultKind | null = null;
@@ -57,7 +58,7 @@ export async function handleGraphRequest(
     throttle(request.method ?? "GET", owner, context);
     const { version, route } = resolveGraphPath(url.pathname);
     const method = request.method ?? "GET";
-    authorize(method, owner, `${context.rootUrl}${url.pathname}`, exchange.requestId);
+    authorize(method, owner, `${context.rootUrl}${url.pathname}`, ids.requestId);
     const resourceRequest = {
       method,
       url,
@@ -69,7 +70,7 @@ export async function handleGraphRequest(
     if (fault !== null) await applyFault(fault, context);
     const reply = serveResource(resourceRequest, `${context.rootUrl}/${version}`, route, context);
     if (resetsAfterApplying(fault)) return reset(request, context, fault);
-    const headers = { ...responseHeaders(exchange), ...reply.headers };
+    const headers = { ...responseHeaders(ids), ...reply.headers };
     if (reply.body === undefined) sendEmpty(response, reply.status, headers);
     else sendJson(response, reply.status, reply.body, { ...headers, "OData-Version": "4.0" }, ODATA_JSON);
     return { status: reply.status, fault, retryAfterMs: null };
@@ -80,14 +81,11 @@ export async function handleGraphRequest(
         ? error
         : new GraphErrorResponse(500, "InternalServerError", "The emulator failed unexpectedly.");
     const date = new Date(context.now()).toISOString().slice(0, 19);
-    const body = graphErrorBody(graphError, exchange.requestId, exchange.clientRequestId, date);
-    sendJson(response, graphError.status, body, { ...responseHeaders(exchange), ...graphError.headers });
+    const body = graphErrorBody(graphError, ids.requestId, ids.clientRequestId, date);
+    sendJson(response, graphError.status, body, { ...responseHeaders(ids), ...graphError.headers });
     const retryAfter = graphError.headers["Retry-After"];
-    return {
-      status: graphError.status,
-      fault,
-      retryAfterMs: retryAfter === undefined ? null : retryAfterMs(retryAfter, context.now()),
-    };
+    const retryAfterMs = retryAfter === undefined ? undefined : parseRetryAfter(retryAfter, context.now());
+    return { status: graphError.status, fault, retryAfterMs: retryAfterMs ?? null };
   }
 }
 
@@ -170,10 +168,10 @@ function invalidToken(context: GraphContext, message: string): GraphErrorRespons
   });
 }
 
-function responseHeaders(exchange: GraphExchange): Record<string, string> {
+function responseHeaders(ids: RequestIds): Record<string, string> {
   return {
-    "request-id": exchange.requestId,
-    ...(exchange.clientRequestId === null ? {} : { "client-request-id": exchange.clientRequestId }),
+    "request-id": ids.requestId,
+    ...(ids.clientRequestId === null ? {} : { "client-request-id": ids.clientRequestId }),
   };
 }
 

@@ -1,6 +1,6 @@
+import { formatDateTimeOffset } from "@intune-codesign/graph-contract";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { type AttributeValue, Certificate, type Name } from "@peculiar/asn1-x509";
-import { formatDateTimeOffset } from "./date-time.js";
 import { GraphErrorResponse } from "./graph-error-response.js";
 import type { StoredObject } from "./types.js";
 

@@ -1,4 +1,4 @@
-import { normaliseDateTimeOffset } from "./date-time.js";
+import { normaliseDateTimeOffset } from "@intune-codesign/graph-contract";
 import { GraphErrorResponse } from "./graph-error-response.js";
 import type { StoredObject } from "./types.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatRetryAfterSeconds, retryAfterMs, SlidingLogLimiter } from "./rate-limiter.js";
+import { formatRetryAfterSeconds, SlidingLogLimiter } from "./rate-limiter.js";
 
 describe("SlidingLogLimiter", () => {
   it("allows `limit` requests per window and waits until a retry fits", () => {
@@ -35,18 +35,5 @@ describe("formatRetryAfterSeconds", () => {
     [1500.4, "1.501"],
   ])("%d ms → %s", (ms, expected) => {
     expect(formatRetryAfterSeconds(ms)).toBe(expected);
-  });
-});
-
-describe("retryAfterMs", () => {
-  const now = Date.UTC(2026, 10, 29, 12, 0, 0, 400);
-  it.each([
-    ["2.128", 2128],
-    ["1", 1000],
-    ["0.001", 1],
-    ["Sun, 29 Nov 2026 12:00:03 GMT", 2600],
-    ["Sun, 29 Nov 2026 11:59:59 GMT", 0],
-  ])("%s → %d ms", (value, expected) => {
-    expect(retryAfterMs(value, now)).toBe(expected);
   });
 });

@@ -33,9 +33,3 @@ export function formatRetryAfterSeconds(retryAfterMs: number): string {
   const milliseconds = Math.max(1, Math.ceil(retryAfterMs));
   return String(milliseconds / 1000);
 }
-
-/** The wait a Retry-After value asks for at `now`: seconds, or an HTTP-date (never below 0). */
-export function retryAfterMs(value: string, now: number): number {
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
-  return Math.max(0, Date.parse(value) - now);
-}

@@ -24,7 +24,7 @@ describe("throttling per tenant and app", () => {
     graph = await startTestGraph({
       now: () => clock,
       writeLimit: { limit: 3, windowMs: 500 },
-      readLimit: null,
+      requestLimit: null,
     });
     for (const offset of [0, 100, 200]) {
       clock = 1_000_000 + offset;
@@ -65,7 +65,7 @@ describe("throttling per tenant and app", () => {
     graph = await startTestGraph({
       now: () => clock,
       writeLimit: { limit: 2, windowMs: 500 },
-      readLimit: { limit: 3, windowMs: 500 },
+      requestLimit: { limit: 3, windowMs: 500 },
     });
     expect((await graph.call("POST", COLLECTION, createBody())).status).toBe(201);
     clock = 100;
@@ -85,7 +85,7 @@ describe("throttling per tenant and app", () => {
     let clock = 0;
     graph = await startTestGraph({
       now: () => clock,
-      readLimit: { limit: 1, windowMs: 1000 },
+      requestLimit: { limit: 1, windowMs: 1000 },
       staticTokens: ["static-a", "static-b"],
     });
     expect((await send("GET", graph.token, COLLECTION)).status).toBe(200);
@@ -117,7 +117,7 @@ describe("throttling per tenant and app", () => {
       now: () => 0,
       clients: CLIENTS,
       tenantWriteLimit: { limit: 1, windowMs: 1000 },
-      tenantReadLimit: { limit: 3, windowMs: 1000 },
+      tenantRequestLimit: { limit: 3, windowMs: 1000 },
     });
     const [a, b] = CLIENTS.map((client) => graph.emulator.issueToken({ clientId: client.clientId }));
     expect((await send("DELETE", a ?? "")).status).toBe(404);
@@ -131,7 +131,7 @@ describe("throttling per tenant and app", () => {
   });
 
   it("serves a client that waits the advertised Retry-After (real clock)", async () => {
-    graph = await startTestGraph({ readLimit: { limit: 3, windowMs: 500 } });
+    graph = await startTestGraph({ requestLimit: { limit: 3, windowMs: 500 } });
     for (let index = 0; index < 3; index++) expect((await graph.call("GET", COLLECTION)).status).toBe(200);
     const throttled = await graph.call("GET", COLLECTION);
     expect(throttled.status).toBe(429);

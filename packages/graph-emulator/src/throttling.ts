@@ -1,15 +1,11 @@
+import { INTUNE_TENANT_FACTOR } from "@intune-codesign/graph-contract";
+import { DEFAULT_REQUEST_LIMIT, DEFAULT_WRITE_LIMIT } from "./constants.js";
 import { SlidingLogLimiter } from "./rate-limiter.js";
 import type { TokenOwner } from "./token-registry.js";
 import type { EmulatorOptions, RateLimit } from "./types.js";
 
 /** The methods Intune counts as writes. */
 const WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"];
-
-/** Intune's documented limits for this resource family, per 20 s. */
-const APP_WRITES: RateLimit = { limit: 100, windowMs: 20_000 };
-const APP_REQUESTS: RateLimit = { limit: 1000, windowMs: 20_000 };
-/** A tenant's budget across its apps is twice one app's, for writes and for all requests alike. */
-const TENANT_FACTOR = 2;
 
 /** A request that exceeded one or more of the limits: which, and when a retry is allowed. */
 export interface Throttled {
@@ -34,8 +30,8 @@ export class IntuneThrottle {
   private readonly scopes: Scope[];
 
   constructor(options: EmulatorOptions) {
-    const appWrites = options.writeLimit === undefined ? APP_WRITES : options.writeLimit;
-    const appRequests = options.readLimit === undefined ? APP_REQUESTS : options.readLimit;
+    const appWrites = options.writeLimit === undefined ? DEFAULT_WRITE_LIMIT : options.writeLimit;
+    const appRequests = options.requestLimit === undefined ? DEFAULT_REQUEST_LIMIT : options.requestLimit;
     const scopes: Array<Omit<Scope, "limiter"> & { limit: RateLimit | null }> = [
       { limit: appWrites, writesOnly: true, perApp: true, label: "write requests for this app and tenant" },
       {
@@ -46,7 +42,7 @@ export class IntuneThrottle {
       },
       { limit: appRequests, writesOnly: false, perApp: true, label: "requests for this app and tenant" },
       {
-        limit: tenantLimit(options.tenantReadLimit, appRequests),
+        limit: tenantLimit(options.tenantRequestLimit, appRequests),
         writesOnly: false,
         perApp: false,
         label: "requests for this tenant",
@@ -77,5 +73,5 @@ export class IntuneThrottle {
 /** The tenant-wide limit: as configured, else twice the app's over its window, none when the app has none. */
 function tenantLimit(configured: RateLimit | null | undefined, app: RateLimit | null): RateLimit | null {
   if (configured !== undefined) return configured;
-  return app === null ? null : { limit: app.limit * TENANT_FACTOR, windowMs: app.windowMs };
+  return app === null ? null : { limit: app.limit * INTUNE_TENANT_FACTOR, windowMs: app.windowMs };
 }

@@ -1,3 +1,4 @@
+import type { RateLimit } from "@intune-codesign/graph-contract";
 /** A client-credentials application the emulator's token endpoint accepts. */
 export interface EmulatorClient {
   tenantId: string;
@@ -31,11 +32,7 @@ export interface FaultOptions {
   retryAfterSeconds?: number;
 }
 
-/** A request budget: at most `limit` requests in any `windowMs` sliding window. */
-export interface RateLimit {
-  limit: number;
-  windowMs: number;
-}
+export type { RateLimit };
 
 /** Options of startEmulator; every field has a default. */
 export interface EmulatorOptions {
@@ -58,9 +55,9 @@ export interface EmulatorOptions {
   /** Writes per tenant across its apps; default twice writeLimit over its window (200 per 20 s). */
   tenantWriteLimit?: RateLimit | null;
   /** Requests of any kind, writes included, per app and tenant; default 1000 per 20 s; null = unlimited. */
-  readLimit?: RateLimit | null;
-  /** Requests of any kind per tenant across its apps; default twice readLimit over its window (2000 per 20 s). */
-  tenantReadLimit?: RateLimit | null;
+  requestLimit?: RateLimit | null;
+  /** Requests of any kind per tenant across its apps; default twice requestLimit over its window (2000 per 20 s). */
+  tenantRequestLimit?: RateLimit | null;
   /** Default none. */
   faults?: FaultOptions;
   /**

@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import { normaliseDateTimeOffset } from "./date-time.js";
+import { normaliseDateTimeOffset } from "@intune-codesign/graph-contract";
 import { GraphErrorResponse } from "./graph-error-response.js";
 import type { StoredObject } from "./types.js";
 

@@ -16,7 +16,12 @@ function normalizedSpki(spki: Uint8Array): string | null {
   }
 }
 
-function skipReason(certificate: DecodedCertificate, holdsKey: boolean, now: number): SkipReason | null {
+/** Why one certificate is not uploaded (`holdsKey`: its private key is in the file, or no keys are), else null. */
+export function skipReason(
+  certificate: DecodedCertificate,
+  holdsKey: boolean,
+  now: number,
+): SkipReason | null {
   const { info } = certificate;
   if (!holdsKey) return info.isCA ? "ca_certificate" : "no_private_key";
   if (info.isCA) return "ca_certificate";

@@ -31,12 +31,12 @@ describe("writeFileAtomic", () => {
     const dir = folder();
     const umask = process.umask(0o077);
     try {
-      writeReportFile(join(dir, "report.json"), buildReport(0, [], false));
+      writeReportFile(join(dir, "report.json"), buildReport(0, []));
       writeMetricsFile(join(dir, "metrics.prom"), {
         finishedAt: new Date(0),
         durationSeconds: 0,
         exitCode: 0,
-        counts: buildReport(0, [], false).summary,
+        counts: buildReport(0, []).summary,
         expiries: [],
       });
     } finally {
@@ -54,7 +54,7 @@ describe("writeFileAtomic", () => {
     const planted = targets.map((target) => `${target}.${process.pid}.tmp`);
     for (const link of planted) symlinkSync(victim, link);
 
-    writeReportFile(targets[0]!, buildReport(0, [], false));
+    writeReportFile(targets[0]!, buildReport(0, []));
     writeFileAtomic(targets[1]!, "metrics\n", 0o644);
 
     expect(readFileSync(victim, "utf8")).toBe("untouched\n");

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { DuplicateTracker } from "@intune-codesign/parser";
 import { type BodyOptions, bodyFields } from "@intune-codesign/uploader";
 import type { Logger } from "pino";
@@ -9,7 +10,8 @@ import { parseEntries } from "./parse-entries.js";
 import { phaseDone } from "./phase-log.js";
 import type { Candidate, SentFields } from "./plan.js";
 import type { Progress } from "./progress.js";
-import type { ReportItem } from "./report.js";
+import type { ReportItem, RunWarning } from "./report.js";
+import { mapWarnings, walkWarnings } from "./run-warnings.js";
 import type { CachedFile, StateStore } from "./state/store.js";
 import { underRoots, walk } from "./walk.js";
 
@@ -19,7 +21,8 @@ export interface ReadSettings {
   include: string[] | undefined;
   exclude: string[] | undefined;
   maxFileSize: number;
-  pfxPassword: string | undefined;
+  maxSignedFileSize: number;
+  pfxPassword: string[] | string | undefined;
   mapping: MappingFile | null;
   body: BodyOptions;
   logger: Logger;
@@ -64,6 +67,8 @@ export interface CertificateReading {
   items: ReportItem[];
   candidates: PlannedCandidate[];
   expired: ExpiredCertificate[];
+  /** What looks like a mistake in the input (an empty folder, an include or map key that matched nothing). */
+  warnings: RunWarning[];
 }
 
 /** Fresh parses are written to the cache in batches: one transaction per file would dominate a large first run. */
@@ -88,7 +93,18 @@ export async function readCertificates(
     items: [],
     candidates: [],
     expired: [],
+    warnings: [],
   };
+  const warn = (warnings: RunWarning[]) => {
+    for (const warning of warnings) {
+      logger.warn({ code: warning.code, subject: warning.subject }, warning.message);
+      reading.warnings.push(warning);
+    }
+  };
+  warn(walkWarnings(settings.roots, entries, settings.include, isFolder));
+  // What the map's keys are checked against: every path walked and every certificate read, skipped ones too.
+  const relatives = new Set(settings.mapping ? entries.map((entry) => entry.relative) : []);
+  const sha256s = new Set<string>();
   phaseDone(logger, phase, "files found", { files: entries.length });
   phase = performance.now();
   let parsedNow = 0;
@@ -99,7 +115,12 @@ export async function readCertificates(
   progress.start("reading", entries.length);
   try {
     await parseEntries<CachedFile>(entries, {
-      parse: { password: settings.pfxPassword, maxFileSize: settings.maxFileSize, now },
+      parse: {
+        password: settings.pfxPassword,
+        maxFileSize: settings.maxFileSize,
+        maxSignedFileSize: settings.maxSignedFileSize,
+        now,
+      },
       onParsed: (entry, parsed) => {
         progress.tick();
         if ("fresh" in parsed) {
@@ -116,6 +137,7 @@ export async function readCertificates(
         }
         for (const certificate of file.certificates) {
           reading.certificates += 1;
+          if (settings.mapping?.bySha256.size) sha256s.add(certificate.sha256);
           const { sha256, skipReason, subject } = certificate;
           if (skipReason === "expired") reading.expired.push({ path: file.path, certificate });
           if (skipReason !== null) {
@@ -148,5 +170,14 @@ export async function readCertificates(
   if (options.writeCache) store?.rememberParses(fresh);
   progress.done();
   phaseDone(logger, phase, "files read", { parsed: parsedNow, cached: reading.files - parsedNow });
+  warn(mapWarnings(settings.mapping, relatives, sha256s));
   return reading;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

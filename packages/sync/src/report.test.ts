@@ -40,7 +40,7 @@ const ITEMS: ReportItem[] = [
 
 describe("buildReport", () => {
   it("derives the summary: certificates are items with a sha256, a failed file counts as failed only", () => {
-    expect(buildReport(6, ITEMS, false)).toEqual({
+    expect(buildReport(6, ITEMS, [], false)).toEqual({
       dryRun: false,
       summary: {
         files: 6,
@@ -53,6 +53,7 @@ describe("buildReport", () => {
         superseded: 0,
         deleted: 0,
       },
+      warnings: [],
       items: ITEMS,
     });
   });
@@ -62,7 +63,7 @@ describe("buildReport", () => {
       item({ sha256: SHA_A, id: "id-old", action: "superseded", reason: `renewed by ${SHA_B}` }),
       item({ sha256: SHA_C, id: "id-gone", action: "deleted", reason: "orphan" }),
     ];
-    expect(buildReport(1, [ITEMS[0]!, ...objects], true).summary).toEqual({
+    expect(buildReport(1, [ITEMS[0]!, ...objects], [], true).summary).toEqual({
       files: 1,
       certificates: 1,
       created: 1,
@@ -76,7 +77,7 @@ describe("buildReport", () => {
   });
 
   it("an empty run", () => {
-    expect(buildReport(0, [], true)).toEqual({
+    expect(buildReport(0, [], [], true)).toEqual({
       dryRun: true,
       summary: {
         files: 0,
@@ -89,6 +90,7 @@ describe("buildReport", () => {
         superseded: 0,
         deleted: 0,
       },
+      warnings: [],
       items: [],
     });
   });
@@ -96,7 +98,7 @@ describe("buildReport", () => {
 
 describe("formatSummary", () => {
   it("prints the counts and each failure with its code, message and short sha256", () => {
-    expect(formatSummary(buildReport(6, ITEMS, false), false)).toBe(
+    expect(formatSummary(buildReport(6, ITEMS, [], false), false)).toBe(
       [
         "6 file(s), 5 certificate(s): 1 created, 1 updated, 1 unchanged, 1 skipped, 2 failed",
         "  failed   /certs/broken.cer: malformed: truncated DER",
@@ -105,8 +107,30 @@ describe("formatSummary", () => {
     );
   });
 
+  it("prints each warning, and a message every failure shares once (a refused credential: once per run)", () => {
+    const refused = { code: "auth_failed", message: "AADSTS7000215: Invalid client secret provided." };
+    const items = [
+      item({ path: "/certs/a.cer", sha256: SHA_A, action: "failed", error: refused }),
+      item({ path: "/certs/b.cer", sha256: SHA_B, action: "failed", error: refused }),
+    ];
+    const warning = {
+      code: "empty_folder" as const,
+      message: "/mnt/empty yielded no file",
+      subject: "/mnt/empty",
+    };
+    expect(formatSummary(buildReport(2, items, [warning]), false)).toBe(
+      [
+        "2 file(s), 2 certificate(s): 0 created, 0 updated, 0 unchanged, 0 skipped, 2 failed",
+        "  warning  empty_folder: /mnt/empty yielded no file",
+        "  failed   all 2: auth_failed: AADSTS7000215: Invalid client secret provided.",
+        `  failed   /certs/a.cer (${SHA_A.slice(0, 12)})`,
+        `  failed   /certs/b.cer (${SHA_B.slice(0, 12)})`,
+      ].join("\n"),
+    );
+  });
+
   it("says 'would be' for a dry run", () => {
-    expect(formatSummary(buildReport(1, [ITEMS[0]!, ITEMS[1]!], true), true)).toBe(
+    expect(formatSummary(buildReport(1, [ITEMS[0]!, ITEMS[1]!], [], true), true)).toBe(
       "1 file(s), 2 certificate(s): 1 would be created, 1 would be updated, 0 unchanged, 0 skipped, 0 failed",
     );
   });

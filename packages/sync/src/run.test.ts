@@ -9,7 +9,14 @@ import { type RunStatus, runSync, type SyncSettings } from "./run.js";
 import { RunLock, RunLockedError } from "./state/lock.js";
 import { tenantScope } from "./tenant.js";
 
-const CODES: Record<RunStatus, number> = { synced: 10, failed: 11, auth_failed: 13, interrupted: 99 };
+const CODES: Record<RunStatus, number> = {
+  synced: 10,
+  failed: 11,
+  misconfigured: 12,
+  auth_failed: 13,
+  unreachable: 15,
+  interrupted: 99,
+};
 
 let emulator: RunningEmulator;
 let folder: string;
@@ -39,6 +46,7 @@ function settings(token: string): SyncSettings {
     include: undefined,
     exclude: undefined,
     maxFileSize: 1024 * 1024,
+    maxSignedFileSize: 1024 * 1024,
     pfxPassword: undefined,
     graphUrl: emulator.url,
     scope: tenantScope("global", undefined, emulator.url),
@@ -51,6 +59,7 @@ function settings(token: string): SyncSettings {
     force: false,
     create: true,
     prune: null,
+    allowEmpty: false,
     body: { status: "provisioned", fullDnNames: false },
     rateLimit: { limit: 100, windowMs: 20_000 },
     concurrency: 2,

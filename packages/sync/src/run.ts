@@ -14,13 +14,14 @@ import { eventOf, failedItem, itemForDecision, reportItem } from "./items.js";
 import { graphClient, listTenant } from "./list-tenant.js";
 import type { MappingFile } from "./mapping.js";
 import { type ExpiryMetric, writeMetricsFile } from "./metrics.js";
+import { isExpectedOsError, osErrorWords } from "./os-error.js";
 import { phaseDone } from "./phase-log.js";
 import { type Decision, planCandidates, serializeFields } from "./plan.js";
 import type { Progress } from "./progress.js";
 import { type PruneSettings, pruneTargets } from "./prune.js";
 import { type CertificateReading, type PlannedCandidate, readCertificates } from "./read-certificates.js";
 import { backersOf, type ClassifiedObject, classifyObjects } from "./reconcile.js";
-import { buildReport, type Report, type ReportItem, writeReportFile } from "./report.js";
+import { buildReport, type Report, type ReportItem, type RunWarning, writeReportFile } from "./report.js";
 import { RunLock, RunLockedError } from "./state/lock.js";
 import { StateStore } from "./state/store.js";
 import { renderingDigest, type TenantIndex } from "./tenant.js";
@@ -32,7 +33,8 @@ export interface SyncSettings {
   include: string[] | undefined;
   exclude: string[] | undefined;
   maxFileSize: number;
-  pfxPassword: string | undefined;
+  maxSignedFileSize: number;
+  pfxPassword: string[] | string | undefined;
   graphUrl: string;
   /** Keys the state store's records: cloud, tenant and Graph base URL (see tenantScope). */
   scope: string;
@@ -44,6 +46,8 @@ export interface SyncSettings {
   dryRun: boolean;
   force: boolean;
   create: boolean;
+  /** A folder that yields no file is then only a warning, not a failed run. */
+  allowEmpty: boolean;
   /** Null: nothing is ever deleted. */
   prune: PruneSettings | null;
   body: BodyOptions;
@@ -57,8 +61,13 @@ export interface SyncSettings {
   statusCode: (status: RunStatus) => number;
 }
 
-/** How a run ended, by precedence: stopped by a signal, refused by Graph's auth, some item failed, or all in sync. */
-export type RunStatus = "interrupted" | "auth_failed" | "failed" | "synced";
+/**
+ * How a run ended, by precedence: stopped by a signal; refused to send because the input contradicts a setting
+ * (`--no-create` with a map key that matches no file); Microsoft could not be reached (DNS, connection, TLS, proxy)
+ * so nothing could be sent; refused by Graph's auth; some item failed (or a folder yielded no file, or pruning was
+ * refused); all in sync.
+ */
+export type RunStatus = "interrupted" | "misconfigured" | "unreachable" | "auth_failed" | "failed" | "synced";
 
 /** What a run did: the report, how it ended, and the certificates' expiries. */
 export interface SyncOutcome {
@@ -90,15 +99,22 @@ export async function runSync(config: SyncSettings): Promise<SyncOutcome> {
     const finishedAt = new Date();
     const code = config.statusCode(outcome.status);
     if (runId !== null) store.endRun(runId, finishedAt, code, outcome.report.summary);
-    if (config.reportPath) writeReportFile(config.reportPath, outcome.report);
+    // The paths were checked before the run; a disk that filled up since is logged, and the summary still printed.
+    if (config.reportPath) {
+      const path = config.reportPath;
+      writeOutput(config.logger, "report", path, () => writeReportFile(path, outcome.report));
+    }
     if (config.metricsFile && !config.dryRun) {
-      writeMetricsFile(config.metricsFile, {
-        finishedAt,
-        durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
-        exitCode: code,
-        counts: outcome.report.summary,
-        expiries: outcome.expiries(),
-      });
+      const path = config.metricsFile;
+      writeOutput(config.logger, "metrics file", path, () =>
+        writeMetricsFile(path, {
+          finishedAt,
+          durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+          exitCode: code,
+          counts: outcome.report.summary,
+          expiries: outcome.expiries(),
+        }),
+      );
     }
     return outcome;
   } finally {
@@ -131,7 +147,11 @@ class UploadRun {
   private items: ReportItem[] = [];
   private readonly journaled: boolean[] = [];
   private candidates: PlannedCandidate[] = [];
+  private warnings: RunWarning[] = [];
   private files = 0;
+  private emptyFolder = false;
+  private misconfigured = false;
+  private unreachable = false;
   private authFailed = false;
 
   constructor(
@@ -147,10 +167,20 @@ class UploadRun {
       writeCache: true,
       stop: interruption.stopping,
     });
-    ({ items: this.items, candidates: this.candidates, files: this.files } = reading);
+    ({
+      items: this.items,
+      candidates: this.candidates,
+      files: this.files,
+      warnings: this.warnings,
+    } = reading);
+    this.emptyFolder =
+      !config.allowEmpty && reading.warnings.some((warning) => warning.code === "empty_folder");
+    // Without creates the map is the only way to an object, so a key that missed is an error, not a guess.
+    this.misconfigured = !config.create && reading.warnings.some((w) => w.code === "unused_map_key");
     // An unmounted volume looks empty: with nothing found, pruning would delete everything this tool wrote.
-    const pruning = config.prune !== null && !this.refusePrune(reading);
-    if ((this.candidates.length > 0 || pruning) && !interruption.stopping.aborted) {
+    const pruning = config.prune !== null && !this.misconfigured && !this.refusePrune(reading);
+    if (this.misconfigured) this.refuseAll();
+    else if ((this.candidates.length > 0 || pruning) && !interruption.stopping.aborted) {
       const client = graphClient(config, interruption.aborting);
       const tenant = await this.list(client);
       if (tenant) {
@@ -166,7 +196,7 @@ class UploadRun {
     // The journal keeps what changed or went wrong; unchanged and skipped items repeat every run and are counted
     // in the run's row only. Writes journal themselves as they finish; a dry run changes nothing.
     if (!config.dryRun) this.journal((item) => item.action === "failed" || item.action === "superseded");
-    const report = buildReport(this.files, this.items, config.dryRun);
+    const report = buildReport(this.files, this.items, this.warnings, config.dryRun);
     const expiries = () =>
       this.candidates.map((c) => ({
         sha256: c.sha256,
@@ -191,6 +221,7 @@ class UploadRun {
         });
       }
       this.authFailed = failure.auth;
+      this.unreachable = failure.unreachable;
       return null;
     }
   }
@@ -286,6 +317,16 @@ class UploadRun {
     return deletes;
   }
 
+  /** A run that must send nothing: every candidate fails with the reason. */
+  private refuseAll(): void {
+    const message = "nothing was sent: --no-create and --map keys that match no file (see the warnings)";
+    for (const c of this.candidates) {
+      this.items[c.item] = failedItem(c.path, c.sha256, "unused_map_key", message, {
+        subject: c.certificate.subject,
+      });
+    }
+  }
+
   /** Refuses `--prune` when the walk found no certificate at all: one failed item says why. */
   private refusePrune(reading: CertificateReading): boolean {
     if (reading.certificates > 0) return false;
@@ -311,24 +352,44 @@ class UploadRun {
     const phase = performance.now();
     let succeeded = 0;
     let authFailures = 0;
+    let networkFailures = 0;
+    // A refused write (no permission, token refused) would be refused for every certificate: the rest are not sent.
+    let refusal: ReportItem["error"] = null;
     let next = 0;
     const worker = async () => {
-      while (next < queue.length && !interruption.stopping.aborted) {
+      while (next < queue.length && !interruption.stopping.aborted && !refusal) {
         const index = queue[next++]!;
         const candidate = this.candidates[index]!;
         const decision = decisions[index] as Extract<Decision, { action: "create" | "update" }>;
         const item = await this.write(client, candidate, decision);
-        if (item.action === "failed") authFailures += item.error?.code === "auth_failed" ? 1 : 0;
-        else succeeded += 1;
+        if (item.action !== "failed") succeeded += 1;
+        else if (item.error?.code === "auth_failed") {
+          authFailures += 1;
+          refusal ??= item.error;
+        } else if (item.error?.code === "network_error") networkFailures += 1;
         this.items[candidate.item] = item;
         this.record(candidate.item);
         config.progress.tick();
       }
     };
     await Promise.all(Array.from({ length: Math.min(config.concurrency, queue.length) }, worker));
+    if (refusal) {
+      const { code, message } = refusal;
+      for (const index of queue.slice(next)) {
+        const c = this.candidates[index]!;
+        const decision = decisions[index]!;
+        const id = decision.action === "update" ? decision.id : null;
+        this.items[c.item] = failedItem(c.path, c.sha256, code, message, {
+          id,
+          subject: c.certificate.subject,
+        });
+        authFailures += 1;
+      }
+    }
     config.progress.done();
     phaseDone(config.logger, phase, "writes done", { planned: queue.length, succeeded });
     this.authFailed = authFailures > 0 && succeeded === 0;
+    this.unreachable = networkFailures === queue.length && queue.length > 0;
   }
 
   /** Deletes the pruned objects, paced as writes; each is recorded (store, journal) the moment Graph confirms it. */
@@ -437,11 +498,8 @@ class UploadRun {
    * one small row per file; sends are few (paced to Intune's limits), and a parse costs tens of microseconds.
    */
   private async readDer(candidate: PlannedCandidate): Promise<Uint8Array | null> {
-    const { password, maxFileSize } = {
-      password: this.config.pfxPassword,
-      maxFileSize: this.config.maxFileSize,
-    };
-    const file = await parseFile(pathBytes(candidate.file), { password, maxFileSize });
+    const { pfxPassword: password, maxFileSize, maxSignedFileSize } = this.config;
+    const file = await parseFile(pathBytes(candidate.file), { password, maxFileSize, maxSignedFileSize });
     return file.certificates.find((c) => c.sha256 === candidate.sha256)?.der ?? null;
   }
 
@@ -461,10 +519,22 @@ class UploadRun {
     });
   }
 
-  /** Interrupted, then auth failed, then any failure, else synced. */
+  /** In RunStatus's order of precedence. */
   private status(report: Report): RunStatus {
     if (this.interruption.stopping.aborted) return "interrupted";
+    if (this.misconfigured) return "misconfigured";
+    if (this.unreachable) return "unreachable";
     if (this.authFailed) return "auth_failed";
-    return report.summary.failed > 0 ? "failed" : "synced";
+    return report.summary.failed > 0 || this.emptyFolder ? "failed" : "synced";
+  }
+}
+
+/** Writes an output file at the end of a run; an OS error (a full disk) is one logged line, not a lost summary. */
+function writeOutput(logger: Logger, what: string, path: string, write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    if (!isExpectedOsError(error)) throw error;
+    logger.error({ code: error.code, path }, `cannot write the ${what} ${path}: ${osErrorWords(error)}`);
   }
 }

@@ -74,7 +74,7 @@ export async function runStatus(settings: StatusSettings): Promise<StatusOutcome
     const reading: CertificateReading =
       settings.roots.length > 0
         ? await readCertificates(settings, store, { writeCache: false, stop: interruption.stopping })
-        : { files: 0, certificates: 0, items: [], candidates: [], expired: [] };
+        : { files: 0, certificates: 0, items: [], candidates: [], expired: [], warnings: [] };
     const problems = reading.items.flatMap((item) =>
       item.action === "failed" && item.sha256 === null && item.error
         ? [{ path: item.path, code: item.error.code, message: item.error.message }]

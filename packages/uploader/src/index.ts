@@ -1,3 +1,4 @@
+export { INTUNE_REQUEST_LIMIT } from "@intune-codesign/graph-contract";
 export { type AuthOptions, createTokenProvider } from "./auth.js";
 export { AuthError, type AuthFailureReason } from "./auth-error.js";
 export {
@@ -20,7 +21,7 @@ export { type CloudName, cloudEndpoints, validateGraphUrl } from "./cloud.js";
 export { ConfigError } from "./config-error.js";
 export { GraphError } from "./graph-error.js";
 export { NetworkError, type NetworkFailureKind } from "./network-error.js";
-export { DEFAULT_RATE_LIMIT, type Grant, INTUNE_READ_LIMIT, parseRateLimit, RateLimiter } from "./pacing.js";
+export { DEFAULT_RATE_LIMIT, type Grant, parseRateLimit, RateLimiter } from "./pacing.js";
 export { PermissionError } from "./permission-error.js";
 export { REDACT_PATHS } from "./redact.js";
 export { instantKey, type RemoteCertificate } from "./remote.js";

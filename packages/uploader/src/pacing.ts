@@ -1,13 +1,8 @@
+import { formatRateLimit, INTUNE_WRITE_LIMIT } from "@intune-codesign/graph-contract";
 import { ConfigError } from "./config-error.js";
 
 /** Intune's write limit for this resource family, per app and tenant: the default pacing, as `--rate-limit` spells it. */
-export const DEFAULT_RATE_LIMIT = "100/20s";
-
-/** Intune's limit on requests of any kind (writes included) per app and tenant: the pacing of reads. */
-export const INTUNE_READ_LIMIT: { readonly limit: number; readonly windowMs: number } = {
-  limit: 1000,
-  windowMs: 20_000,
-};
+export const DEFAULT_RATE_LIMIT = formatRateLimit(INTUNE_WRITE_LIMIT);
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 

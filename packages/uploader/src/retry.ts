@@ -1,3 +1,4 @@
+import { parseRetryAfter } from "@intune-codesign/graph-contract";
 import { GraphError } from "./graph-error.js";
 import { NetworkError } from "./network-error.js";
 
@@ -15,13 +16,8 @@ export function retryAfterMs(headers: Headers, now: number = Date.now()): number
     const value = headers.get(name)?.trim();
     if (value && /^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value));
   }
-  const value = headers.get("retry-after")?.trim();
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
-  // An HTTP-date always names a day or month; without a letter, Date.parse would accept junk like "-1".
-  const date = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  const value = headers.get("retry-after");
+  return value === null ? undefined : parseRetryAfter(value, now);
 }
 
 /** Statuses worth another try: timeout, throttling and transient server errors; never other 4xx. */

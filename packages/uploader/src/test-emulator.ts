@@ -19,7 +19,7 @@ export async function withEmulator(options: EmulatorOptions = {}): Promise<{
 }> {
   const emulator = await startEmulator({
     writeLimit: null,
-    readLimit: null,
+    requestLimit: null,
     staticTokens: [TEST_TOKEN],
     ...options,
   });

@@ -1,6 +1,12 @@
 // The constants only: this file loads with every command, the emulator itself only when `emulator` runs.
 import type { EmulatorClient, FaultKind } from "@intune-codesign/graph-emulator";
-import { ALL_FAULT_KINDS, DEFAULT_CLIENT } from "@intune-codesign/graph-emulator/constants";
+import {
+  ALL_FAULT_KINDS,
+  DEFAULT_CLIENT,
+  DEFAULT_REQUEST_LIMIT,
+  DEFAULT_WRITE_LIMIT,
+  formatRateLimit,
+} from "@intune-codesign/graph-emulator/constants";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseNonNegativeInteger, parsePositiveInteger } from "../options.js";
 
@@ -15,9 +21,9 @@ export interface EmulatorFlags {
   patchResponse: "alternate" | "200" | "204";
   /** `N/<window>` (parsed when the emulator starts) or "none". */
   writeLimit: string;
-  readLimit: string;
+  requestLimit: string;
   tenantWriteLimit?: string;
-  tenantReadLimit?: string;
+  tenantRequestLimit?: string;
   faultRate: number;
   faultKinds?: FaultKind[];
   seed: number;
@@ -93,21 +99,23 @@ export function emulatorCommand(): Command {
         .default("alternate"),
     )
     .addOption(
-      new Option("--write-limit <n/window>", 'writes per app and tenant, or "none"').default("100/20s"),
+      new Option("--write-limit <n/window>", 'writes per app and tenant, or "none"').default(
+        formatRateLimit(DEFAULT_WRITE_LIMIT),
+      ),
     )
     .addOption(
       new Option(
-        "--read-limit <n/window>",
+        "--request-limit <n/window>",
         'requests of any kind (writes included) per app and tenant, or "none"',
-      ).default("1000/20s"),
+      ).default(formatRateLimit(DEFAULT_REQUEST_LIMIT)),
     )
     .option(
       "--tenant-write-limit <n/window>",
       'writes per tenant across its apps, or "none" (default: twice --write-limit)',
     )
     .option(
-      "--tenant-read-limit <n/window>",
-      'requests of any kind per tenant across its apps, or "none" (default: twice --read-limit)',
+      "--tenant-request-limit <n/window>",
+      'requests of any kind per tenant across its apps, or "none" (default: twice --request-limit)',
     )
     .addOption(
       new Option("--fault-rate <r>", "share of Graph requests given a fault (0..1)")

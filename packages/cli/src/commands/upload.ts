@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { parseNonNegativeInteger, parsePositiveInteger } from "../options.js";
+import { PATTERNS_HELP, parseNonNegativeInteger, parsePositiveInteger } from "../options.js";
 import { UPLOAD_DEFAULTS } from "../upload/defaults.js";
 import { parseDuration, parsePruneClasses } from "../upload/flag-parsers.js";
 import type { UploadFlags } from "../upload/settings.js";
@@ -13,9 +13,20 @@ export function uploadCommand(): Command {
       "Walks the folders, reads every certificate file, and makes Intune's enterpriseCodeSigningCertificates match: each eligible certificate is found in the tenant (--map file, state store, GUID file name, or an object with the same subject, issuer and expiry) and updated with a full PATCH, or created. Certificates already in sync are not sent again. Folders are walked recursively in sorted path order; symlinks are followed only inside the folders, and entries named `..*` (Kubernetes volume internals) are skipped. Settings: flags > environment variables > --config file > defaults.",
     )
     .argument("<folder...>", "folders (or files) of certificates")
+    .option(
+      "--allow-empty",
+      "a folder with no file is not an error (default: a warning and exit 1, as for an unmounted volume)",
+      UPLOAD_DEFAULTS.allowEmpty,
+    )
     .optionsGroup("What is written:")
-    .option("--map <file>", 'JSON {"<path relative to its folder>" or "sha256:<hex>": "<object id>"}')
-    .option("--no-create", "never create objects: certificates without an object are skipped as unmapped")
+    .option(
+      "--map <file>",
+      'JSON {"<path relative to its folder>" or "sha256:<hex>": "<object id GUID>"}; a key that matches no file is a warning (unused_map_key)',
+    )
+    .option(
+      "--no-create",
+      "never create objects: certificates without an object are skipped as unmapped, and a --map key that matches no file is an error",
+    )
     .option("--force", "send every eligible certificate, even those already in sync", UPLOAD_DEFAULTS.force)
     .option(
       "--dry-run",
@@ -84,7 +95,7 @@ export function uploadCommand(): Command {
     )
     .addOption(logLevelOption())
     .option("--config <file>", "JSON file of settings (keys as the long flags in camelCase)")
-    .addHelpText("after", UPLOAD_HELP_FOOTER)
+    .addHelpText("after", UPLOAD_HELP_FOOTER + PATTERNS_HELP)
     .action(async (folders: string[], _flags: UploadFlags, command: Command) => {
       const { uploadAction } = await import("../upload/action.js");
       await uploadAction(folders, command);
@@ -94,10 +105,11 @@ export function uploadCommand(): Command {
 const UPLOAD_HELP_FOOTER = `
 Exit codes (stable):
   0    every certificate synced or deliberately skipped
-  1    some file or certificate failed (the rest of the batch ran)
-  2    usage or configuration error
-  3    authentication or authorization failed (nothing could be sent)
+  1    some file or certificate failed, or a folder yielded no file (the rest of the batch ran)
+  2    usage or configuration error, or an output path that cannot be written (nothing was sent)
+  3    authentication or authorization failed: credential, tenant or consent (nothing could be sent)
   4    another run holds the lock (this run did nothing)
+  5    could not reach Microsoft: DNS, connection, TLS or proxy (nothing could be sent)
   130  interrupted by SIGINT/SIGTERM (requests in flight finished, state and report written)
 
 Authentication (the first that applies):
@@ -115,7 +127,7 @@ Examples:
   intune-codesign upload --tenant-id $TENANT --client-id $APP --client-secret-file /etc/intune-codesign/secret /srv/certs
   intune-codesign upload --managed-identity --dry-run /srv/certs
   intune-codesign upload --cloud usgov --client-certificate /etc/intune-codesign/app.pem --tenant-id $TENANT --client-id $APP /srv/certs
-  intune-codesign upload --exclude '..*/**' --exclude '*.key' /etc/certs
+  intune-codesign upload --include '*.pem' --include '*.cer' --exclude '*.key' /etc/certs
   intune-codesign upload --dry-run --json /srv/certs | jq .summary
   intune-codesign upload --prune orphan,expired,superseded --max-deletes 5 /srv/certs
   intune-codesign upload --metrics-file /var/lib/node_exporter/textfile/intune_codesign.prom /srv/certs`;

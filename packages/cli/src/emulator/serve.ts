@@ -46,9 +46,9 @@ function emulatorOptions(flags: EmulatorFlags): EmulatorOptions {
     patchResponse:
       flags.patchResponse === "alternate" ? "alternate" : flags.patchResponse === "200" ? 200 : 204,
     writeLimit: parseLimit(flags.writeLimit),
-    readLimit: parseLimit(flags.readLimit),
+    requestLimit: parseLimit(flags.requestLimit),
     ...(flags.tenantWriteLimit ? { tenantWriteLimit: parseLimit(flags.tenantWriteLimit) } : {}),
-    ...(flags.tenantReadLimit ? { tenantReadLimit: parseLimit(flags.tenantReadLimit) } : {}),
+    ...(flags.tenantRequestLimit ? { tenantRequestLimit: parseLimit(flags.tenantRequestLimit) } : {}),
     ...(flags.faultRate > 0
       ? {
           faults: {

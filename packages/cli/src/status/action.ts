@@ -3,16 +3,15 @@ import { parseRateLimit } from "@intune-codesign/uploader";
 import type { Command } from "commander";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { checkPathsExist } from "../options.js";
+import { settingSources } from "../setting-source.js";
 import { resolveFlags } from "../upload/action.js";
 import { UPLOAD_DEFAULTS } from "../upload/defaults.js";
 import type { FailOnClass } from "../upload/flag-parsers.js";
-import { loadMappingFile } from "../upload/mapping-file.js";
 import { type TenantFlags, tenantSettings } from "../upload/settings.js";
 import { printStatus } from "./output.js";
 
 /** The flags of `status`, after environment and config file are applied. */
 export interface StatusFlags extends TenantFlags {
-  map?: string;
   expiringWithin: number;
   failOn?: FailOnClass[];
   json: boolean;
@@ -24,8 +23,7 @@ export async function statusAction(folders: string[], command: Command): Promise
   const flags = resolveFlags<StatusFlags>(command);
   checkPathsExist(folders);
   const outcome = await runStatus({
-    ...(await tenantSettings(folders, flags)),
-    mapping: flags.map ? loadMappingFile(flags.map) : null,
+    ...(await tenantSettings(folders, flags, settingSources(command, flags.config))),
     body: { status: UPLOAD_DEFAULTS.status, fullDnNames: UPLOAD_DEFAULTS.fullDnNames },
     rateLimit: parseRateLimit(UPLOAD_DEFAULTS.rateLimit),
     timeoutMs: UPLOAD_DEFAULTS.timeout * 1000,

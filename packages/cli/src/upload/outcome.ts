@@ -10,6 +10,8 @@ import { ExitCode, type ExitCodeValue, ExitError } from "../exit-codes.js";
 const EXIT_CODES: Record<RunStatus, ExitCodeValue> = {
   synced: ExitCode.ok,
   failed: ExitCode.failed,
+  misconfigured: ExitCode.usage,
+  unreachable: ExitCode.unreachable,
   auth_failed: ExitCode.auth,
   interrupted: ExitCode.interrupted,
 };

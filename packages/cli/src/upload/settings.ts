@@ -13,6 +13,13 @@ import { createLogger } from "../logger.js";
 import type { LogLevel } from "../options.js";
 import { createProgress } from "../progress.js";
 import { pfxPassword } from "../secrets.js";
+import { flagSource, fromSetting, fromSettingAsync, type SettingSource } from "../setting-source.js";
+import {
+  checkAuthorityHost,
+  checkClientCertificate,
+  checkClientId,
+  checkTenantId,
+} from "./credential-checks.js";
 import { loadMappingFile } from "./mapping-file.js";
 import { exitCodeOf } from "./outcome.js";
 
@@ -27,10 +34,11 @@ export interface UploadFlags {
   managedIdentity: boolean;
   accessTokenFile?: string;
   authorityHost?: string;
-  pfxPasswordFile?: string;
+  pfxPasswordFile?: string | string[];
   include?: string[];
   exclude?: string[];
   maxFileSize: number;
+  maxSignedFileSize: number;
   state?: string;
   report?: string;
   json: boolean;
@@ -38,6 +46,7 @@ export interface UploadFlags {
   warnDays: number;
   map?: string;
   create: boolean;
+  allowEmpty: boolean;
   force: boolean;
   dryRun: boolean;
   prune?: PruneClass[];
@@ -69,56 +78,95 @@ export type TenantFlags = Pick<
   | "include"
   | "exclude"
   | "maxFileSize"
+  | "maxSignedFileSize"
   | "state"
   | "logLevel"
+  | "map"
 >;
 
-/** The settings both commands derive alike from the shared flags: the tenant, its store scope, the files. */
-export async function tenantSettings(folders: string[], flags: TenantFlags) {
+/**
+ * The settings both commands derive alike from the shared flags: the tenant and its store scope, the files, the map.
+ * Every bad value is a usage error (exit 2) before anything is touched, and its message names where the value came
+ * from (`source`: flag, environment variable, or config file and key).
+ */
+export async function tenantSettings(
+  folders: string[],
+  flags: TenantFlags,
+  source: SettingSource = flagSource,
+) {
+  const setting = <T>(key: keyof UploadFlags, read: () => T): T => fromSetting(source, key, read);
   const cloud = cloudEndpoints(flags.cloud);
-  const graphUrl = validateGraphUrl(flags.graphUrl ?? cloud.graphUrl)
+  const graphUrl = setting("graphUrl", () => validateGraphUrl(flags.graphUrl ?? cloud.graphUrl))
     .toString()
     .replace(/\/$/, "");
+  const tenantId = flags.tenantId && setting("tenantId", () => checkTenantId(flags.tenantId!));
+  const clientId = flags.clientId && setting("clientId", () => checkClientId(flags.clientId!));
+  const authorityHost = setting("authorityHost", () =>
+    checkAuthorityHost(flags.authorityHost ?? cloud.authorityHost),
+  );
+  const usesClientCertificate = !flags.accessTokenFile && !flags.managedIdentity && !flags.clientSecretFile;
+  if (flags.clientCertificate && usesClientCertificate && !process.env.AZURE_CLIENT_SECRET) {
+    const password = process.env.AZURE_CLIENT_CERTIFICATE_PASSWORD;
+    setting("clientCertificate", () => checkClientCertificate(flags.clientCertificate!, password));
+  }
+  const mapping = flags.map ? setting("map", () => loadMappingFile(flags.map!)) : null;
+  const password = await fromSettingAsync(source, "pfxPasswordFile", () =>
+    pfxPassword(flags.pfxPasswordFile),
+  );
+  const makeTokenProvider = () =>
+    createTokenProvider({
+      accessTokenFile: flags.accessTokenFile,
+      tenantId,
+      clientId,
+      clientSecretFile: flags.clientSecretFile,
+      certificatePath: flags.clientCertificate,
+      managedIdentity: flags.managedIdentity,
+      managedIdentityClientId: flags.managedIdentity ? clientId : undefined,
+      authorityHost,
+      scope: cloud.scope,
+    });
+  // Of the settings it takes, the provider reads only the secret file now; its other errors name no one setting.
+  const tokenProvider = flags.clientSecretFile
+    ? setting("clientSecretFile", makeTokenProvider)
+    : makeTokenProvider();
+  const progress = createProgress();
   return {
     roots: folders,
     include: flags.include,
     exclude: flags.exclude,
     maxFileSize: flags.maxFileSize,
-    pfxPassword: await pfxPassword(flags.pfxPasswordFile),
+    maxSignedFileSize: flags.maxSignedFileSize,
+    pfxPassword: password,
     graphUrl,
-    scope: tenantScope(flags.cloud, flags.tenantId, graphUrl),
-    tokenProvider: createTokenProvider({
-      accessTokenFile: flags.accessTokenFile,
-      tenantId: flags.tenantId,
-      clientId: flags.clientId,
-      clientSecretFile: flags.clientSecretFile,
-      certificatePath: flags.clientCertificate,
-      managedIdentity: flags.managedIdentity,
-      managedIdentityClientId: flags.managedIdentity ? flags.clientId : undefined,
-      authorityHost: flags.authorityHost ?? cloud.authorityHost,
-      scope: cloud.scope,
-    }),
+    scope: tenantScope(flags.cloud, tenantId || undefined, graphUrl),
+    tokenProvider,
     statePath: flags.state ?? defaultStatePath(),
-    logger: createLogger(flags.logLevel),
-    progress: createProgress(),
+    mapping,
+    logger: createLogger(flags.logLevel, progress),
+    progress,
   };
 }
 
-/** Turns flags into a run's settings; every bad value is a usage error (exit 2) before anything is touched. */
-export async function buildSettings(folders: string[], flags: UploadFlags): Promise<SyncSettings> {
+/** Turns flags into a run's settings (see tenantSettings for how bad values are reported). */
+export async function buildSettings(
+  folders: string[],
+  flags: UploadFlags,
+  source: SettingSource = flagSource,
+): Promise<SyncSettings> {
+  const rateLimit = fromSetting(source, "rateLimit", () => parseRateLimit(flags.rateLimit));
   return {
-    ...(await tenantSettings(folders, flags)),
+    ...(await tenantSettings(folders, flags, source)),
     reportPath: flags.report,
     metricsFile: flags.metricsFile,
-    mapping: flags.map ? loadMappingFile(flags.map) : null,
     dryRun: flags.dryRun,
     force: flags.force,
     create: flags.create,
+    allowEmpty: flags.allowEmpty,
     prune: flags.prune?.length
       ? { classes: flags.prune, graceMs: flags.pruneGrace, maxDeletes: flags.maxDeletes }
       : null,
     body: { status: flags.status, fullDnNames: flags.fullDnNames },
-    rateLimit: parseRateLimit(flags.rateLimit),
+    rateLimit,
     concurrency: flags.concurrency,
     timeoutMs: flags.timeout * 1000,
     retries: flags.retries,

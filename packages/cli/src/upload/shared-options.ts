@@ -1,10 +1,16 @@
 import { type Command, Option } from "commander";
-import { globOptions, LOG_LEVELS, maxFileSizeOption } from "../options.js";
+import {
+  globOptions,
+  LOG_LEVELS,
+  maxFileSizeOption,
+  maxSignedFileSizeOption,
+  pfxPasswordFileOption,
+} from "../options.js";
 import { UPLOAD_DEFAULTS } from "./defaults.js";
 
 /**
- * The options `upload` and `status` share, declared once: how to reach and authenticate to the tenant, which files
- * to read, the state store, the log level and the config file. They load nothing of the engine at start-up.
+ * The options `upload` and `status` share, declared once: how to reach and authenticate to the tenant and which
+ * files to read. They load nothing of the engine at start-up.
  */
 export function addTenantAndFileOptions(command: Command): Command {
   const [include, exclude] = globOptions();
@@ -21,8 +27,17 @@ export function addTenantAndFileOptions(command: Command): Command {
         .default(UPLOAD_DEFAULTS.cloud)
         .env("INTUNE_CODESIGN_CLOUD"),
     )
-    .addOption(new Option("--tenant-id <id>", "Entra ID tenant").env("AZURE_TENANT_ID"))
-    .addOption(new Option("--client-id <id>", "app registration's client id").env("AZURE_CLIENT_ID"))
+    .addOption(
+      new Option(
+        "--tenant-id <id>",
+        "Entra ID tenant: its GUID or a verified domain (contoso.onmicrosoft.com)",
+      ).env("AZURE_TENANT_ID"),
+    )
+    .addOption(
+      new Option("--client-id <id>", "app registration's Application (client) ID, a GUID").env(
+        "AZURE_CLIENT_ID",
+      ),
+    )
     .addOption(
       new Option(
         "--client-secret-file <file>",
@@ -46,20 +61,16 @@ export function addTenantAndFileOptions(command: Command): Command {
       ).env("INTUNE_CODESIGN_ACCESS_TOKEN_FILE"),
     )
     .addOption(
-      new Option("--authority-host <url>", "login authority (default: the cloud's)").env(
+      new Option("--authority-host <url>", "login authority, https (default: the cloud's)").env(
         "AZURE_AUTHORITY_HOST",
       ),
     )
     .optionsGroup("Files:")
-    .addOption(
-      new Option(
-        "--pfx-password-file <file>",
-        "file whose first line is the PKCS#12 password (or INTUNE_CODESIGN_PFX_PASSWORD)",
-      ).env("INTUNE_CODESIGN_PFX_PASSWORD_FILE"),
-    )
+    .addOption(pfxPasswordFileOption())
     .addOption(include)
     .addOption(exclude)
-    .addOption(maxFileSizeOption("larger files are too_large"));
+    .addOption(maxFileSizeOption("larger files are too_large"))
+    .addOption(maxSignedFileSizeOption());
 }
 
 /** `--state`, as both commands read the same store. */
