@@ -12,6 +12,7 @@ import {
   classifyObjects,
   type ObjectClass,
 } from "./reconcile.js";
+import type { RunWarning } from "./report.js";
 import { type ManagedRecord, StateStore } from "./state/store.js";
 import { type FieldChange, instantMs, lineageKey, type TenantIndex } from "./tenant.js";
 
@@ -48,8 +49,8 @@ export interface StatusEntry {
   reason: string | null;
 }
 
-/** How `status` ended: it saw the tenant (`ok`), or could not list it. */
-export type StatusResult = "ok" | "failed" | "auth_failed" | "interrupted";
+/** How `status` ended: it saw the tenant (`ok`), or could not list it (and why). */
+export type StatusResult = "ok" | "failed" | "unreachable" | "auth_failed" | "interrupted";
 
 /** What `status` found. */
 export interface StatusOutcome {
@@ -58,6 +59,8 @@ export interface StatusOutcome {
   entries: StatusEntry[];
   /** Files that could not be read (their certificates cannot be judged). */
   problems: Array<{ path: string; code: string; message: string }>;
+  /** What looks like a mistake in the input, as upload warns of it (an empty folder, an unused map key). */
+  warnings: RunWarning[];
   /** Why the tenant could not be listed, when it could not. */
   error: { code: string; message: string } | null;
 }
@@ -80,15 +83,25 @@ export async function runStatus(settings: StatusSettings): Promise<StatusOutcome
         ? [{ path: item.path, code: item.error.code, message: item.error.message }]
         : [],
     );
-    if (interruption.stopping.aborted) return { result: "interrupted", entries: [], problems, error: null };
+    const { warnings } = reading;
+    if (interruption.stopping.aborted) {
+      return { result: "interrupted", entries: [], problems, warnings, error: null };
+    }
     let tenant: TenantIndex;
     try {
       tenant = await listTenant(graphClient(settings, interruption.aborting), settings.logger);
     } catch (error) {
       const failure = describeFailure(error, interruption.aborting.aborted);
       settings.logger.error({ code: failure.code }, `listing the tenant failed: ${failure.message}`);
-      const result = interruption.stopping.aborted ? "interrupted" : failure.auth ? "auth_failed" : "failed";
-      return { result, entries: [], problems, error: { code: failure.code, message: failure.message } };
+      const result = interruption.stopping.aborted
+        ? "interrupted"
+        : failure.unreachable
+          ? "unreachable"
+          : failure.auth
+            ? "auth_failed"
+            : "failed";
+      const reason = { code: failure.code, message: failure.message };
+      return { result, entries: [], problems, warnings, error: reason };
     }
     const managed = store?.managed() ?? new Map<string, ManagedRecord[]>();
     const sent = (sha256: string) => store?.sent(sha256) ?? null;
@@ -123,7 +136,7 @@ export async function runStatus(settings: StatusSettings): Promise<StatusOutcome
       entries.push(objectEntry(o, now, settings.expiringWithinMs));
     }
     entries.sort(byExpiry);
-    return { result: "ok", entries, problems, error: null };
+    return { result: "ok", entries, problems, warnings, error: null };
   } finally {
     interruption.dispose();
     store?.close();

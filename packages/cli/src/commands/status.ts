@@ -50,7 +50,7 @@ Classes (each object has one; expired and expiring are flags on top):
   missing     a certificate in the folders with no object (not an object: id is null)
 
 Exit codes: 0 the tenant was listed (and no --fail-on class occurred), 1 a --fail-on class occurred or the
-listing failed, 2 usage error, 3 authentication failed, 130 interrupted.
+listing failed, 2 usage error, 3 authentication failed, 5 Microsoft could not be reached, 130 interrupted.
 
 Examples:
   intune-codesign status --managed-identity /srv/certs

@@ -39,6 +39,8 @@ export function statusExitCode(outcome: StatusOutcome, failOn: FailOnClass[]): E
   switch (outcome.result) {
     case "auth_failed":
       return ExitCode.auth;
+    case "unreachable":
+      return ExitCode.unreachable;
     case "interrupted":
       return ExitCode.interrupted;
     case "failed":

@@ -36,6 +36,7 @@ export function* statusJson(outcome: StatusOutcome): Generator<string> {
     result: outcome.result,
     error: outcome.error,
     summary: statusSummary(outcome.entries),
+    warnings: outcome.warnings,
     problems: outcome.problems,
   };
   const text = JSON.stringify(head, null, 2);
@@ -89,6 +90,7 @@ export function* statusTable(outcome: StatusOutcome, colour: boolean): Generator
       lines = [];
     }
   }
+  for (const w of outcome.warnings) lines.push(`warning  ${w.code}: ${w.message}`);
   for (const p of outcome.problems) lines.push(`unreadable  ${p.path}: ${p.code}: ${p.message}`);
   const s = statusSummary(outcome.entries);
   lines.push(
