@@ -39,10 +39,13 @@ const work = mkdtempSync(join(tmpdir(), "bench-status-"));
 const token = "bench-status-token";
 const emulator = await startEmulator({
   staticTokens: [token],
-  readLimit: null,
+  requestLimit: null,
   writeLimit: null,
+  tenantRequestLimit: null,
+  tenantWriteLimit: null,
   renderNames,
 });
+/** Write requests that reached the emulator, whatever their answer. */
 const writes = () => emulator.requests().filter((r) => r.method !== "GET").length;
 try {
   await generateBenchCertificates(work, count);
