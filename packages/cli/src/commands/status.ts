@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { PATTERNS_HELP } from "../options.js";
 import type { StatusFlags } from "../status/action.js";
 import { parseDuration, parseStatusClasses } from "../upload/flag-parsers.js";
 import { addTenantAndFileOptions, logLevelOption, stateOption } from "../upload/shared-options.js";
@@ -32,7 +33,7 @@ export function statusCommand(): Command {
     .addOption(stateOption())
     .addOption(logLevelOption())
     .option("--config <file>", "JSON file of settings (keys as the long flags in camelCase)")
-    .addHelpText("after", STATUS_HELP_FOOTER)
+    .addHelpText("after", STATUS_HELP_FOOTER + PATTERNS_HELP)
     .action(async (folders: string[], _flags: StatusFlags, command: Command) => {
       const { statusAction } = await import("../status/action.js");
       await statusAction(folders, command);
