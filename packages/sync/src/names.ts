@@ -111,33 +111,39 @@ class NameReader {
     }
   }
 
-  /** RFC 4514: up to an unescaped `,` `+` `;`; `\` escapes a character or gives a byte in hex (UTF-8 decoded). */
+  /** RFC 4514: up to an unescaped `,` `+` `;`; `\` escapes a character or gives bytes in hex (UTF-8 decoded). */
   private unquoted(): string | null {
-    const bytes: number[] = [];
-    let trailingSpaces = 0;
-    while (this.at < this.text.length) {
-      const character = this.text[this.at]!;
+    const text = this.text;
+    let value = "";
+    // The value's length without its unescaped trailing spaces (RFC 4514 requires trailing spaces be escaped).
+    let end = 0;
+    while (this.at < text.length) {
+      const character = text[this.at]!;
       if (character === "," || character === "+" || character === ";") break;
-      if (character === "\\") {
-        const pair = this.text.slice(this.at + 1, this.at + 3);
-        if (HEX_PAIR.test(pair)) {
-          bytes.push(Number.parseInt(pair, 16));
-          this.at += 3;
-        } else {
-          const escaped = this.text.codePointAt(this.at + 1);
-          if (escaped === undefined) return null;
-          bytes.push(...Buffer.from(String.fromCodePoint(escaped)));
-          this.at += escaped > 0xffff ? 3 : 2;
-        }
-        trailingSpaces = 0;
+      if (character !== "\\") {
+        value += character;
+        this.at += 1;
+        if (character !== " ") end = value.length;
         continue;
       }
-      const codePoint = this.text.codePointAt(this.at)!;
-      bytes.push(...Buffer.from(String.fromCodePoint(codePoint)));
-      this.at += codePoint > 0xffff ? 2 : 1;
-      trailingSpaces = character === " " ? trailingSpaces + 1 : 0;
+      if (HEX_PAIR.test(text.slice(this.at + 1, this.at + 3))) {
+        // A run of hex escapes is one UTF-8 sequence: a character may take several.
+        const bytes: number[] = [];
+        while (text[this.at] === "\\" && HEX_PAIR.test(text.slice(this.at + 1, this.at + 3))) {
+          bytes.push(Number.parseInt(text.slice(this.at + 1, this.at + 3), 16));
+          this.at += 3;
+        }
+        value += Buffer.from(bytes).toString("utf8");
+      } else {
+        const escaped = text.codePointAt(this.at + 1);
+        if (escaped === undefined) return null;
+        const escapedText = String.fromCodePoint(escaped);
+        value += escapedText;
+        this.at += 1 + escapedText.length;
+      }
+      end = value.length;
     }
-    return Buffer.from(bytes.slice(0, bytes.length - trailingSpaces)).toString("utf8");
+    return value.slice(0, end);
   }
 
   private skipSpaces(): void {
@@ -160,13 +166,25 @@ export function parseName(text: string): Rdn[] | null {
  */
 export function nameKey(text: string | null): string | null {
   if (text === null) return null;
+  const known = keys.get(text);
+  if (known !== undefined) return known;
   const rdns = parseName(text);
-  if (rdns === null) return `!${text}`;
-  const forward = JSON.stringify(rdns);
-  const backward = JSON.stringify([...rdns].reverse());
-  // The smaller of two strings (Math.min compares numbers only).
-  return [forward, backward].sort()[0]!;
+  let key: string;
+  if (rdns === null) key = `!${text}`;
+  else {
+    const forward = JSON.stringify(rdns);
+    const backward = JSON.stringify([...rdns].reverse());
+    // The smaller of the two strings (Math.min compares numbers only).
+    key = [forward, backward].sort()[0]!;
+  }
+  // Issuers repeat across a tenant's objects: recent keys are kept, in a map that starts over when full.
+  if (keys.size >= KEY_CACHE_SIZE) keys.clear();
+  keys.set(text, key);
+  return key;
 }
+
+const KEY_CACHE_SIZE = 4096;
+const keys = new Map<string, string>();
 
 /** Whether two names mean the same (see nameKey). */
 export function sameName(a: string | null, b: string | null): boolean {
