@@ -195,7 +195,7 @@ class UploadRun {
     }
     // The journal keeps what changed or went wrong; unchanged and skipped items repeat every run and are counted
     // in the run's row only. Writes journal themselves as they finish; a dry run changes nothing.
-    if (!config.dryRun) this.journal((item) => item.action === "failed" || item.action === "superseded");
+    if (!config.dryRun) this.journal((item) => item.action === "failed");
     const report = buildReport(this.files, this.items, this.warnings, config.dryRun);
     const expiries = () =>
       this.candidates.map((c) => ({
