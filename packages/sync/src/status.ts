@@ -68,7 +68,7 @@ export interface StatusOutcome {
 /**
  * The tenant as it is, joined with the folders and the state store, through the same phases as `upload` (walk and
  * parse with the cache, one listing, the plan's look-up chain), read-only: the store is opened read-only and no lock
- * is taken, so `status` neither waits for a running upload nor disturbs it (SQLite's WAL gives it a consistent view).
+ * is taken, so `status` neither waits for a running upload nor disturbs it (in WAL mode each of its reads sees committed writes only).
  */
 export async function runStatus(settings: StatusSettings): Promise<StatusOutcome> {
   const interruption = watchSignals(settings.logger);
