@@ -364,7 +364,17 @@ describe("examples/prometheus", () => {
     finishedAt: new Date(),
     durationSeconds: 1,
     exitCode: 0,
-    counts: { files: 1, certificates: 1, created: 1, updated: 0, unchanged: 0, skipped: 0, failed: 0 },
+    counts: {
+      files: 1,
+      certificates: 1,
+      created: 1,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+      failed: 0,
+      superseded: 0,
+      deleted: 0,
+    },
     expiries: [{ sha256: "ab", subject: "CN=x", id: "i", notAfter: "2030-01-01T00:00:00Z" }],
   });
   const metricNames = new Set([...written.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));

@@ -69,6 +69,8 @@ describe("upload against the emulator, with faults injected", () => {
       unchanged: 0,
       skipped: 0,
       failed: 0,
+      superseded: 0,
+      deleted: 0,
     });
     const objects = scenario.emulator.objects();
     expect(objects).toHaveLength(2);
@@ -220,6 +222,8 @@ describe("upload against the emulator, with faults injected", () => {
       unchanged: 0,
       skipped: 5,
       failed: 3 + 1,
+      superseded: 0,
+      deleted: 0,
     });
     expect(scenario.writeRequests()).toBe(0);
 

@@ -7,6 +7,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunStatus, runSync, type SyncSettings } from "./run.js";
 import { RunLock, RunLockedError } from "./state/lock.js";
+import { tenantScope } from "./tenant.js";
 
 const CODES: Record<RunStatus, number> = {
   synced: 10,
@@ -48,6 +49,7 @@ function settings(token: string): SyncSettings {
     maxSignedFileSize: 1024 * 1024,
     pfxPassword: undefined,
     graphUrl: emulator.url,
+    scope: tenantScope("global", undefined, emulator.url),
     tokenProvider: { getToken: async () => token },
     statePath: join(state, "state.db"),
     reportPath: undefined,
@@ -56,6 +58,7 @@ function settings(token: string): SyncSettings {
     dryRun: false,
     force: false,
     create: true,
+    prune: null,
     allowEmpty: false,
     body: { status: "provisioned", fullDnNames: false },
     rateLimit: { limit: 100, windowMs: 20_000 },

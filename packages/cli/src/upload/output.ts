@@ -1,4 +1,4 @@
-import { formatSummary, reportJson, type SyncOutcome } from "@intune-codesign/sync";
+import { formatSummary, type ReportItem, reportJson, type SyncOutcome } from "@intune-codesign/sync";
 import { writeChunks } from "../write-chunks.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -18,16 +18,10 @@ export async function printOutcome(
   const lines = [formatSummary(outcome.report, options.dryRun)];
   if (options.dryRun) {
     lines.push("Plan (dry run, nothing sent):");
+    for (const item of outcome.report.items) lines.push(...planLines(item));
+  } else {
     for (const item of outcome.report.items) {
-      const verb = {
-        created: "create",
-        updated: "update",
-        unchanged: "unchanged",
-        skipped: "skip",
-        failed: "fail",
-      }[item.action];
-      const detail = item.reason ?? item.error?.code ?? item.id ?? "";
-      lines.push(`  ${verb.padEnd(9)} ${item.path}${detail ? `  (${detail})` : ""}`);
+      if (item.action === "superseded" || item.action === "deleted") lines.push(...planLines(item));
     }
   }
   const now = (options.now ?? new Date()).getTime();
@@ -40,6 +34,27 @@ export async function printOutcome(
     for (const e of expiring) lines.push(`  ${e.notAfter}  ${e.subject}${e.id ? `  (${e.id})` : ""}`);
   }
   await writeChunks(process.stdout, chunksOf(lines));
+}
+
+const PLAN_VERBS: Record<ReportItem["action"], string> = {
+  created: "create",
+  updated: "update",
+  unchanged: "unchanged",
+  skipped: "skip",
+  failed: "fail",
+  superseded: "superseded",
+  deleted: "delete",
+};
+
+/** One item of the plan: what is done, to which subject and file (or object), and for an update what changes. */
+function planLines(item: ReportItem): string[] {
+  const detail = item.reason ?? item.error?.code ?? item.id ?? "";
+  const where = [item.subject, item.path].filter(Boolean).join("  ") || (item.id ?? "");
+  const lines = [`  ${PLAN_VERBS[item.action].padEnd(10)} ${where}${detail ? `  (${detail})` : ""}`];
+  for (const change of item.changes ?? []) {
+    lines.push(`             ${change.field}: ${change.from ?? "(none)"} → ${change.to ?? "(none)"}`);
+  }
+  return lines;
 }
 
 function* chunksOf(lines: string[]): Generator<string> {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CertificateEntry, ParsedFile } from "@intune-codesign/parser";
@@ -12,7 +12,7 @@ let store: StateStore;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "cli-store-"));
   statePath = join(dir, "nested", "state.db");
-  store = new StateStore(statePath);
+  store = new StateStore(statePath, SCOPE);
 });
 afterEach(() => {
   store.close();
@@ -21,6 +21,7 @@ afterEach(() => {
 
 const SHA_A = "a".repeat(64);
 const SHA_B = "b".repeat(64);
+const SCOPE = '["global","","http://127.0.0.1:1/beta"]';
 
 function certificate(sha256: string, der: number[]): CertificateEntry {
   return {
@@ -246,7 +247,7 @@ describe("StateStore: the file cache", () => {
       { path: PATH, size: 10, mtimeMs: MTIME, parsed: parsed("/certs/a.pem", [certificate(SHA_A, [1])]) },
     ]);
     store.close();
-    store = new StateStore(statePath);
+    store = new StateStore(statePath, SCOPE);
     expect(lookUp([PATH])[0]?.certificates).toHaveLength(1);
   });
 });
@@ -256,6 +257,8 @@ describe("StateStore: what was sent where", () => {
     remoteId: "id-1",
     fields: '{"status":"provisioned"}',
     lastSent: "2026-01-01T00:00:00.000Z",
+    shown: "rendering-digest",
+    path: "/certs/a.pem",
   };
   const sent = (sha256: string) => store.sent(sha256);
 
@@ -289,6 +292,48 @@ describe("StateStore: what was sent where", () => {
 
   it("a certificate the store never saw has no record", () => {
     expect(store.sent(SHA_B)).toBeNull();
+  });
+
+  it("records are kept per tenant scope: another scope in the same file sees none of them", () => {
+    store.recordSent(SHA_A, record);
+    const other = new StateStore(statePath, '["global","other-tenant","https://graph.example/beta"]');
+    try {
+      expect(other.sent(SHA_A)).toBeNull();
+      other.recordSent(SHA_A, { ...record, remoteId: "ID-OTHER" });
+      expect([store.sent(SHA_A)?.remoteId, other.sent(SHA_A)?.remoteId]).toEqual(["id-1", "id-other"]);
+      expect([...other.managed().keys()]).toEqual(["id-other"]);
+    } finally {
+      other.close();
+    }
+  });
+
+  it("recordShown replaces the rendering recorded; forgetObject drops every record of an object", () => {
+    store.recordSent(SHA_A, record);
+    store.recordSent(SHA_B, { ...record, remoteId: "ID-1" });
+    store.recordShown(SHA_A, "another-rendering");
+    expect(store.sent(SHA_A)?.shown).toBe("another-rendering");
+    expect(
+      store
+        .managed()
+        .get("id-1")
+        ?.map((r) => r.sha256)
+        .sort(),
+    ).toEqual([SHA_A, SHA_B].sort());
+    store.forgetObject("ID-1");
+    expect([store.sent(SHA_A), store.sent(SHA_B), store.managed().size]).toEqual([null, null, 0]);
+  });
+
+  it("opens read-only without writing, and not at all when there is no store of this version", () => {
+    store.recordSent(SHA_A, record);
+    const reader = StateStore.openReadOnly(statePath, SCOPE);
+    try {
+      expect(reader?.sent(SHA_A)).toEqual(record);
+      expect(() => reader?.recordSent(SHA_B, record)).toThrow(/readonly/);
+    } finally {
+      reader?.close();
+    }
+    expect(StateStore.openReadOnly(`${statePath}.missing`, SCOPE)).toBeNull();
+    expect(existsSync(`${statePath}.missing`)).toBe(false);
   });
 });
 
@@ -327,6 +372,8 @@ describe("StateStore: the journal", () => {
       unchanged: 0,
       skipped: 0,
       failed: 1,
+      superseded: 2,
+      deleted: 3,
     });
     expect(query("SELECT * FROM runs ORDER BY id")).toEqual([
       {
@@ -342,6 +389,9 @@ describe("StateStore: the journal", () => {
         unchanged: 0,
         skipped: 0,
         failed: 1,
+        scope: SCOPE,
+        superseded: 2,
+        deleted: 3,
       },
       {
         id: 2,
@@ -356,6 +406,9 @@ describe("StateStore: the journal", () => {
         unchanged: null,
         skipped: null,
         failed: null,
+        scope: SCOPE,
+        superseded: null,
+        deleted: null,
       },
     ]);
     const events = query<Record<string, unknown>>("SELECT * FROM events ORDER BY id");
@@ -413,9 +466,9 @@ describe("StateStore: the journal", () => {
 });
 
 describe("StateStore: the file", () => {
-  it("is in WAL mode with schema version 4, its folder created", () => {
+  it("is in WAL mode with schema version 5, its folder created", () => {
     expect(query("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
-    expect(query("PRAGMA user_version")).toEqual([{ user_version: 4 }]);
+    expect(query("PRAGMA user_version")).toEqual([{ user_version: 5 }]);
   });
 
   it("opens a store written by version 1 (meta table, user_version 0): the caches are rebuilt", () => {
@@ -432,11 +485,11 @@ describe("StateStore: the file", () => {
       INSERT INTO certificates VALUES ('${SHA_A}', x'01', 'CN=a', '2027-01-01T00:00:00Z', 'id-1', '{}', 'x');
     `);
     v1.close();
-    store = new StateStore(statePath);
+    store = new StateStore(statePath, SCOPE);
     store.rememberParses([
       { path: PATH, size: 1, mtimeMs: MTIME, parsed: parsed("/certs/a.pem", [certificate(SHA_B, [2])]) },
     ]);
-    store.recordSent(SHA_B, { remoteId: "id-2", fields: "{}", lastSent: "y" });
+    store.recordSent(SHA_B, { remoteId: "id-2", fields: "{}", lastSent: "y", shown: null, path: "/a" });
     expect([store.sent(SHA_A), store.sent(SHA_B)?.remoteId]).toEqual([null, "id-2"]);
     expect(lookUp([PATH]).map((hit) => hit?.size)).toEqual([1]);
   });

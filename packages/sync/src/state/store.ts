@@ -13,6 +13,8 @@ export interface RunCounts {
   unchanged: number;
   skipped: number;
   failed: number;
+  superseded: number;
+  deleted: number;
 }
 
 /** What the store remembers of a certificate's last successful write. */
@@ -21,6 +23,15 @@ export interface SentRecord {
   /** The body's fields (uploadDateTime aside) as sent, JSON. */
   fields: string;
   lastSent: string;
+  /** Digest of the object's rendering as the tenant last showed it (see renderingDigest); null when not known. */
+  shown: string | null;
+  /** The file the certificate was in when sent (the display path), to tell a renewal in the same file or folder. */
+  path: string;
+}
+
+/** A certificate this tool wrote, found by its object: what `status` and pruning need to call an object managed. */
+export interface ManagedRecord extends SentRecord {
+  sha256: string;
 }
 
 /** One outcome of a run, kept for audits and troubleshooting. */
@@ -59,7 +70,7 @@ export interface CachedFile {
   certificates: FoundCertificate[];
 }
 
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 const SCHEMA = `
 -- Files in sorted path order, as a run walks them: one append-mostly insert per file, nothing else per certificate.
@@ -71,13 +82,19 @@ CREATE TABLE IF NOT EXISTS files (
   format TEXT,
   certificates TEXT NOT NULL
 );
--- Only certificates that were sent: where to, with which fields, when.
+-- Only certificates that were sent, per tenant (scope: cloud, tenant and Graph base URL): where to, with which
+-- fields, when, from which file, and how the tenant showed the object afterwards.
 CREATE TABLE IF NOT EXISTS certificates (
-  sha256 TEXT PRIMARY KEY,
+  scope TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
   remote_id TEXT NOT NULL,
   sent_fields TEXT NOT NULL,
-  last_sent TEXT NOT NULL
+  last_sent TEXT NOT NULL,
+  shown TEXT,
+  path TEXT NOT NULL,
+  PRIMARY KEY (scope, sha256)
 );
+CREATE INDEX IF NOT EXISTS certificates_object ON certificates(scope, remote_id);
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   started_at TEXT NOT NULL,
@@ -85,7 +102,8 @@ CREATE TABLE IF NOT EXISTS runs (
   dry_run INTEGER NOT NULL,
   exit_code INTEGER,
   files INTEGER, certificates INTEGER, created INTEGER, updated INTEGER,
-  unchanged INTEGER, skipped INTEGER, failed INTEGER
+  unchanged INTEGER, skipped INTEGER, failed INTEGER,
+  scope TEXT, superseded INTEGER, deleted INTEGER
 );
 CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -112,13 +130,22 @@ export class StateStore {
   private readonly db: Database.Database;
   private readonly statements;
 
-  constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("busy_timeout = 5000");
-    this.migrate();
+  /** `scope` keys everything the store keeps about a tenant: its cloud, tenant id and Graph base URL. */
+  constructor(
+    readonly path: string,
+    readonly scope: string,
+    db?: Database.Database,
+  ) {
+    if (db) {
+      this.db = db;
+    } else {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      this.db = new Database(path);
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("synchronous = NORMAL");
+      this.db.pragma("busy_timeout = 5000");
+      this.migrate();
+    }
     this.statements = {
       putFile: this.db.prepare(
         "INSERT INTO files (path, display, size, mtime_ms, format, certificates) VALUES (?, ?, ?, ?, ?, ?) " +
@@ -126,23 +153,51 @@ export class StateStore {
           "mtime_ms = excluded.mtime_ms, format = excluded.format, certificates = excluded.certificates",
       ),
       recordSent: this.db.prepare(
-        "INSERT OR REPLACE INTO certificates (sha256, remote_id, sent_fields, last_sent) VALUES (?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO certificates (scope, sha256, remote_id, sent_fields, last_sent, shown, path) " +
+          "VALUES (?, ?, ?, ?, ?, ?, ?)",
       ),
-      forgetRemote: this.db.prepare("DELETE FROM certificates WHERE sha256 = ?"),
+      recordShown: this.db.prepare("UPDATE certificates SET shown = ? WHERE scope = ? AND sha256 = ?"),
+      forgetRemote: this.db.prepare("DELETE FROM certificates WHERE scope = ? AND sha256 = ?"),
+      forgetObject: this.db.prepare("DELETE FROM certificates WHERE scope = ? AND remote_id = ?"),
       forgetFile: this.db.prepare("DELETE FROM files WHERE path = ?"),
       sent: this.db
-        .prepare("SELECT remote_id, sent_fields, last_sent FROM certificates WHERE sha256 = ?")
+        .prepare(
+          "SELECT remote_id, sent_fields, last_sent, shown, path FROM certificates WHERE scope = ? AND sha256 = ?",
+        )
         .raw(true),
-      startRun: this.db.prepare("INSERT INTO runs (started_at, dry_run) VALUES (?, ?)"),
+      managed: this.db
+        .prepare(
+          "SELECT remote_id, sent_fields, last_sent, shown, path, sha256 FROM certificates WHERE scope = ?",
+        )
+        .raw(true),
+      startRun: this.db.prepare("INSERT INTO runs (started_at, dry_run, scope) VALUES (?, ?, ?)"),
       endRun: this.db.prepare(
         "UPDATE runs SET ended_at = ?, exit_code = ?, files = ?, certificates = ?, created = ?, updated = ?, " +
-          "unchanged = ?, skipped = ?, failed = ? WHERE id = ?",
+          "unchanged = ?, skipped = ?, failed = ?, superseded = ?, deleted = ? WHERE id = ?",
       ),
       event: this.db.prepare(
         "INSERT INTO events (run_id, at, path, sha256, remote_id, action, reason, attempts, error_code, error_message) " +
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       ),
     };
+  }
+
+  /**
+   * The store opened only to read (`status`): no lock, no schema change, no write. SQLite's WAL lets it read while a
+   * run writes, so it neither waits for nor disturbs one. Null when there is no store of this version to read.
+   */
+  static openReadOnly(path: string, scope: string): StateStore | null {
+    let db: Database.Database;
+    try {
+      db = new Database(path, { readonly: true, fileMustExist: true });
+    } catch {
+      return null;
+    }
+    if (db.pragma("user_version", { simple: true }) !== SCHEMA_VERSION) {
+      db.close();
+      return null;
+    }
+    return new StateStore(path, scope, db);
   }
 
   /**
@@ -157,6 +212,13 @@ export class StateStore {
       );
     }
     this.db.exec(SCHEMA);
+    // The journal of runs is kept across versions: columns it lacks are added.
+    const columns = new Set(
+      (this.db.pragma("table_info(runs)") as Array<{ name: string }>).map((column) => column.name),
+    );
+    for (const column of ["scope TEXT", "superseded INTEGER", "deleted INTEGER"]) {
+      if (!columns.has(column.split(" ")[0]!)) this.db.exec(`ALTER TABLE runs ADD COLUMN ${column}`);
+    }
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }
 
@@ -177,8 +239,19 @@ export class StateStore {
 
   /** The certificate's last successful write, if any. */
   sent(sha256: string): SentRecord | null {
-    const row = this.statements.sent.get(sha256) as [string, string, string] | undefined;
-    return row ? { remoteId: row[0], fields: row[1], lastSent: row[2] } : null;
+    const row = this.statements.sent.get(this.scope, sha256) as SentRow | undefined;
+    return row ? sentRecord(row) : null;
+  }
+
+  /** Every certificate this tool wrote to the tenant, by lower-cased object id (a renewal leaves two per object). */
+  managed(): Map<string, ManagedRecord[]> {
+    const byObject = new Map<string, ManagedRecord[]>();
+    for (const row of this.statements.managed.iterate(this.scope) as Iterable<[...SentRow, string]>) {
+      const record = { ...sentRecord(row.slice(0, 5) as SentRow), sha256: row[5] };
+      const id = record.remoteId.toLowerCase();
+      byObject.set(id, [...(byObject.get(id) ?? []), record]);
+    }
+    return byObject;
   }
 
   /**
@@ -205,17 +278,31 @@ export class StateStore {
 
   /** Records a successful write at once: the next run relies on it to skip unchanged certificates. */
   recordSent(sha256: string, record: SentRecord): void {
-    this.statements.recordSent.run(sha256, record.remoteId, record.fields, record.lastSent);
+    const { remoteId, fields, lastSent, shown, path } = record;
+    const id = remoteId.toLowerCase();
+    this.statements.recordSent.run(this.scope, sha256, id, fields, lastSent, shown, path);
+  }
+
+  /** Records how the tenant now shows the certificate's object: another rendering of what was sent. */
+  recordShown(sha256: string, shown: string): void {
+    this.statements.recordShown.run(shown, this.scope, sha256);
   }
 
   /** Forgets a mapping whose object no longer exists in the tenant. */
   forgetRemote(sha256: string): void {
-    this.statements.forgetRemote.run(sha256);
+    this.statements.forgetRemote.run(this.scope, sha256);
+  }
+
+  /** Forgets every certificate sent to an object that was deleted. */
+  forgetObject(remoteId: string): void {
+    this.statements.forgetObject.run(this.scope, remoteId.toLowerCase());
   }
 
   /** Opens a run in the journal and returns its id. */
   startRun(startedAt: Date, dryRun: boolean): number {
-    return Number(this.statements.startRun.run(startedAt.toISOString(), dryRun ? 1 : 0).lastInsertRowid);
+    return Number(
+      this.statements.startRun.run(startedAt.toISOString(), dryRun ? 1 : 0, this.scope).lastInsertRowid,
+    );
   }
 
   /** Closes a run in the journal with its counts and exit code. */
@@ -230,6 +317,8 @@ export class StateStore {
       counts.unchanged,
       counts.skipped,
       counts.failed,
+      counts.superseded,
+      counts.deleted,
       runId,
     );
   }
@@ -258,6 +347,12 @@ export class StateStore {
   close(): void {
     this.db.close();
   }
+}
+
+type SentRow = [remoteId: string, fields: string, lastSent: string, shown: string | null, path: string];
+
+function sentRecord([remoteId, fields, lastSent, shown, path]: SentRow): SentRecord {
+  return { remoteId, fields, lastSent, shown, path };
 }
 
 /**
