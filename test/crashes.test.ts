@@ -1,7 +1,7 @@
+import { writeBulkCertificates } from "@intune-codesign/testkit/bulk-certificates";
 import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { writeBulkCertificates } from "./helpers/bulk-certificates.js";
 import { Scenario } from "./helpers/scenario.js";
 import { recordFigures, SOAK, scaled, TEST_TIMEOUT_MS } from "./helpers/soak.js";
 import { duplicateSubjects } from "./helpers/tenant-checks.js";

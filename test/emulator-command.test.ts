@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { makeCa, makeLeaf } from "@intune-codesign/testkit/certificates";
 import { afterEach, describe, expect, it } from "vitest";
-import { makeCa, makeLeaf } from "./helpers/certificates.js";
 import { runCli, startCli } from "./helpers/cli.js";
 
 const cleanups: Array<() => void | Promise<void>> = [];

@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { makeCa, makeLeaf, type TestCertificate } from "@intune-codesign/testkit/certificates";
 import Database from "better-sqlite3";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { makeCa, makeLeaf, type TestCertificate } from "./helpers/certificates.js";
 import { CLI, runCli } from "./helpers/cli.js";
 import { Scenario } from "./helpers/scenario.js";
 

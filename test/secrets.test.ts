@@ -1,9 +1,9 @@
 import { webcrypto } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeBulkCertificates } from "@intune-codesign/testkit/bulk-certificates";
+import { makeCa, makeLeaf, type TestCertificate, writePkcs12 } from "@intune-codesign/testkit/certificates";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { writeBulkCertificates } from "./helpers/bulk-certificates.js";
-import { makeCa, makeLeaf, type TestCertificate, writePkcs12 } from "./helpers/certificates.js";
 import { runCli } from "./helpers/cli.js";
 import { APP, clientSecretRun } from "./helpers/client-secret.js";
 import { Scenario, TOKEN } from "./helpers/scenario.js";

@@ -1,8 +1,8 @@
 import "reflect-metadata";
 import { webcrypto } from "node:crypto";
+import { COLLECTION, createBody, startTestGraph, type TestGraph } from "@intune-codesign/testkit/emulator";
 import * as x509 from "@peculiar/x509";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { COLLECTION, createBody, startTestGraph, type TestGraph } from "./test-helpers.js";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 

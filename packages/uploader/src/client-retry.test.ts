@@ -2,6 +2,15 @@ import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RunningEmulator } from "@intune-codesign/graph-emulator";
+import { makeCertificateInfo } from "@intune-codesign/testkit/certificates";
+import {
+  afterEachRequest,
+  faultsOffAfterFirst,
+  listAll,
+  requestLine,
+  TEST_TOKEN,
+  withEmulator,
+} from "@intune-codesign/testkit/emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { AuthError } from "./auth-error.js";
 import { buildBody, type CertificateBody } from "./body.js";
@@ -12,15 +21,6 @@ import { NetworkError } from "./network-error.js";
 import { RateLimiter } from "./pacing.js";
 import { PermissionError } from "./permission-error.js";
 import { THROTTLED_MIN_DELAY_MS } from "./retry.js";
-import { makeCertificate } from "./test-certificates.js";
-import {
-  afterEachRequest,
-  faultsOffAfterFirst,
-  listAll,
-  requestLine,
-  TEST_TOKEN,
-  withEmulator,
-} from "./test-emulator.js";
 
 let emulator: RunningEmulator | undefined;
 let server: Server | undefined;
@@ -35,7 +35,7 @@ afterEach(async () => {
 async function seeded(options: Parameters<typeof withEmulator>[0] = {}) {
   const setup = await withEmulator({ patchResponse: 204, ...options });
   emulator = setup.emulator;
-  const body = buildBody(await makeCertificate("Retry Target"));
+  const body = buildBody(await makeCertificateInfo("Retry Target"));
   const [object] = emulator.seed([
     { subject: body.subject, issuer: body.issuer, expirationDateTime: body.expirationDateTime },
   ]);
