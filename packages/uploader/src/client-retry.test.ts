@@ -11,6 +11,7 @@ import {
   TEST_TOKEN,
   withEmulator,
 } from "@intune-codesign/testkit/emulator";
+import { waitFor } from "@intune-codesign/testkit/wait-for";
 import { afterEach, describe, expect, it } from "vitest";
 import { AuthError } from "./auth-error.js";
 import { buildBody, type CertificateBody } from "./body.js";
@@ -45,6 +46,16 @@ async function seeded(options: Parameters<typeof withEmulator>[0] = {}) {
 function gapMs(e: RunningEmulator, from = 0): number {
   const requests = e.requests();
   return requests[from + 1]!.startedAt - requests[from]!.startedAt;
+}
+
+/** The real limiter, telling the test when a throttled answer has paused it. */
+class ObservedLimiter extends RateLimiter {
+  paused = false;
+
+  override pauseUntil(epochMs: number): void {
+    super.pauseUntil(epochMs);
+    this.paused = true;
+  }
 }
 
 describe("retries against the emulator", () => {
@@ -160,12 +171,10 @@ describe("retries against the emulator", () => {
     } = await seeded({
       faults: { rate: 1, kinds: ["429"], retryAfterSeconds: 0.2 },
     });
-    const c = client({
-      transport: faultsOffAfterFirst(e),
-      writeLimiter: new RateLimiter({ limit: 100, windowMs: 1000 }),
-    });
+    const writeLimiter = new ObservedLimiter({ limit: 100, windowMs: 1000 });
+    const c = client({ transport: faultsOffAfterFirst(e), writeLimiter });
     const first = c.update(id, body);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await waitFor(() => writeLimiter.paused);
     const second = c.update(id, body);
     expect((await Promise.all([first, second])).map((r) => r.attempts)).toEqual([2, 1]);
     const [throttled, ...rest] = e.requests();
@@ -183,7 +192,8 @@ describe("retries against the emulator", () => {
     const controller = new AbortController();
     const started = Date.now();
     const pending = client({ signal: controller.signal }).update(id, body);
-    setTimeout(() => controller.abort(new Error("shutting down")), 100);
+    await waitFor(() => e.requests().length === 1);
+    controller.abort(new Error("shutting down"));
     await expect(pending).rejects.toThrow("shutting down");
     expect(Date.now() - started).toBeLessThan(2000);
     expect(e.requests()).toHaveLength(1);
