@@ -41,6 +41,8 @@ export interface CertificateOptions {
   eku?: string[] | null;
   /** basicConstraints cA, critical; absent: no basicConstraints extension. */
   ca?: boolean;
+  /** subjectAltName entries, e.g. `{ type: "ip", value: "127.0.0.1" }` for a TLS server. */
+  altNames?: x509.JsonGeneralNames;
   /** Hex; default a fresh counter. */
   serialNumber?: string;
   /** The subject's key pair (default a fresh P-256 key); sharing one speeds up tests that need many. */
@@ -72,6 +74,7 @@ export async function makeCertificate(options: CertificateOptions): Promise<Test
     extensions: [
       ...(options.ca === undefined ? [] : [new x509.BasicConstraintsExtension(options.ca, undefined, true)]),
       ...(eku ? [new x509.ExtendedKeyUsageExtension(eku)] : []),
+      ...(options.altNames ? [new x509.SubjectAlternativeNameExtension(options.altNames)] : []),
     ],
   });
   return { certificate, keys, der: Buffer.from(certificate.rawData), pem: certificate.toString("pem") };
