@@ -1,8 +1,8 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningEmulator, startEmulator } from "@intune-codesign/graph-emulator";
+import { makeCertificate } from "@intune-codesign/testkit/certificates";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunStatus, runSync, type SyncSettings } from "./run.js";
@@ -25,14 +25,8 @@ beforeAll(async () => {
   emulator = await startEmulator();
   folder = join(mkdtempSync(join(tmpdir(), "sync-run-")), "certificates");
   mkdirSync(folder);
-  execFileSync(
-    "openssl",
-    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "30"]
-      .concat(["-subj", "/CN=Sync Run Test", "-addext", "extendedKeyUsage=codeSigning"])
-      .concat(["-addext", "basicConstraints=critical,CA:FALSE"])
-      .concat(["-keyout", join(folder, "..", "key.pem"), "-out", join(folder, "signing.pem")]),
-    { stdio: "ignore" },
-  );
+  const signer = await makeCertificate({ subject: "CN=Sync Run Test", days: 30, ca: false });
+  writeFileSync(join(folder, "signing.pem"), signer.pem);
 });
 
 afterAll(async () => {
