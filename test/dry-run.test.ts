@@ -1,8 +1,14 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import {
+  makeCa,
+  makeLeaf,
+  SERVER_AUTH,
+  sha256Of,
+  type TestCertificate,
+} from "@intune-codesign/testkit/certificates";
 import Database from "better-sqlite3";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { makeCa, makeLeaf, SERVER_AUTH, sha256Of, type TestCertificate } from "./helpers/certificates.js";
 import { runCli } from "./helpers/cli.js";
 import { editObject, listedAs, planned } from "./helpers/reconcile.js";
 import { Scenario } from "./helpers/scenario.js";

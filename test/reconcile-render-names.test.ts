@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
+import { makeCa, makeLeaf, type TestCertificate } from "@intune-codesign/testkit/certificates";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { makeCa, makeLeaf, type TestCertificate } from "./helpers/certificates.js";
 import { status } from "./helpers/reconcile.js";
 import { DEFAULT_FAULTS, Scenario } from "./helpers/scenario.js";
 

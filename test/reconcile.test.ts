@@ -1,9 +1,9 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { startEmulator } from "@intune-codesign/graph-emulator";
+import { makeCa, makeLeaf, sha256Of, type TestCertificate } from "@intune-codesign/testkit/certificates";
 import Database from "better-sqlite3";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { makeCa, makeLeaf, sha256Of, type TestCertificate } from "./helpers/certificates.js";
 import { runCli } from "./helpers/cli.js";
 import { editObject, listedAs, type StatusDocument, status } from "./helpers/reconcile.js";
 import { DEFAULT_FAULTS, type Report, Scenario, TOKEN } from "./helpers/scenario.js";

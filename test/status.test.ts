@@ -1,9 +1,9 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { makeCa, makeLeaf, sha256Of, type TestCertificate } from "@intune-codesign/testkit/certificates";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunLock } from "../packages/sync/src/state/lock.js";
-import { makeCa, makeLeaf, sha256Of, type TestCertificate } from "./helpers/certificates.js";
 import { runCli } from "./helpers/cli.js";
 import { cn, listedAs, type StatusEntry, status } from "./helpers/reconcile.js";
 import { Scenario } from "./helpers/scenario.js";

@@ -1,5 +1,5 @@
 import type { StoredObject } from "@intune-codesign/graph-emulator";
-import type { TestCertificate } from "./certificates.js";
+import type { TestCertificate } from "@intune-codesign/testkit/certificates";
 import { runCli } from "./cli.js";
 import { DEFAULT_FAULTS, type ReportItem, type Scenario, TOKEN } from "./scenario.js";
 
