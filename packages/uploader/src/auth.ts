@@ -103,7 +103,13 @@ export function createTokenProvider(options: AuthOptions): TokenProvider {
   }
   return create(
     (identity, http) =>
-      new identity.WorkloadIdentityCredential({ tenantId, clientId, tokenFilePath, ...common, ...http }),
+      new identity.WorkloadIdentityCredential({
+        tenantId,
+        clientId,
+        ...(tokenFilePath ? { tokenFilePath } : {}),
+        ...common,
+        ...http,
+      }),
   );
 }
 

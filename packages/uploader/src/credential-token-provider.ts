@@ -1,3 +1,4 @@
+import type { HttpClient } from "@azure/core-rest-pipeline";
 import type * as Identity from "@azure/identity";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { AuthError } from "./auth-error.js";
@@ -10,7 +11,7 @@ const MAX_EARLY_REFRESH_MS = 5 * 60_000;
 /** Builds a credential from the @azure/identity module, which is handed over once it has loaded. */
 export type CredentialFactory = (
   identity: typeof Identity,
-  options: { httpClient: Identity.TokenCredentialOptions["httpClient"] },
+  options: { httpClient: HttpClient },
 ) => TokenCredential;
 
 /** Where the credential gets its tokens, for messages. */
@@ -37,7 +38,7 @@ export class CredentialTokenProvider implements TokenProvider {
   private pending: Promise<string> | undefined;
   private failure: AuthError | undefined;
   private readonly observed: IdentityObservations = {};
-  private readonly httpClient: Identity.TokenCredentialOptions["httpClient"];
+  private readonly httpClient: HttpClient;
 
   constructor(
     private readonly createCredential: CredentialFactory,
@@ -48,7 +49,7 @@ export class CredentialTokenProvider implements TokenProvider {
   }
 
   /** A cached token while it is fresh, else a new one. */
-  getToken(options: { forceRefresh?: boolean; signal?: AbortSignal } = {}): Promise<string> {
+  getToken(options: { forceRefresh?: boolean; signal?: AbortSignal | undefined } = {}): Promise<string> {
     if (this.failure) return Promise.reject(this.failure);
     if (options.forceRefresh) {
       this.credential = undefined;

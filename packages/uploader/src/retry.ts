@@ -47,7 +47,7 @@ export function isRetryableNetworkError(error: NetworkError, retriesSoFar: numbe
 /** Exponential backoff for failed attempt `attempt` (1-based): half fixed, half random, capped. */
 export function backoffMs(
   attempt: number,
-  options: { baseMs?: number; capMs?: number; random?: () => number } = {},
+  options: { baseMs?: number | undefined; capMs?: number | undefined; random?: () => number } = {},
 ): number {
   const { baseMs = 1000, capMs = 60_000, random = Math.random } = options;
   const exponential = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));

@@ -4,5 +4,5 @@
  */
 export interface TokenProvider {
   /** A token valid for Graph; `forceRefresh` skips every cache (after Graph answered 401). */
-  getToken(options?: { forceRefresh?: boolean; signal?: AbortSignal }): Promise<string>;
+  getToken(options?: { forceRefresh?: boolean; signal?: AbortSignal | undefined }): Promise<string>;
 }
