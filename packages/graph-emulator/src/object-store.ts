@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { parseDataFile } from "./data-file.js";
 import type { StoredObject } from "./types.js";
 import type { CertificateFields } from "./validate-body.js";
 
@@ -27,8 +28,7 @@ export class ObjectStore {
       this.persist();
       return;
     }
-    const data = JSON.parse(readFileSync(dataFile, "utf8")) as { objects?: StoredObject[] };
-    for (const object of data.objects ?? []) this.put(object);
+    for (const object of parseDataFile(readFileSync(dataFile, "utf8"))) this.put(object);
   }
 
   /** Copies of all objects, in creation order. */

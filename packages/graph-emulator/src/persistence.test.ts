@@ -63,4 +63,17 @@ describe("dataFile persistence", () => {
     expect((error as Error).message).toMatch(new RegExp(`^cannot use the data file ${corrupt}: .*JSON`));
     expect(readFileSync(corrupt, "utf8")).toBe("{ half");
   });
+
+  it("refuses a data file whose objects are not the emulator's, naming the field", async () => {
+    const wrong = join(directory, "wrong.json");
+    const object = { id: "a", status: "retired", subjectName: null, subject: null, issuerName: null };
+    writeFileSync(wrong, JSON.stringify({ objects: [object] }));
+    await expect(startTestGraph({ dataFile: wrong })).rejects.toThrow(
+      new EmulatorStartError(
+        `cannot use the data file ${wrong}: not an emulator data file: at objects.0.status, Invalid type: Expected ("notProvisioned" | "provisioned") but received "retired"`,
+        null,
+      ),
+    );
+    expect(JSON.parse(readFileSync(wrong, "utf8"))).toEqual({ objects: [object] });
+  });
 });
