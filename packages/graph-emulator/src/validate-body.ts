@@ -1,5 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import { normaliseDateTimeOffset } from "@intune-codesign/graph-contract";
+import * as v from "valibot";
 import { GraphErrorResponse } from "./graph-error-response.js";
 import type { StoredObject } from "./types.js";
 
@@ -12,6 +13,7 @@ export type CertificateFields = Partial<Omit<StoredObject, "id">>;
 const STRING_PROPERTIES = ["subjectName", "subject", "issuerName", "issuer"] as const;
 const DATE_PROPERTIES = ["expirationDateTime", "uploadDateTime"] as const;
 const STATUSES = ["notProvisioned", "provisioned"] as const;
+const JSON_OBJECT = v.record(v.string(), v.unknown());
 const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Parses a JSON body into an object, rejecting malformed JSON and non-objects with 400. */
@@ -22,10 +24,10 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   } catch {
     throw badRequest("The request body is not valid JSON.");
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+  if (Array.isArray(value) || !v.is(JSON_OBJECT, value)) {
     throw badRequest("The request body must be a JSON object.");
   }
-  return value as Record<string, unknown>;
+  return value;
 }
 
 /**

@@ -1,7 +1,9 @@
 import { type Logger, pino } from "pino";
+import * as v from "valibot";
 import type { CertificateBody } from "./body.js";
 import { validateGraphUrl } from "./cloud.js";
 import { GraphError } from "./graph-error.js";
+import { ListPageSchema } from "./graph-json.js";
 import type { RateLimiter } from "./pacing.js";
 import { matchesCertificate, type RemoteCertificate, toRemoteCertificate } from "./remote.js";
 import type { GraphAnswer } from "./send-once.js";
@@ -104,11 +106,11 @@ export class GraphClient {
     while (url) {
       const outcome = await sendRequest({ method: "GET", url, ...context }, this.settings);
       const answer = answerOf(outcome);
-      const page = answer.json as { value?: unknown; "@odata.nextLink"?: unknown } | undefined;
-      if (!Array.isArray(page?.value)) throw invalidAnswer(answer, outcome.attempts, "no value array");
-      const next = page["@odata.nextLink"];
-      url = typeof next === "string" ? this.sameOriginUrl(next, answer, outcome.attempts) : undefined;
-      yield page.value.flatMap((item) => toRemoteCertificate(item) ?? []);
+      const page = v.safeParse(ListPageSchema, answer.json);
+      if (!page.success) throw invalidAnswer(answer, outcome.attempts, "no value array");
+      const next = page.output["@odata.nextLink"];
+      url = next === undefined ? undefined : this.sameOriginUrl(next, answer, outcome.attempts);
+      yield page.output.value.flatMap((item) => toRemoteCertificate(item) ?? []);
     }
   }
 

@@ -1,5 +1,7 @@
+import * as v from "valibot";
 import { AuthError } from "./auth-error.js";
 import { GraphError } from "./graph-error.js";
+import { GraphErrorBodySchema } from "./graph-json.js";
 import { missingPermissions, PermissionError } from "./permission-error.js";
 import { retryAfterMs } from "./retry.js";
 import type { GraphAnswer } from "./send-once.js";
@@ -7,16 +9,14 @@ import type { GraphAnswer } from "./send-once.js";
 /** Builds a GraphError from an error answer, reading `innerError` and `innererror` (the spec and responses differ). */
 export function graphErrorFrom(answer: GraphAnswer, attempts: number): GraphError {
   if (answer.status >= 300 && answer.status < 400) return redirectError(answer, attempts);
-  const error = field(answer.json, "error");
-  const inner = field(error, "innerError") ?? field(error, "innererror");
-  const code = field(error, "code");
-  const message = field(error, "message");
-  const requestId = field(inner, "request-id");
+  const body = v.safeParse(GraphErrorBodySchema, answer.json);
+  const { code, message, innerError, innererror } = body.success ? body.output.error : {};
+  const requestId = (innerError ?? innererror)?.["request-id"];
   return new GraphError({
     status: answer.status,
-    code: typeof code === "string" && code !== "" ? code : "unknownError",
-    message: typeof message === "string" && message !== "" ? message : `Graph answered HTTP ${answer.status}`,
-    requestId: typeof requestId === "string" ? requestId : answer.requestId,
+    code: code || "unknownError",
+    message: message || `Graph answered HTTP ${answer.status}`,
+    requestId: requestId ?? answer.requestId,
     attempts,
     retryAfterMs: retryAfterMs(answer.headers),
   });
@@ -54,8 +54,4 @@ export function refusalError(error: GraphError): AuthError {
       cause: error,
     },
   );
-}
-
-function field(value: unknown, key: string): unknown {
-  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
 }

@@ -1,4 +1,6 @@
+import * as v from "valibot";
 import { AuthError } from "./auth-error.js";
+import { IntuneMessageSchema } from "./graph-json.js";
 
 /** Graph (Intune) refused a request because the app lacks a permission; names the permissions it asked for. */
 export class PermissionError extends AuthError {
@@ -27,9 +29,8 @@ export function missingPermissions(message: string): string[] | undefined {
 function intuneMessage(message: string): string | undefined {
   if (!message.trimStart().startsWith("{")) return undefined;
   try {
-    const parsed = JSON.parse(message) as { Message?: unknown; message?: unknown };
-    const inner = parsed.Message ?? parsed.message;
-    return typeof inner === "string" ? inner : undefined;
+    const parsed = v.safeParse(IntuneMessageSchema, JSON.parse(message));
+    return parsed.success ? (parsed.output.Message ?? parsed.output.message) : undefined;
   } catch {
     return undefined;
   }

@@ -1,5 +1,7 @@
 import { parseDateTimeOffset } from "@intune-codesign/graph-contract";
+import * as v from "valibot";
 import type { CertificateBody } from "./body.js";
+import { RemoteCertificateSchema } from "./graph-json.js";
 
 /** A certificate object as Graph returns it; Intune nulls `content` once processed, so never rely on it. */
 export interface RemoteCertificate {
@@ -37,24 +39,8 @@ export function matchesCertificate(
   );
 }
 
-function stringOrNull(value: unknown): string | null {
-  return typeof value === "string" ? value : null;
-}
-
 /** Reads a Graph JSON object into a RemoteCertificate, or null when it has no string `id`. */
 export function toRemoteCertificate(value: unknown): RemoteCertificate | null {
-  if (typeof value !== "object" || value === null) return null;
-  const o = value as Record<string, unknown>;
-  if (typeof o.id !== "string") return null;
-  return {
-    id: o.id,
-    status: typeof o.status === "string" ? o.status : "",
-    subjectName: stringOrNull(o.subjectName),
-    subject: stringOrNull(o.subject),
-    issuerName: stringOrNull(o.issuerName),
-    issuer: stringOrNull(o.issuer),
-    expirationDateTime: stringOrNull(o.expirationDateTime),
-    uploadDateTime: stringOrNull(o.uploadDateTime),
-    content: stringOrNull(o.content),
-  };
+  const result = v.safeParse(RemoteCertificateSchema, value);
+  return result.success ? result.output : null;
 }
