@@ -18,6 +18,8 @@ export interface WorkerResponse {
   budgetSpent?: number;
 }
 
+type Result = WorkerResponse["results"][number];
+
 /**
  * Parses a batch. Only MSIX packages are read asynchronously (their ZIP reader is), so a batch without one is
  * answered at once.
@@ -29,9 +31,8 @@ function run({ jobs }: WorkerRequest): WorkerResponse["results"] | Promise<Worke
     if (file instanceof Promise) return file.then((parsed) => ({ id, file: parsed }));
     return takeLegacyDemand() !== null && file.error ? { id, file, legacy: true } : { id, file };
   });
-  return results.some((result) => result instanceof Promise)
-    ? Promise.all(results)
-    : (results as WorkerResponse["results"]);
+  const ready = results.filter((result): result is Result => !(result instanceof Promise));
+  return ready.length === results.length ? ready : Promise.all(results);
 }
 
 /** Calls `answer` with a batch's results, at once when they are ready. */

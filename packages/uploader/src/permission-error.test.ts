@@ -31,6 +31,8 @@ describe("missingPermissions", () => {
     ],
     ["plain Graph text", "Insufficient privileges to complete the operation.", undefined],
     ["JSON that is not Intune's", "{not json", undefined],
+    ["a JSON object whose Message is not text", JSON.stringify({ Message: 5 }), undefined],
+    ["an empty JSON object", "{}", undefined],
   ])("%s", (_, message, expected) => {
     expect(missingPermissions(message)).toEqual(expected);
   });
