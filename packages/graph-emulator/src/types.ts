@@ -59,7 +59,7 @@ export interface EmulatorOptions {
   /** Requests of any kind per tenant across its apps; default twice requestLimit over its window (2000 per 20 s). */
   tenantRequestLimit?: RateLimit | null;
   /** Default none. */
-  faults?: FaultOptions;
+  faults?: FaultOptions | undefined;
   /**
    * Default false. true: the tenant derives subject, issuer, subjectName, issuerName and expirationDateTime from
    * `content` in a rendering of its own, ignoring the client's values. "late": the same, but only after
