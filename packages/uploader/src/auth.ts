@@ -5,28 +5,28 @@ import { readSecretFile } from "./secrets.js";
 import type { TokenProvider } from "./token-provider.js";
 import { defaultTransport, type Transport } from "./transport.js";
 
-/** How to authenticate; explicit options win over the standard `AZURE_*` environment variables. */
+/** How to authenticate; explicit options (undefined = not given) win over the standard `AZURE_*` environment variables. */
 export interface AuthOptions {
   /** A static bearer token file (first line); bypasses @azure/identity. */
-  accessTokenFile?: string;
+  accessTokenFile?: string | undefined;
   /** Default `AZURE_TENANT_ID`. */
-  tenantId?: string;
+  tenantId?: string | undefined;
   /** Default `AZURE_CLIENT_ID`. */
-  clientId?: string;
+  clientId?: string | undefined;
   /** Default `AZURE_CLIENT_SECRET`; prefer `clientSecretFile`. */
   clientSecret?: string;
   /** A file whose first line is the client secret. */
-  clientSecretFile?: string;
+  clientSecretFile?: string | undefined;
   /** PEM with certificate and private key; default `AZURE_CLIENT_CERTIFICATE_PATH`. */
-  certificatePath?: string;
+  certificatePath?: string | undefined;
   /** Default `AZURE_CLIENT_CERTIFICATE_PASSWORD`. */
   certificatePassword?: string;
   /** Use the host's managed identity. */
   managedIdentity?: boolean;
   /** A user-assigned identity's client id; default `AZURE_CLIENT_ID`. */
-  managedIdentityClientId?: string;
+  managedIdentityClientId?: string | undefined;
   /** Login authority; default `AZURE_AUTHORITY_HOST`, else the global cloud's. */
-  authorityHost?: string;
+  authorityHost?: string | undefined;
   /** The `.default` scope of the Graph host in use. */
   scope: string;
   /** Where `AZURE_*` variables are read; default process.env. */
