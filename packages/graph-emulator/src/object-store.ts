@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, constants, existsSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { StoredObject } from "./types.js";
 import type { CertificateFields } from "./validate-body.js";
 
@@ -100,7 +100,17 @@ export class ObjectStore {
     if (!this.dataFile) return;
     const temporary = `${this.dataFile}.${process.pid}.${randomUUID()}.tmp`;
     const objects = [...this.entries.values()].map((entry) => entry.object);
-    writeFileSync(temporary, `${JSON.stringify({ objects }, null, 2)}\n`);
+    // Created exclusively and never through a symlink, so nobody can plant a link at the temporary name.
+    const fd = openSync(
+      temporary,
+      constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW,
+      0o600,
+    );
+    try {
+      writeFileSync(fd, `${JSON.stringify({ objects }, null, 2)}\n`);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporary, this.dataFile);
   }
 }

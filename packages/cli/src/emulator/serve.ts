@@ -1,5 +1,5 @@
-import { writeFileSync } from "node:fs";
 import { type RateLimit, startEmulator } from "@intune-codesign/graph-emulator";
+import { writeFileAtomic } from "@intune-codesign/sync/atomic-write";
 import { parseRateLimit } from "@intune-codesign/uploader";
 import type { EmulatorFlags } from "../commands/emulator.js";
 
@@ -30,9 +30,11 @@ export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
     tokenLifetimeSeconds: flags.tokenLifetime,
   });
   if (flags.tokenFile) {
-    writeFileSync(flags.tokenFile, `${emulator.issueToken({ lifetimeSeconds: flags.tokenLifetime })}\n`, {
-      mode: 0o600,
-    });
+    writeFileAtomic(
+      flags.tokenFile,
+      `${emulator.issueToken({ lifetimeSeconds: flags.tokenLifetime })}\n`,
+      0o600,
+    );
   }
   process.stdout.write(
     `Graph emulator listening\n  graph url:  ${emulator.url}\n  token url:  ${emulator.tokenUrl}\n` +
