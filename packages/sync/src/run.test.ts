@@ -42,6 +42,8 @@ function settings(token: string): SyncSettings {
     graphUrl: emulator.url,
     tokenProvider: { getToken: async () => token },
     statePath: join(state, "state.db"),
+    tenantId: undefined,
+    runtimeDir: state,
     reportPath: undefined,
     metricsFile: join(state, "metrics.prom"),
     mapping: null,

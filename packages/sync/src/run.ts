@@ -27,8 +27,9 @@ import {
 } from "./plan.js";
 import type { Progress } from "./progress.js";
 import { buildReport, type Report, type ReportItem, writeReportFile } from "./report.js";
-import { RunLock, RunLockedError } from "./state/lock.js";
+import { resolveStatePath } from "./state/state-path.js";
 import { type CachedFile, StateStore } from "./state/store.js";
+import { takeRunLocks } from "./state/tenant-lock.js";
 import { pathBytes, underRoots, type WalkEntry, walk } from "./walk.js";
 
 /** Everything one run needs; the caller resolves it (the CLI from flags, environment and config file). */
@@ -41,6 +42,10 @@ export interface SyncSettings {
   graphUrl: string;
   tokenProvider: TokenProvider;
   statePath: string;
+  /** The tenant the credential names, if it names one: with the Graph URL, what the per-tenant lock guards. */
+  tenantId: string | undefined;
+  /** A per-user runtime folder for the per-tenant lock (`$XDG_RUNTIME_DIR`); default: the state folder's parent. */
+  runtimeDir: string | undefined;
   reportPath: string | undefined;
   metricsFile: string | undefined;
   mapping: MappingFile | null;
@@ -107,11 +112,14 @@ const CACHE_BATCH = 2048;
  * State is written as the run goes; the report is derived from the items at the end.
  */
 export async function runSync(config: SyncSettings): Promise<SyncOutcome> {
-  const lockPath = `${config.statePath}.lock`;
-  const lock = RunLock.acquire(lockPath);
-  if (!(lock instanceof RunLock)) throw new RunLockedError(lockPath, lock.heldBy);
+  const statePath = resolveStatePath(config.statePath);
+  const lock = takeRunLocks(
+    statePath,
+    { graphUrl: config.graphUrl, tenantId: config.tenantId },
+    config.runtimeDir,
+  );
   const interruption = watchSignals(config.logger);
-  const store = new StateStore(config.statePath);
+  const store = new StateStore(statePath);
   try {
     const startedAt = new Date();
     const run = new UploadRun(config, store, store.startRun(startedAt, config.dryRun), interruption);

@@ -2,6 +2,7 @@ import {
   RunLockedError,
   type RunStatus,
   runSync,
+  StateStoreError,
   type SyncOutcome,
   type SyncSettings,
 } from "@intune-codesign/sync";
@@ -19,12 +20,13 @@ export function exitCodeOf(status: RunStatus): ExitCodeValue {
   return EXIT_CODES[status];
 }
 
-/** Runs the engine; a lock held by another run ends the process with exit 4. */
+/** Runs the engine; a lock held by another run ends the process with exit 4, an unusable state store with exit 2. */
 export async function sync(settings: SyncSettings): Promise<SyncOutcome> {
   try {
     return await runSync(settings);
   } catch (error) {
     if (error instanceof RunLockedError) throw new ExitError(ExitCode.locked, error.message);
+    if (error instanceof StateStoreError) throw new ExitError(ExitCode.usage, error.message);
     throw error;
   }
 }

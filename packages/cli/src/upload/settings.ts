@@ -76,6 +76,8 @@ export async function buildSettings(folders: string[], flags: UploadFlags): Prom
       scope: cloud.scope,
     }),
     statePath: flags.state ?? defaultStatePath(),
+    tenantId: flags.tenantId,
+    runtimeDir: process.env.XDG_RUNTIME_DIR?.startsWith("/") ? process.env.XDG_RUNTIME_DIR : undefined,
     reportPath: flags.report,
     metricsFile: flags.metricsFile,
     mapping: flags.map ? loadMappingFile(flags.map) : null,
