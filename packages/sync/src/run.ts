@@ -29,6 +29,7 @@ import type { Progress } from "./progress.js";
 import { buildReport, type Report, type ReportItem, writeReportFile } from "./report.js";
 import { resolveStatePath } from "./state/state-path.js";
 import { type CachedFile, StateStore } from "./state/store.js";
+import { checkStoreFile } from "./state/store-file.js";
 import { takeRunLocks } from "./state/tenant-lock.js";
 import { pathBytes, underRoots, type WalkEntry, walk } from "./walk.js";
 
@@ -113,13 +114,21 @@ const CACHE_BATCH = 2048;
  */
 export async function runSync(config: SyncSettings): Promise<SyncOutcome> {
   const statePath = resolveStatePath(config.statePath);
+  // A file this tool did not create is refused before the locks are made beside it.
+  checkStoreFile(statePath);
   const lock = takeRunLocks(
     statePath,
     { graphUrl: config.graphUrl, tenantId: config.tenantId },
     config.runtimeDir,
   );
+  let store: StateStore;
+  try {
+    store = StateStore.open(statePath, config.logger);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const interruption = watchSignals(config.logger);
-  const store = new StateStore(statePath);
   try {
     const startedAt = new Date();
     const run = new UploadRun(config, store, store.startRun(startedAt, config.dryRun), interruption);

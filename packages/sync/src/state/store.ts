@@ -1,8 +1,10 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, constants, existsSync, fchmodSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import type { CertificateEntry, ParsedFile } from "@intune-codesign/parser";
 import Database from "better-sqlite3";
+import type { Logger } from "pino";
 import { type FoundCertificate, foundCertificate } from "../certificate.js";
+import { APPLICATION_ID, checkStoreFile, isCorruption, moveAside } from "./store-file.js";
 
 /** Counts per action for one run, as in the report's summary. */
 export interface RunCounts {
@@ -112,8 +114,26 @@ export class StateStore {
   private readonly db: Database.Database;
   private readonly statements;
 
+  /**
+   * Opens the store at `path` (a real path), refusing a file this tool did not create (StateStoreError). A store of
+   * ours that SQLite finds damaged is moved aside with a warning and a fresh one is started: losing it is safe, as
+   * the tenant listing finds every object again.
+   */
+  static open(path: string, logger: Logger): StateStore {
+    const kind = checkStoreFile(path);
+    if (kind === "corrupt" || (kind === "ours" && !passesQuickCheck(path))) {
+      const aside = moveAside(path, new Date());
+      logger.warn(
+        { state: path, movedTo: aside },
+        `the state store was damaged; moved aside to ${aside}, starting a fresh store`,
+      );
+    }
+    return new StateStore(path);
+  }
+
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    keepPrivate(path);
     this.db = new Database(path);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
@@ -158,6 +178,11 @@ export class StateStore {
     }
     this.db.exec(SCHEMA);
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    if (this.db.pragma("application_id", { simple: true }) !== APPLICATION_ID) {
+      this.db.pragma(`application_id = ${APPLICATION_ID}`);
+      // The mark goes into the main file at once, where the next run's header check reads it (not only the WAL).
+      this.db.pragma("wal_checkpoint(TRUNCATE)");
+    }
   }
 
   /**
@@ -257,6 +282,31 @@ export class StateStore {
 
   close(): void {
     this.db.close();
+  }
+}
+
+/** The store and its WAL and shared-memory files are readable by their owner only, whatever the umask. */
+function keepPrivate(path: string): void {
+  const fd = openSync(path, constants.O_CREAT | constants.O_RDWR | constants.O_NOFOLLOW, 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
+  }
+  for (const suffix of ["-wal", "-shm"]) if (existsSync(path + suffix)) chmodSync(path + suffix, 0o600);
+}
+
+/** SQLite's structural check of every page; false when the file is damaged. */
+function passesQuickCheck(path: string): boolean {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { fileMustExist: true });
+    return db.pragma("quick_check", { simple: true }) === "ok";
+  } catch (error) {
+    if (isCorruption(error)) return false;
+    throw error;
+  } finally {
+    db?.close();
   }
 }
 
