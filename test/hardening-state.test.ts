@@ -13,7 +13,7 @@ let scenario: Scenario;
 beforeAll(async () => {
   const ca = await makeCa();
   certificates = await Promise.all(
-    Array.from({ length: 4 }, (_, i) => makeLeaf(ca, { subject: `C=US, O=Contoso, CN=Stored ${i}` })),
+    Array.from({ length: 8 }, (_, i) => makeLeaf(ca, { subject: `C=US, O=Contoso, CN=Stored ${i}` })),
   );
 });
 afterEach(async () => {
@@ -93,9 +93,9 @@ describe("a damaged store is moved aside and the run goes on (issue 17 row 6)", 
     expect(result.stderr).toContain(
       `the state store was damaged; moved aside to ${join(stateFolder(), aside[0]!)}`,
     );
-    expect(result.report.summary).toMatchObject({ certificates: 4, failed: 0 });
+    expect(result.report.summary).toMatchObject({ certificates: 8, failed: 0 });
     const store = new Database(scenario.state, { readonly: true });
-    expect(store.prepare("SELECT count(*) AS n FROM certificates").get()).toEqual({ n: 4 });
+    expect(store.prepare("SELECT count(*) AS n FROM certificates").get()).toEqual({ n: 8 });
     store.close();
   });
 });
@@ -168,4 +168,50 @@ describe("modes (issue 17 row 9)", () => {
     expect(statSync(report).mode & 0o777).toBe(0o600);
     expect(statSync(metrics).mode & 0o777).toBe(0o644);
   }, 60_000);
+});
+
+describe("disk full mid-run (issue 17 row 6)", () => {
+  // A small tmpfs under the state store, filled once the run is writing: root only (mount).
+  it.runIf(process.getuid?.() === 0)(
+    "the run stops taking work, what was sent is reported and logged, exit 1 with disk_full",
+    async () => {
+      await withCertificates();
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", stateFolder()]);
+      try {
+        const report = join(scenario.root, "report.json");
+        const { startCli } = await import("./helpers/cli.js");
+        const run = startCli(
+          scenario.uploadArgs(["--report", report, "--rate-limit", "1/1s", "--concurrency", "1"]),
+        );
+        const deadline = Date.now() + 30_000;
+        while (scenario.acceptedWrites() < 2) {
+          if (Date.now() > deadline) throw new Error("the run never started writing");
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        // Fills what is left of the tmpfs (dd stops at ENOSPC).
+        try {
+          execFileSync("dd", ["if=/dev/zero", `of=${join(stateFolder(), "filler")}`, "bs=64k"], {
+            stdio: "ignore",
+          });
+        } catch {}
+        const result = await run.done;
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain("intune-codesign: disk_full: the disk under the state store is full");
+        const parsed = JSON.parse(readFileSync(report, "utf8")) as {
+          items: Array<{ action: string; id: string | null; error: { code: string } | null }>;
+        };
+        const created = parsed.items.filter((item) => item.action === "created");
+        // Every object the tenant got is in the report with its id, and in the log; the rest were not sent.
+        expect(created.length).toBe(scenario.acceptedWrites());
+        expect(created.length).toBeLessThan(8);
+        for (const item of created) expect(result.stderr).toContain(item.id!);
+        expect(
+          parsed.items.filter((item) => item.action !== "created").map((item) => item.error?.code),
+        ).toEqual(Array(8 - created.length).fill("disk_full"));
+      } finally {
+        execFileSync("umount", [stateFolder()]);
+      }
+    },
+    60_000,
+  );
 });

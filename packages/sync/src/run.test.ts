@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunStatus, runSync, type SyncSettings } from "./run.js";
 import { RunLock, RunLockedError } from "./state/lock.js";
 
-const CODES: Record<RunStatus, number> = { synced: 10, failed: 11, auth_failed: 13, interrupted: 99 };
+const CODES: Record<RunStatus, number> = {
+  synced: 10,
+  failed: 11,
+  auth_failed: 13,
+  interrupted: 99,
+  disk_full: 21,
+};
 
 let emulator: RunningEmulator;
 let folder: string;

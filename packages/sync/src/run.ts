@@ -27,6 +27,7 @@ import {
 } from "./plan.js";
 import type { Progress } from "./progress.js";
 import { buildReport, type Report, type ReportItem, writeReportFile } from "./report.js";
+import { DISK_FULL, isDiskFull } from "./state/disk-full.js";
 import { resolveStatePath } from "./state/state-path.js";
 import { type CachedFile, StateStore } from "./state/store.js";
 import { checkStoreFile } from "./state/store-file.js";
@@ -64,8 +65,11 @@ export interface SyncSettings {
   statusCode: (status: RunStatus) => number;
 }
 
-/** How a run ended, by precedence: stopped by a signal, refused by Graph's auth, some item failed, or all in sync. */
-export type RunStatus = "interrupted" | "auth_failed" | "failed" | "synced";
+/**
+ * How a run ended, by precedence: stopped by a signal, stopped by a full disk under the state store, refused by Graph's
+ * auth, some item failed, or all in sync.
+ */
+export type RunStatus = "interrupted" | "disk_full" | "auth_failed" | "failed" | "synced";
 
 /** What a run did: the report, how it ended, and the certificates' expiries. */
 export interface SyncOutcome {
@@ -135,16 +139,20 @@ export async function runSync(config: SyncSettings): Promise<SyncOutcome> {
     const outcome = await run.execute();
     const finishedAt = new Date();
     const code = config.statusCode(outcome.status);
-    store.endRun(run.runId, finishedAt, code, outcome.report.summary);
-    if (config.reportPath) writeReportFile(config.reportPath, outcome.report);
-    if (config.metricsFile) {
-      writeMetricsFile(config.metricsFile, {
-        finishedAt,
-        durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
-        exitCode: code,
-        counts: outcome.report.summary,
-        expiries: outcome.expiries(),
-      });
+    run.persist("the run's row", () => store.endRun(run.runId, finishedAt, code, outcome.report.summary));
+    const reportPath = config.reportPath;
+    if (reportPath) run.persist("the report", () => writeReportFile(reportPath, outcome.report));
+    const metricsFile = config.metricsFile;
+    if (metricsFile) {
+      run.persist("the metrics file", () =>
+        writeMetricsFile(metricsFile, {
+          finishedAt,
+          durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+          exitCode: code,
+          counts: outcome.report.summary,
+          expiries: outcome.expiries(),
+        }),
+      );
     }
     return outcome;
   } finally {
@@ -161,17 +169,42 @@ class UploadRun {
   private readonly candidates: PlannedCandidate[] = [];
   private files = 0;
   private authFailed = false;
+  /** Set on a signal or a full disk: take no new work. */
+  private readonly halt = new AbortController();
+  private diskFull = false;
 
   constructor(
     private readonly config: SyncSettings,
     private readonly store: StateStore,
     readonly runId: number,
     private readonly interruption: Interruption,
-  ) {}
+  ) {
+    interruption.stopping.addEventListener("abort", () => this.halt.abort(), { once: true });
+  }
+
+  /**
+   * Runs a write to disk; a full disk stops the run from taking work (what was sent stays in the report and the log,
+   * and the next run finds its objects by listing the tenant) instead of ending it with an error.
+   */
+  persist(what: string, write: () => void, context: Record<string, unknown> = {}): void {
+    try {
+      write();
+    } catch (error) {
+      if (!isDiskFull(error)) throw error;
+      if (!this.diskFull)
+        this.config.logger.error({ code: DISK_FULL.code }, "disk full: the run takes no new work");
+      this.diskFull = true;
+      this.halt.abort();
+      this.config.logger.error(
+        { ...context, code: DISK_FULL.code },
+        `disk full: ${what} could not be written`,
+      );
+    }
+  }
 
   async execute(): Promise<SyncOutcome> {
     await this.readFiles();
-    if (this.candidates.length > 0 && !this.interruption.stopping.aborted) {
+    if (this.candidates.length > 0 && !this.halt.signal.aborted) {
       const client = new GraphClient({
         baseUrl: this.config.graphUrl,
         tokenProvider: this.config.tokenProvider,
@@ -188,6 +221,7 @@ class UploadRun {
     }
     // The journal keeps what changed or went wrong; unchanged and skipped items repeat every run and are counted
     // in the run's row only. Writes journal themselves as they finish; a dry run changes nothing.
+    if (this.diskFull) this.markUnsent();
     if (!this.config.dryRun) this.journal((item) => item.action === "failed");
     const report = buildReport(this.files, this.items);
     const expiries = () =>
@@ -223,7 +257,10 @@ class UploadRun {
           if ("fresh" in parsed) {
             parsedNow += 1;
             if (entry.stats) fresh.push({ path: entry.path, ...entry.stats, parsed: parsed.fresh });
-            if (fresh.length >= CACHE_BATCH) store.rememberParses(fresh.splice(0));
+            if (fresh.length >= CACHE_BATCH) {
+              const batch = fresh.splice(0);
+              this.persist("the file cache", () => store.rememberParses(batch));
+            }
           }
           const file = foundFile(entry.display, parsed, tracker, issuers, now);
           if (file.error) {
@@ -236,17 +273,17 @@ class UploadRun {
           const hit = fileCache.get(entry.path);
           return hit && hit.size === entry.stats?.size && hit.mtimeMs === entry.stats.mtimeMs ? hit : null;
         },
-        stop: this.interruption.stopping,
+        stop: this.halt.signal,
       });
       // Cached parses of files the walk no longer finds are forgotten; a run stopped early saw only some files.
-      if (!this.interruption.stopping.aborted) {
+      if (!this.halt.signal.aborted) {
         fileCache.finish();
-        store.forgetFiles(fileCache.passed);
+        this.persist("the file cache", () => store.forgetFiles(fileCache.passed));
       }
     } finally {
       fileCache.close();
     }
-    store.rememberParses(fresh);
+    this.persist("the file cache", () => store.rememberParses(fresh));
     config.progress.done();
     phaseDone(config.logger, phase, "files read", { parsed: parsedNow, cached: this.files - parsedNow });
   }
@@ -310,7 +347,7 @@ class UploadRun {
     let authFailures = 0;
     let next = 0;
     const worker = async () => {
-      while (next < queue.length && !interruption.stopping.aborted) {
+      while (next < queue.length && !this.halt.signal.aborted) {
         const index = queue[next++]!;
         const candidate = this.candidates[index]!;
         const decision = decisions[index] as Extract<Decision, { action: "create" | "update" }>;
@@ -319,7 +356,11 @@ class UploadRun {
         else succeeded += 1;
         this.items[candidate.item] = item;
         this.journaled[candidate.item] = true;
-        this.store.recordEvent(this.runId, eventOf(item));
+        this.persist("the journal", () => this.store.recordEvent(this.runId, eventOf(item)), {
+          file: item.path,
+          action: item.action,
+          id: item.id,
+        });
         config.progress.tick();
       }
     };
@@ -351,11 +392,19 @@ class UploadRun {
       const result = targetId
         ? await client.update(targetId, body, { logger })
         : await client.create(body, { logger });
-      this.store.recordSent(candidate.sha256, {
+      const record = {
         remoteId: result.id,
         fields: serializeFields(candidate.fields),
         lastSent: body.uploadDateTime,
-      });
+      };
+      this.persist(
+        "the state store's record of a write",
+        () => this.store.recordSent(candidate.sha256, record),
+        {
+          id: result.id,
+          action: targetId ? "updated" : "created",
+        },
+      );
       const action = targetId ? "updated" : "created";
       logger.info(
         { id: result.id, action, attempts: result.attempts, recovered: result.recovered ?? false },
@@ -393,18 +442,29 @@ class UploadRun {
 
   /** Journals the items not journaled yet that `which` selects, in one transaction. */
   private journal(which: (item: ReportItem) => boolean): void {
-    this.store.transaction(() => {
-      this.items.forEach((item, index) => {
-        if (this.journaled[index] || !which(item)) return;
-        this.store.recordEvent(this.runId, eventOf(item));
-        this.journaled[index] = true;
-      });
+    this.persist("the journal", () =>
+      this.store.transaction(() => {
+        this.items.forEach((item, index) => {
+          if (this.journaled[index] || !which(item)) return;
+          this.store.recordEvent(this.runId, eventOf(item));
+          this.journaled[index] = true;
+        });
+      }),
+    );
+  }
+
+  /** Writes the full disk kept from being sent say so, rather than that a signal stopped them. */
+  private markUnsent(): void {
+    this.items.forEach((item, index) => {
+      if (item.error !== PENDING) return;
+      this.items[index] = failedItem(item.path, item.sha256, DISK_FULL.code, DISK_FULL.message);
     });
   }
 
   /** Interrupted, then auth failed, then any failure, else synced. */
   private status(report: Report): RunStatus {
     if (this.interruption.stopping.aborted) return "interrupted";
+    if (this.diskFull) return "disk_full";
     if (this.authFailed) return "auth_failed";
     return report.summary.failed > 0 ? "failed" : "synced";
   }

@@ -12,6 +12,11 @@ export async function uploadAction(folders: string[], command: Command): Promise
   checkPathsExist(folders);
   const outcome = await sync(await buildSettings(folders, flags));
   await printOutcome(outcome, { json: flags.json, dryRun: flags.dryRun, warnDays: flags.warnDays });
+  if (outcome.status === "disk_full") {
+    process.stderr.write(
+      "intune-codesign: disk_full: the disk under the state store is full; the run stopped taking work (see the log for what was sent)\n",
+    );
+  }
   process.exitCode = exitCodeOf(outcome.status);
 }
 

@@ -11,6 +11,7 @@ import { ExitCode, type ExitCodeValue, ExitError } from "../exit-codes.js";
 const EXIT_CODES: Record<RunStatus, ExitCodeValue> = {
   synced: ExitCode.ok,
   failed: ExitCode.failed,
+  disk_full: ExitCode.failed,
   auth_failed: ExitCode.auth,
   interrupted: ExitCode.interrupted,
 };
@@ -27,6 +28,12 @@ export async function sync(settings: SyncSettings): Promise<SyncOutcome> {
   } catch (error) {
     if (error instanceof RunLockedError) throw new ExitError(ExitCode.locked, error.message);
     if (error instanceof StateStoreError) throw new ExitError(ExitCode.usage, error.message);
+    if ((error as { code?: unknown }).code === "SQLITE_FULL") {
+      throw new ExitError(
+        ExitCode.failed,
+        `disk_full: the disk under ${settings.statePath} is full; nothing was sent`,
+      );
+    }
     throw error;
   }
 }
