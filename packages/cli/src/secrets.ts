@@ -10,3 +10,16 @@ export async function pfxPassword(
   const { readSecretFile } = await import("@intune-codesign/uploader");
   return readSecretFile(file);
 }
+
+/**
+ * Reads the credential files a run names, once, before it takes its lock: a missing, special (FIFO, device) or
+ * oversized file is a usage error at once, not a failure or a hang mid-run. The token file is read again when used.
+ */
+export async function checkCredentialFiles(files: {
+  accessTokenFile: string | undefined;
+  clientCertificate: string | undefined;
+}): Promise<void> {
+  const { readSecretBytes, readSecretFile } = await import("@intune-codesign/uploader");
+  if (files.accessTokenFile) readSecretFile(files.accessTokenFile);
+  if (files.clientCertificate) readSecretBytes(files.clientCertificate);
+}

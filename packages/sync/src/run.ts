@@ -337,7 +337,7 @@ class UploadRun {
 
   /** Sends the planned writes with `concurrency` workers sharing one rate limiter. */
   private async writeAll(client: GraphClient, decisions: Decision[]): Promise<void> {
-    const { config, interruption } = this;
+    const { config } = this;
     const queue = decisions.flatMap((d, index) =>
       d.action === "create" || d.action === "update" ? [index] : [],
     );

@@ -22,5 +22,5 @@ export { NetworkError } from "./network-error.js";
 export { type Grant, parseRateLimit, RateLimiter } from "./pacing.js";
 export { REDACT_PATHS } from "./redact.js";
 export { instantKey, type RemoteCertificate } from "./remote.js";
-export { readSecretFile } from "./secrets.js";
+export { MAX_SECRET_FILE_SIZE, readSecretBytes, readSecretFile } from "./secrets.js";
 export type { TokenProvider } from "./token-provider.js";

@@ -12,7 +12,7 @@ import {
 import { createLogger } from "../logger.js";
 import type { LogLevel } from "../options.js";
 import { createProgress } from "../progress.js";
-import { pfxPassword } from "../secrets.js";
+import { checkCredentialFiles, pfxPassword } from "../secrets.js";
 import { loadMappingFile } from "./mapping-file.js";
 import { exitCodeOf } from "./outcome.js";
 
@@ -57,6 +57,14 @@ export async function buildSettings(folders: string[], flags: UploadFlags): Prom
     .toString()
     .replace(/\/$/, "");
   const logger = createLogger(flags.logLevel);
+  await checkCredentialFiles({
+    accessTokenFile: flags.accessTokenFile,
+    // The certificate is read only when no credential before it in the order applies.
+    clientCertificate:
+      flags.accessTokenFile || flags.managedIdentity
+        ? undefined
+        : (flags.clientCertificate ?? process.env.AZURE_CLIENT_CERTIFICATE_PATH),
+  });
   return {
     roots: folders,
     include: flags.include,
