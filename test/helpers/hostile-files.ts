@@ -169,3 +169,31 @@ export async function writeHostileFolder(count: number, seed: number): Promise<H
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
 }
+
+/**
+ * Files that are costly rather than malformed (issue 17's hostile folder): a 10 MB PEM of `BEGIN` lines, and
+ * PKCS#12 files whose MAC claims the parser's iteration cap (10,000,000), each taking seconds per password tried.
+ * Written into `dir`; returns their paths.
+ */
+export async function writeCostlyFiles(dir: string, pfxCount: number): Promise<string[]> {
+  const seedDir = mkdtempSync(join(tmpdir(), "costly-seeds-"));
+  try {
+    const { generateFixtures } = (await import(FIXTURES)) as { generateFixtures(dir: string): void };
+    generateFixtures(seedDir);
+    const pfx = readFileSync(join(seedDir, "aes.p12"));
+    const paths = [join(dir, "begin-lines.pem")];
+    const line = "-----BEGIN CERTIFICATE-----\n";
+    writeFileSync(paths[0]!, line.repeat(Math.ceil((10 * 1024 * 1024) / line.length)));
+    for (let i = 0; i < pfxCount; i++) {
+      const path = join(dir, `at-the-cap-${i}.pfx`);
+      // Each its own bytes (a salt byte differs), so that none is a duplicate of another.
+      const bytes = withMacIterations(pfx, 10_000_000);
+      bytes[bytes.length - 30] = (bytes[bytes.length - 30]! + i) & 0xff;
+      writeFileSync(path, bytes);
+      paths.push(path);
+    }
+    return paths;
+  } finally {
+    rmSync(seedDir, { recursive: true, force: true });
+  }
+}
