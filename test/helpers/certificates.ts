@@ -46,7 +46,7 @@ type CryptoKeyPairLike = Parameters<typeof x509.X509CertificateGenerator.createS
 /** A leaf certificate issued by `ca`: code signing by default, valid for `days` (negative: already expired). */
 export async function makeLeaf(
   ca: TestCertificate,
-  options: { subject: string; days?: number; eku?: string[] | null; notAfter?: Date },
+  options: { subject: string | x509.JsonName; days?: number; eku?: string[] | null; notAfter?: Date },
 ): Promise<TestCertificate> {
   const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, [
     "sign",

@@ -1,4 +1,5 @@
 import { writeFileAtomic } from "./atomic-write.js";
+import { printable } from "./printable.js";
 import type { RunCounts } from "./state/store.js";
 
 /** What happened to one certificate (or to one file that yielded none). */
@@ -70,7 +71,7 @@ export function formatSummary(report: Report, dryRun: boolean): string {
   for (const item of report.items) {
     if (item.action === "failed") {
       lines.push(
-        `  failed   ${item.path}${item.sha256 ? ` (${item.sha256.slice(0, 12)})` : ""}: ${item.error?.code}: ${item.error?.message}`,
+        `  failed   ${printable(item.path)}${item.sha256 ? ` (${item.sha256.slice(0, 12)})` : ""}: ${item.error?.code}: ${printable(item.error?.message ?? "")}`,
       );
     }
   }

@@ -1,4 +1,4 @@
-import { formatSummary, reportJson, type SyncOutcome } from "@intune-codesign/sync";
+import { formatSummary, printable, reportJson, type SyncOutcome } from "@intune-codesign/sync";
 import { writeChunks } from "../write-chunks.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -27,7 +27,7 @@ export async function printOutcome(
         failed: "fail",
       }[item.action];
       const detail = item.reason ?? item.error?.code ?? item.id ?? "";
-      lines.push(`  ${verb.padEnd(9)} ${item.path}${detail ? `  (${detail})` : ""}`);
+      lines.push(`  ${verb.padEnd(9)} ${printable(item.path)}${detail ? `  (${printable(detail)})` : ""}`);
     }
   }
   const now = (options.now ?? new Date()).getTime();
@@ -37,7 +37,8 @@ export async function printOutcome(
     .sort((a, b) => Date.parse(a.notAfter) - Date.parse(b.notAfter));
   if (expiring.length > 0) {
     lines.push(`Expiring within ${options.warnDays} days:`);
-    for (const e of expiring) lines.push(`  ${e.notAfter}  ${e.subject}${e.id ? `  (${e.id})` : ""}`);
+    for (const e of expiring)
+      lines.push(`  ${e.notAfter}  ${printable(e.subject)}${e.id ? `  (${e.id})` : ""}`);
   }
   await writeChunks(process.stdout, chunksOf(lines));
 }
