@@ -88,7 +88,9 @@ describe("human output shows non-printing characters escaped (issue 17 row 3)", 
     expect(text.stdout).toContain(`\n  failed   ${broken}: `);
     expect(text.stdout).toContain(`\n  create    ${path}\n`);
     expect(text.stdout).toContain(`\n  fail      ${broken}  (`);
-    expect(text.stdout).toMatch(new RegExp(`\\n  \\S+Z  ${escapeRegExp(`CN="Evil ${escaped(HOSTILE)}"`)}\\n`));
+    expect(text.stdout).toMatch(
+      new RegExp(`\\n  \\S+Z  ${escapeRegExp(`CN="Evil ${escaped(HOSTILE)}"`)}\\n`),
+    );
     expect(text.stdout).not.toContain("\nFAKE SUMMARY");
   });
 

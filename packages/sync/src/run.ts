@@ -27,9 +27,10 @@ import {
 } from "./plan.js";
 import type { Progress } from "./progress.js";
 import { buildReport, type Report, type ReportItem, writeReportFile } from "./report.js";
+import { parseOptionsKey, stillValid } from "./state/cache-key.js";
 import { DISK_FULL, isDiskFull } from "./state/disk-full.js";
 import { resolveStatePath } from "./state/state-path.js";
-import { type CachedFile, StateStore } from "./state/store.js";
+import { type CachedFile, type FreshParse, StateStore } from "./state/store.js";
 import { checkStoreFile } from "./state/store-file.js";
 import { takeRunLocks } from "./state/tenant-lock.js";
 import { pathBytes, underRoots, type WalkEntry, walk } from "./walk.js";
@@ -245,7 +246,8 @@ class UploadRun {
     phase = performance.now();
     let parsedNow = 0;
     const fileCache = store.scanFileCache(underRoots(config.roots));
-    const fresh: Parameters<StateStore["rememberParses"]>[0] = [];
+    const fresh: FreshParse[] = [];
+    const options = parseOptionsKey({ password: config.pfxPassword, maxFileSize: config.maxFileSize });
     const tracker = new DuplicateTracker();
     const issuers = new Map<string, string>();
     config.progress.start("reading", entries.length);
@@ -256,7 +258,7 @@ class UploadRun {
           config.progress.tick();
           if ("fresh" in parsed) {
             parsedNow += 1;
-            if (entry.stats) fresh.push({ path: entry.path, ...entry.stats, parsed: parsed.fresh });
+            if (entry.stats) fresh.push({ path: entry.path, ...entry.stats, options, parsed: parsed.fresh });
             if (fresh.length >= CACHE_BATCH) {
               const batch = fresh.splice(0);
               this.persist("the file cache", () => store.rememberParses(batch));
@@ -269,10 +271,7 @@ class UploadRun {
           }
           for (const certificate of file.certificates) this.addCertificate(file.path, entry, certificate);
         },
-        cached: (entry) => {
-          const hit = fileCache.get(entry.path);
-          return hit && hit.size === entry.stats?.size && hit.mtimeMs === entry.stats.mtimeMs ? hit : null;
-        },
+        cached: (entry) => stillValid(fileCache.get(entry.path), entry.stats, options),
         stop: this.halt.signal,
       });
       // Cached parses of files the walk no longer finds are forgotten; a run stopped early saw only some files.

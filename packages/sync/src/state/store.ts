@@ -1,9 +1,10 @@
 import { chmodSync, closeSync, constants, existsSync, fchmodSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-import type { CertificateEntry, ParsedFile } from "@intune-codesign/parser";
+import type { CertificateEntry, ParsedFile, ParseErrorCode } from "@intune-codesign/parser";
 import Database from "better-sqlite3";
 import type { Logger } from "pino";
 import { type FoundCertificate, foundCertificate } from "../certificate.js";
+import type { FileStats } from "../walk.js";
 import { APPLICATION_ID, checkStoreFile, isCorruption, moveAside } from "./store-file.js";
 
 /** Counts per action for one run, as in the report's summary. */
@@ -53,15 +54,32 @@ function certificateRow(c: CertificateEntry): CertificateRow {
   return { sha256, subject, subjectName, issuer, issuerName, notAfter, skipReason };
 }
 
-/** A file's cached parse: what a run needs of its certificates, so an unchanged file is not read again. */
-export interface CachedFile {
-  size: number;
-  mtimeMs: number;
+/**
+ * A file's cached parse: what a run needs of its certificates, or why it failed, so that an unchanged file is not
+ * read again, a hostile one included. Valid while the file's stats and the parse options' key are the same.
+ */
+export interface CachedFile extends FileStats {
+  /** The parse options' key (parseOptionsKey): a changed password or size limit parses the file again. */
+  options: string;
   format: ParsedFile["format"];
+  error: ParsedFile["error"];
   certificates: FoundCertificate[];
 }
 
-const SCHEMA_VERSION = 4;
+/** A fresh parse to remember, with the walk's path and stats and the options' key it was parsed with. */
+export interface FreshParse extends FileStats {
+  path: string;
+  options: string;
+  parsed: ParsedFile;
+}
+
+/**
+ * Failures not cached: a file that could not be read is cheap to try again, and the cause (a permission, an I/O
+ * error) may go away without the file changing.
+ */
+const UNCACHED_ERRORS: ReadonlySet<string> = new Set(["unreadable"]);
+
+const SCHEMA_VERSION = 5;
 
 const SCHEMA = `
 -- Files in sorted path order, as a run walks them: one append-mostly insert per file, nothing else per certificate.
@@ -70,7 +88,12 @@ CREATE TABLE IF NOT EXISTS files (
   display TEXT NOT NULL,
   size INTEGER NOT NULL,
   mtime_ms REAL NOT NULL,
+  ino INTEGER NOT NULL,
+  ctime_ms REAL NOT NULL,
+  options TEXT NOT NULL,
   format TEXT,
+  error_code TEXT,
+  error_message TEXT,
   certificates TEXT NOT NULL
 );
 -- Only certificates that were sent: where to, with which fields, when.
@@ -141,9 +164,12 @@ export class StateStore {
     this.migrate();
     this.statements = {
       putFile: this.db.prepare(
-        "INSERT INTO files (path, display, size, mtime_ms, format, certificates) VALUES (?, ?, ?, ?, ?, ?) " +
+        "INSERT INTO files (path, display, size, mtime_ms, ino, ctime_ms, options, format, error_code, " +
+          "error_message, certificates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) " +
           "ON CONFLICT(path) DO UPDATE SET display = excluded.display, size = excluded.size, " +
-          "mtime_ms = excluded.mtime_ms, format = excluded.format, certificates = excluded.certificates",
+          "mtime_ms = excluded.mtime_ms, ino = excluded.ino, ctime_ms = excluded.ctime_ms, " +
+          "options = excluded.options, format = excluded.format, error_code = excluded.error_code, " +
+          "error_message = excluded.error_message, certificates = excluded.certificates",
       ),
       recordSent: this.db.prepare(
         "INSERT OR REPLACE INTO certificates (sha256, remote_id, sent_fields, last_sent) VALUES (?, ?, ?, ?)",
@@ -208,20 +234,25 @@ export class StateStore {
 
   /**
    * Remembers fresh parses, one transaction for the lot, each under its walk path (one character per byte, stored as
-   * those bytes). A file that failed is not cached, so that a fixed password or permission takes effect on the next
-   * run.
+   * those bytes). Failures are remembered too (a hostile file costs its parse once, not every run); a fixed password
+   * or size limit changes the options' key, and so takes effect on the next run.
    */
-  rememberParses(files: Array<{ path: string; size: number; mtimeMs: number; parsed: ParsedFile }>): void {
+  rememberParses(files: FreshParse[]): void {
     this.db.transaction(() => {
-      for (const { path, size, mtimeMs, parsed } of files) {
-        if (parsed.error) continue;
+      for (const { path, size, mtimeMs, ino, ctimeMs, options, parsed } of files) {
+        if (parsed.error && UNCACHED_ERRORS.has(parsed.error.code)) continue;
         const certificates = parsed.certificates.map(certificateRow);
         this.statements.putFile.run(
           Buffer.from(path, "latin1"),
           parsed.path,
           size,
           mtimeMs,
+          ino,
+          ctimeMs,
+          options,
           parsed.format,
+          parsed.error?.code ?? null,
+          parsed.error?.message ?? null,
           JSON.stringify(certificates),
         );
       }
@@ -310,6 +341,20 @@ function passesQuickCheck(path: string): boolean {
   }
 }
 
+/** A row of the file cache as the scan reads it. */
+type CacheRow = [
+  path: Buffer,
+  size: number,
+  mtimeMs: number,
+  ino: number,
+  ctimeMs: number,
+  options: string,
+  format: CachedFile["format"],
+  errorCode: string | null,
+  errorMessage: string | null,
+  certificates: string,
+];
+
 /**
  * The file cache in one sequential scan, in path order, consumed alongside a walk in the same order (a merge): no
  * cache entry is held longer than it takes the walk to reach its file, where a lookup table of 100,000 parses would
@@ -320,16 +365,17 @@ function passesQuickCheck(path: string): boolean {
 export class FileCacheScan {
   /** Stored paths of cached files under the walk's roots that the walk passed by: gone, or left out by the globs. */
   readonly passed: Buffer[] = [];
-  private readonly rows: IterableIterator<[Buffer, number, number, CachedFile["format"], string]>;
-  private row: { path: string; values: [Buffer, number, number, CachedFile["format"], string] } | null = null;
+  private readonly rows: IterableIterator<CacheRow>;
+  private row: { path: string; values: CacheRow } | null = null;
 
   constructor(
     private readonly db: Database.Database,
     private readonly walked: (path: string) => boolean,
   ) {
     this.rows = db
-      .prepare<[], [Buffer, number, number, CachedFile["format"], string]>(
-        "SELECT path, size, mtime_ms, format, certificates FROM files ORDER BY path",
+      .prepare<[], CacheRow>(
+        "SELECT path, size, mtime_ms, ino, ctime_ms, options, format, error_code, error_message, certificates " +
+          "FROM files ORDER BY path",
       )
       .raw(true)
       .iterate();
@@ -340,13 +386,18 @@ export class FileCacheScan {
   get(path: string): CachedFile | null {
     while (this.row !== null && this.row.path < path) this.pass();
     if (this.row === null || this.row.path !== path) return null;
-    const [, size, mtimeMs, format, certificates] = this.row.values;
+    const [, size, mtimeMs, ino, ctimeMs, options, format, errorCode, errorMessage, certificates] =
+      this.row.values;
     this.advance();
     // Rebuilt as literals: objects from JSON.parse keep their fields out of line, a third larger at 100,000 files.
     return {
       size,
       mtimeMs,
+      ino,
+      ctimeMs,
+      options,
       format,
+      error: errorCode === null ? null : { code: errorCode as ParseErrorCode, message: errorMessage ?? "" },
       certificates: (JSON.parse(certificates) as CertificateRow[]).map(foundCertificate),
     };
   }
