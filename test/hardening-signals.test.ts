@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { makeCa, makeLeaf } from "./helpers/certificates.js";
-import { writeCostlyFiles } from "./helpers/hostile-files.js";
+import { writeCostlyFiles } from "./helpers/costly-files.mjs";
 import { Scenario } from "./helpers/scenario.js";
 
 let scenario: Scenario;

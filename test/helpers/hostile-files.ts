@@ -1,21 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
+import { withMacIterations } from "./costly-files.mjs";
 
-const require = createRequire(new URL("../../packages/parser/package.json", import.meta.url));
-/** The part of asn1js (the parser's dependency) this file uses. */
-interface Asn1Node {
-  valueBlock: { value: Asn1Node[] };
-  toBER(sizeOnly: boolean): ArrayBuffer;
-}
-const asn1js = require("asn1js") as {
-  fromBER(data: Uint8Array): { result: Asn1Node };
-  Sequence: new (options: { value: Asn1Node[] }) => Asn1Node;
-  Integer: { new (options: { value: number }): Asn1Node; fromBigInt(value: bigint): Asn1Node };
-};
 const FIXTURES = new URL("../../scripts/generate-fixtures.mjs", import.meta.url).href;
 
 /** The valid files the mutations start from (scripts/generate-fixtures.mjs makes them). */
@@ -25,19 +14,6 @@ const SEEDS = ["leaf.der", "leaf.pem", "chain.p7b", "aes.p12", "rc2.p12", "3des.
 const ABSURD_ITERATIONS = [10_000_001, 2 ** 31 - 1, 2 ** 32, 2 ** 53 - 1, -1, 0];
 
 type Seeds = Record<(typeof SEEDS)[number], Buffer>;
-
-/** A PKCS#12 whose MAC claims `iterations` (re-encoded, as the parser's huge-iterations fixture is made). */
-function withMacIterations(pfx: Buffer, iterations: number | bigint): Buffer {
-  const { result } = asn1js.fromBER(new Uint8Array(pfx));
-  const [version, authSafe, macData] = result.valueBlock.value;
-  const [digest, salt] = macData!.valueBlock.value;
-  const count =
-    typeof iterations === "bigint"
-      ? asn1js.Integer.fromBigInt(iterations)
-      : new asn1js.Integer({ value: iterations });
-  const mac = new asn1js.Sequence({ value: [digest!, salt!, count] });
-  return Buffer.from(new asn1js.Sequence({ value: [version!, authSafe!, mac] }).toBER(false));
-}
 
 function pem(body: Buffer, label = "CERTIFICATE"): string {
   return `-----BEGIN ${label}-----\n${body.toString("base64").replace(/.{1,64}/g, "$&\n")}-----END ${label}-----\n`;
@@ -168,32 +144,4 @@ export async function writeHostileFolder(count: number, seed: number): Promise<H
     unreadable: [join(dir, "loop-a.cer"), join(dir, "loop-b.cer"), join(dir, "pipe.cer")],
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
-}
-
-/**
- * Files that are costly rather than malformed (issue 17's hostile folder): a 10 MB PEM of `BEGIN` lines, and
- * PKCS#12 files whose MAC claims the parser's iteration cap (10,000,000), each taking seconds per password tried.
- * Written into `dir`; returns their paths.
- */
-export async function writeCostlyFiles(dir: string, pfxCount: number): Promise<string[]> {
-  const seedDir = mkdtempSync(join(tmpdir(), "costly-seeds-"));
-  try {
-    const { generateFixtures } = (await import(FIXTURES)) as { generateFixtures(dir: string): void };
-    generateFixtures(seedDir);
-    const pfx = readFileSync(join(seedDir, "aes.p12"));
-    const paths = [join(dir, "begin-lines.pem")];
-    const line = "-----BEGIN CERTIFICATE-----\n";
-    writeFileSync(paths[0]!, line.repeat(Math.ceil((10 * 1024 * 1024) / line.length)));
-    for (let i = 0; i < pfxCount; i++) {
-      const path = join(dir, `at-the-cap-${i}.pfx`);
-      // Each its own bytes (a salt byte differs), so that none is a duplicate of another.
-      const bytes = withMacIterations(pfx, 10_000_000);
-      bytes[bytes.length - 30] = (bytes[bytes.length - 30]! + i) & 0xff;
-      writeFileSync(path, bytes);
-      paths.push(path);
-    }
-    return paths;
-  } finally {
-    rmSync(seedDir, { recursive: true, force: true });
-  }
 }
