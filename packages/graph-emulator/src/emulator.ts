@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -22,6 +22,7 @@ import { SlidingLogLimiter } from "./rate-limiter.js";
 import { generateTlsCertificate } from "./tls-certificate.js";
 import { TokenRegistry } from "./token-registry.js";
 import type { EmulatorOptions, RecordedRequest, RunningEmulator, StoredObject } from "./types.js";
+import { replaceFile } from "./write-file.js";
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 /** Request targets are paths; a base makes them parseable as URLs. */
@@ -106,7 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const certificate = options.tlsCertificate ?? (await generateTlsCertificate(now()));
     if (!options.certDir) ownedCertDir = mkdtempSync(join(tmpdir(), "graph-emulator-"));
     caCertPath = join(options.certDir ?? ownedCertDir ?? "", "ca.pem");
-    writeFileSync(caCertPath, certificate.certPem);
+    replaceFile(caCertPath, certificate.certPem);
     server = createHttpsServer({ cert: certificate.certPem, key: certificate.keyPem }, handler);
   } else {
     server = createHttpServer(handler);

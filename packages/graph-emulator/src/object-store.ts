@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { closeSync, constants, existsSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { StoredObject } from "./types.js";
 import type { CertificateFields } from "./validate-body.js";
+import { replaceFile } from "./write-file.js";
 
 /** A page of objects and the position to continue after, if more remain. */
 export interface Page {
@@ -98,19 +99,7 @@ export class ObjectStore {
   /** Write-then-rename so a crash mid-write never leaves a truncated data file. */
   private persist(): void {
     if (!this.dataFile) return;
-    const temporary = `${this.dataFile}.${process.pid}.${randomUUID()}.tmp`;
     const objects = [...this.entries.values()].map((entry) => entry.object);
-    // Created exclusively and never through a symlink, so nobody can plant a link at the temporary name.
-    const fd = openSync(
-      temporary,
-      constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW,
-      0o600,
-    );
-    try {
-      writeFileSync(fd, `${JSON.stringify({ objects }, null, 2)}\n`);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, this.dataFile);
+    replaceFile(this.dataFile, `${JSON.stringify({ objects }, null, 2)}\n`);
   }
 }
