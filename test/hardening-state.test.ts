@@ -110,6 +110,15 @@ describe("a state path that cannot be used: exit 2 with the path (issue 17 row 6
     expect(scenario.emulator.requests()).toHaveLength(0);
   });
 
+  it("a state folder that cannot be created, also under /proc (where Node 20's recursive mkdir never returns)", async () => {
+    await withCertificates();
+    const state = "/proc/self/intune-codesign/state.db";
+    const result = await scenario.upload(["--state", state]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--state ${state}: cannot create the folder /proc/self/intune-codesign: `);
+    expect(scenario.emulator.requests()).toHaveLength(0);
+  });
+
   it("a read-only state folder", async () => {
     await withCertificates();
     const folder = join(scenario.root, "read-only");

@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, realpathSync, type Stats, statSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, realpathSync, type Stats, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
 /** The state store cannot be used as given (not a regular file, folder not writable, not ours): exit 2, nothing done. */
@@ -14,7 +14,7 @@ export class StateStoreError extends Error {
 export function resolveStatePath(path: string): string {
   const folder = dirname(resolve(path));
   try {
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    makeFolder(folder);
   } catch (error) {
     throw new StateStoreError(`--state ${path}: cannot create the folder ${folder}: ${inWords(error)}`);
   }
@@ -33,6 +33,16 @@ export function resolveStatePath(path: string): string {
     );
   }
   return real;
+}
+
+/**
+ * Creates the folder and its missing parents one level at a time: Node 20's recursive mkdir never returns under
+ * `/proc`, where this fails at once instead.
+ */
+function makeFolder(folder: string): void {
+  const missing: string[] = [];
+  for (let at = folder; !existsSync(at) && dirname(at) !== at; at = dirname(at)) missing.unshift(at);
+  for (const path of missing) mkdirSync(path, { mode: 0o700 });
 }
 
 function statOrNull(path: string): Stats | null {

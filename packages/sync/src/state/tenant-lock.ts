@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { RunLock, RunLockedError } from "./lock.js";
+import { inWords, StateStoreError } from "./state-path.js";
 
 /** Where a run syncs to: the Graph URL (the cloud, or an emulator) and the tenant, when the credential names one. */
 export interface TenantScope {
@@ -27,7 +28,7 @@ export function takeRunLocks(
     tenantLock = RunLock.acquire(tenantPath, { state: statePath });
   } catch (error) {
     storeLock.release();
-    throw error;
+    throw new StateStoreError(`cannot take the tenant lock ${tenantPath}: ${inWords(error)}`);
   }
   if (!(tenantLock instanceof RunLock)) {
     storeLock.release();
