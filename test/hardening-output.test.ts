@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeCa, makeLeaf } from "./helpers/certificates.js";
-import { runCli } from "./helpers/cli.js";
+import { CLI, runCli } from "./helpers/cli.js";
 import { Scenario } from "./helpers/scenario.js";
 
 /** Every C0 control but NUL (which no file name holds), DEL, every C1 control, and the format characters. */
@@ -102,17 +103,35 @@ describe("human output shows non-printing characters escaped (issue 17 row 3)", 
     expect(result.stderr).toContain(escaped(missing));
   });
 
+  it("pretty logs on a terminal (run under script(1) for a TTY)", async () => {
+    // Without --json: the report's JSON keeps its own escaping (JSON.stringify leaves DEL, C1 and bidi as they are).
+    const args = scenario.uploadArgs(["--dry-run"]).filter((arg) => arg !== "--json");
+    const command = [process.execPath, CLI, ...args]
+      .map((arg) => `'${arg.replace(/'/g, "'\\''")}'`)
+      .join(" ");
+    const child = spawn("script", ["-qec", command, "/dev/null"], {
+      env: { ...process.env, NO_COLOR: "1", LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let terminal = "";
+    child.stdout.on("data", (chunk) => {
+      terminal += chunk;
+    });
+    await new Promise((resolve) => child.on("close", resolve));
+    // The terminal's own line ends are CR LF.
+    const output = terminal.replace(/\r\n/g, "\n");
+    expect(output).toContain(`file: "${escaped(join(folder, `broken ${HOSTILE_NAME}`))}.pem"`);
+    const found = raw(output);
+    expect(
+      found &&
+        JSON.stringify(output.slice(Math.max(0, output.indexOf(found) - 80), output.indexOf(found) + 20)),
+    ).toBeUndefined();
+  });
+
   it("JSON outputs stay as they are: the exact name, JSON-escaped", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "hardening-output-"));
-    try {
-      const result = await runCli(["inspect", "--json", folder]);
-      const paths = (JSON.parse(result.stdout) as { files: Array<{ path: string }> }).files.map(
-        (f) => f.path,
-      );
-      expect(paths).toContain(join(folder, `${HOSTILE_NAME}.cer`));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const result = await runCli(["inspect", "--json", folder]);
+    const paths = (JSON.parse(result.stdout) as { files: Array<{ path: string }> }).files.map((f) => f.path);
+    expect(paths).toContain(join(folder, `${HOSTILE_NAME}.cer`));
   });
 });
 
