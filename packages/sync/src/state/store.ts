@@ -196,19 +196,21 @@ export class StateStore {
    * rebuilt: it holds only caches, and mappings that the next run finds again by listing the tenant.
    */
   private migrate(): void {
-    if (this.db.pragma("user_version", { simple: true }) !== SCHEMA_VERSION) {
-      this.db.exec(
-        "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS certificates; DROP TABLE IF EXISTS certificate_der; " +
-          "DROP TABLE IF EXISTS meta;",
-      );
-    }
-    this.db.exec(SCHEMA);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    if (this.db.pragma("application_id", { simple: true }) !== APPLICATION_ID) {
-      this.db.pragma(`application_id = ${APPLICATION_ID}`);
-      // The mark goes into the main file at once, where the next run's header check reads it (not only the WAL).
-      this.db.pragma("wal_checkpoint(TRUNCATE)");
-    }
+    const marked = this.db.pragma("application_id", { simple: true }) === APPLICATION_ID;
+    // One transaction: another run's header check (taken before its lock) sees no tables or all of them, marked.
+    this.db.transaction(() => {
+      if (this.db.pragma("user_version", { simple: true }) !== SCHEMA_VERSION) {
+        this.db.exec(
+          "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS certificates; DROP TABLE IF EXISTS certificate_der; " +
+            "DROP TABLE IF EXISTS meta;",
+        );
+      }
+      this.db.exec(SCHEMA);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      if (!marked) this.db.pragma(`application_id = ${APPLICATION_ID}`);
+    })();
+    // The mark goes into the main file at once, where the next run's header check reads it (not only the WAL).
+    if (!marked) this.db.pragma("wal_checkpoint(TRUNCATE)");
   }
 
   /**
