@@ -54,7 +54,7 @@ const work = mkdtempSync(join(tmpdir(), "bench-scale-"));
 const token = "bench-scale-token";
 const emulator = await startEmulator({
   staticTokens: [token],
-  readLimit: null,
+  requestLimit: null,
   writeLimit: null,
   pageSize: 1000,
 });

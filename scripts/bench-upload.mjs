@@ -26,7 +26,7 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-const emulator = await startEmulator({ writeLimit: ALLOWANCE, readLimit: null });
+const emulator = await startEmulator({ writeLimit: ALLOWANCE, requestLimit: null });
 const token = emulator.issueToken();
 const client = new GraphClient({
   baseUrl: emulator.url,

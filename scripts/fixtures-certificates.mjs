@@ -1,6 +1,6 @@
 // Builds X.509 certificates in-process with the @peculiar/asn1-x509 models, for what the openssl CLI
 // cannot express: chosen ASN.1 string types, raw attribute values, past or year-9999 validity.
-import { createPublicKey, sign } from "node:crypto";
+import { createHash, createPublicKey, sign } from "node:crypto";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,7 +36,8 @@ function extension(extnID, critical, value) {
 }
 
 /**
- * Signs a certificate with an ECDSA issuer key. `eku` null omits the extension; `isCA` sets basicConstraints.
+ * Signs a certificate with an ECDSA issuer key. `eku` null omits the extension (`ekuCritical` marks it critical, as
+ * a timestamping authority's must be); `isCA` sets basicConstraints; `subjectKeyId` adds a key identifier.
  */
 export function buildCertificate({
   subject,
@@ -48,6 +49,8 @@ export function buildCertificate({
   serial,
   isCA = false,
   eku,
+  ekuCritical = false,
+  subjectKeyId = false,
 }) {
   const extensions = [extension(x509.id_ce_basicConstraints, true, new x509.BasicConstraints({ cA: isCA }))];
   extensions.push(
@@ -61,11 +64,15 @@ export function buildCertificate({
       ),
     ),
   );
-  if (eku) extensions.push(extension(x509.id_ce_extKeyUsage, false, new x509.ExtendedKeyUsage(eku)));
+  if (eku) extensions.push(extension(x509.id_ce_extKeyUsage, ekuCritical, new x509.ExtendedKeyUsage(eku)));
   const spki = (publicKey.type === "public" ? publicKey : createPublicKey(publicKey)).export({
     type: "spki",
     format: "der",
   });
+  if (subjectKeyId) {
+    const id = createHash("sha1").update(spki).digest();
+    extensions.push(extension(x509.id_ce_subjectKeyIdentifier, false, new x509.SubjectKeyIdentifier(id)));
+  }
   const algorithm = new x509.AlgorithmIdentifier({ algorithm: OIDS.ecdsaWithSha256 });
   const tbsCertificate = new x509.TBSCertificate({
     version: x509.Version.v3,

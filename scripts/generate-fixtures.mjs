@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildCertificate, OIDS } from "./fixtures-certificates.mjs";
+import { generatePkcs12Matrix } from "./fixtures-pkcs12.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const asn1js = createRequire(join(root, "packages/parser/package.json"))("asn1js");
@@ -230,6 +231,12 @@ export function generateFixtures(dir) {
   p12("nopass-aes.p12", [], "");
   p12("nopass-legacy.p12", ["-legacy"], "");
   write("huge-iterations.p12", withHugeMacIterations(readFileSync(join(dir, "aes.p12"))));
+  generatePkcs12Matrix(dir, {
+    password: FIXTURE_PASSWORD,
+    leafDer: leaf,
+    caDer: ca,
+    key: leafKeys.privateKey,
+  });
 
   openssl(["req", "-new", "-key", "leaf.key", "-subj", "/CN=Request", "-out", "request.csr"], dir);
   openssl(["req", "-in", "request.csr", "-outform", "DER", "-out", "request-der.csr"], dir);

@@ -15,3 +15,14 @@ if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then
   export npm_config_nodedir=/usr
 fi
 pnpm install --frozen-lockfile
+
+# The signed-artefact fixtures are made by real tools: osslsigncode signs, gcab writes cabinets, python3 zips.
+missing=()
+for tool in osslsigncode gcab python3; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}"
+  else
+    echo "install.sh: the tests' fixture tools are missing (${missing[*]}); install them (Debian: apt-get install ${missing[*]}) before pnpm test" >&2
+  fi
+fi

@@ -176,7 +176,8 @@ describe("examples/systemd", () => {
     const [credential, source] = one("LoadCredential")!.split(":");
     expect(source).toMatch(/^\//);
     const args = one("ExecStart")!.split(/\s+/);
-    expect(args[0]).toBe("/usr/local/bin/intune-codesign");
+    // A bare name: systemd finds it in /usr/local/bin or /usr/bin, wherever `npm install -g` put it.
+    expect(args[0]).toBe("intune-codesign");
     expectUploadArguments(args.slice(1), uploadFlags, uploadHelp);
     expect(args[args.indexOf("--client-secret-file") + 1]).toBe(`%d/${credential}`);
     expect(args[args.indexOf("--state") + 1]).toBe(`%S/${one("StateDirectory")}/state.db`);
@@ -191,7 +192,7 @@ describe("examples/systemd", () => {
     }
     // verify insists that ExecStart's binary exists: point it at the built CLI.
     const unit = join(dir, "intune-codesign.service");
-    const text = readFileSync(unit, "utf8").replace("/usr/local/bin/intune-codesign", CLI);
+    const text = readFileSync(unit, "utf8").replace("ExecStart=intune-codesign ", `ExecStart=${CLI} `);
     execFileSync("sh", ["-c", 'cat > "$0"', unit], { input: text });
     const units = ["intune-codesign.service", "intune-codesign.timer", "intune-codesign-alert@x.service"];
     const result = spawnSync("systemd-analyze", ["verify", "--man=no", ...units], {
@@ -263,6 +264,91 @@ describe("examples/kubernetes", () => {
     expect(code).toBe(0);
     const files = JSON.parse(stdout).files as Array<{ path: string; certificates: unknown[] }>;
     expect(files.map((f) => f.path)).toEqual([join(dir, "signer.cer")]);
+  });
+});
+
+describe("examples/windows", () => {
+  const script = read("examples/windows/register-task.ps1");
+  // The upload arguments are one PowerShell array element per line: a quoted literal, or an expression.
+  const elements = /\$uploadArguments = @\(\n([\s\S]*?)\n\)/
+    .exec(script)![1]!
+    .split("\n")
+    .map((line) => line.trim());
+  const args = elements.map((element) => /^'([^']*)'$/.exec(element)?.[1] ?? `<${element}>`);
+
+  it("registers an upload whose flags exist, with the secret from the file it restricts", () => {
+    const folders = expectUploadArguments(args, uploadFlags, uploadHelp);
+    expect(folders).toEqual(["<$CertificateFolder>"]);
+    expect(args[args.indexOf("--client-secret-file") + 1]).toBe("<$secretFile>");
+    // Inheritance removed, read access for the service account alone.
+    expect(script).toMatch(
+      /icacls\.exe \$secretFile \/inheritance:r \/grant:r "\$\{ServiceAccount\}:R" \| Out-Null\n/,
+    );
+    expect(args[args.indexOf("--state") + 1]).toBe('<"$StateFolder\\state.db">');
+  });
+
+  it("runs the installed launcher under node.exe, one run at a time", () => {
+    expect(script).toContain("'node_modules\\intune-codesign\\bin\\intune-codesign.js'");
+    expect(script).toContain("-MultipleInstances IgnoreNew");
+    expect(script).toContain('npm install -g --prefix "C:\\Program Files\\intune-codesign"');
+  });
+});
+
+describe("Dockerfile", () => {
+  const version = (JSON.parse(read("packages/cli/package.json")) as { version: string }).version;
+  // Continuation lines joined, comments dropped: one instruction per entry.
+  const instructions = read("Dockerfile")
+    .replace(/\\\n\s*/g, " ")
+    .split("\n")
+    .filter((line) => line.trim() !== "" && !line.startsWith("#"))
+    .map((line) => {
+      const [keyword, ...rest] = line.trim().split(/\s+/);
+      return { keyword: keyword!, args: rest.join(" ") };
+    });
+  const all = (keyword: string) => instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
+  const cronJob = parseAllDocuments(read("examples/kubernetes/cronjob.yaml"))
+    .map((d) => d.toJS())
+    .find((d) => d.kind === "CronJob");
+  const pod = cronJob.spec.jobTemplate.spec.template.spec;
+
+  it("builds on a slim official Node.js image pinned to a release the package supports", () => {
+    const [from] = all("FROM");
+    const match = /^node:(\d+)\.(\d+)\.(\d+)-[a-z]+-slim$/.exec(from ?? "");
+    expect(match, `FROM ${from}`).not.toBeNull();
+    const [major, minor] = [Number(match![1]), Number(match![2])];
+    expect(major === 20 ? minor >= 19 : major === 22 ? minor >= 12 : false).toBe(true);
+  });
+
+  it("installs the tarball of the package's version with npm install -g, and does nothing else to install", () => {
+    expect(all("ARG")).toEqual([`VERSION=${version}`]);
+    const installs = all("RUN").filter((run) => run.includes("npm "));
+    expect(installs).toHaveLength(1);
+    expect(installs[0]).toMatch(/--mount=type=bind,source=dist,target=\/tmp\/dist /);
+    expect(installs[0]).toMatch(
+      /\snpm install -g (--[a-z-]+ )*\/tmp\/dist\/intune-codesign-\$\{VERSION\}\.tgz$/,
+    );
+    expect(all("COPY")).toEqual([]);
+    expect(read(".dockerignore")).toContain("!dist/intune-codesign-*.tgz");
+  });
+
+  it("runs intune-codesign as the non-root user the CronJob names, with the state on a volume", () => {
+    expect(all("ENTRYPOINT")).toEqual(['["intune-codesign"]']);
+    expect(all("USER")).toEqual([`${pod.securityContext.runAsUser}:${pod.securityContext.runAsGroup}`]);
+    expect(pod.securityContext.runAsUser).not.toBe(0);
+    const [volume] = JSON.parse(all("VOLUME")[0]!) as string[];
+    expect(all("ENV")).toEqual([`INTUNE_CODESIGN_STATE=${volume}/state.db`]);
+    const args: string[] = pod.containers[0].args;
+    expect(dirname(args[args.indexOf("--state") + 1]!)).toBe(volume);
+  });
+
+  it("the CronJob's image, the README's build command and the CHANGELOG name the same version", () => {
+    const image: string = pod.containers[0].image;
+    expect(image).toMatch(new RegExp(`/intune-codesign:${version.replaceAll(".", "\\.")}$`));
+    expect(read("README.md")).toContain(`docker build -t ${image} .`);
+    expect(read("Dockerfile")).toContain(`docker build -t ${image} .`);
+    expect(read("CHANGELOG.md")).toMatch(
+      new RegExp(`^## ${version.replaceAll(".", "\\.")} - \\d{4}-\\d{2}-\\d{2}$`, "m"),
+    );
   });
 });
 

@@ -86,6 +86,24 @@ describe("exit codes", () => {
     expect(scenario.writeRequests()).toBe(0);
   });
 
+  it("5 when Microsoft cannot be reached: nothing sent, the host named, the metrics file says 5", async () => {
+    scenario = await Scenario.start();
+    writeAll(scenario, 2);
+    const metrics = join(scenario.root, "metrics.prom");
+    const result = await scenario.upload([
+      "--graph-url",
+      "https://graph.no-such-host.invalid/beta",
+      "--metrics-file",
+      metrics,
+    ]);
+    expect(result.code).toBe(5);
+    expect(result.report.items.map((i) => i.error?.code)).toEqual(["network_error", "network_error"]);
+    expect(result.report.items[0]!.error!.message).toContain(
+      "could not reach graph.no-such-host.invalid: its name did not resolve (DNS)",
+    );
+    expect(readFileSync(metrics, "utf8")).toContain("intune_codesign_last_run_exit_code 5\n");
+  });
+
   it("4 when another run holds the lock; the second run writes nothing", async () => {
     scenario = await Scenario.start({ faults: undefined, writeLimit: { limit: 5, windowMs: 1000 } });
     writeAll(scenario, 20);
@@ -108,7 +126,8 @@ describe("exit codes", () => {
     killed.child.kill("SIGKILL");
     expect((await killed.done).signal).toBe("SIGKILL");
     const started = Date.now();
-    const rerun = await scenario.upload(["--rate-limit", "100/1s"]);
+    // At the emulator's own limit: throttled requests count towards it, so sending faster only slows the rerun.
+    const rerun = await scenario.upload(["--rate-limit", "10/1s"]);
     expect(rerun.code).toBe(0);
     expect(Date.now() - started).toBeLessThan(20_000);
     const objects = scenario.emulator.objects();

@@ -55,7 +55,7 @@ describe("faults and throttling", () => {
       scenario = await Scenario.start({
         faults: { rate: 0.3, seed: 6, kinds: [...ALL_FAULT_KINDS], latencyMs: 150, retryAfterSeconds: 0.2 },
         writeLimit: WRITE_LIMIT,
-        readLimit: { limit: WRITE_LIMIT.limit * 10, windowMs: WRITE_LIMIT.windowMs },
+        requestLimit: { limit: WRITE_LIMIT.limit * 10, windowMs: WRITE_LIMIT.windowMs },
       });
       const certificates = await writeBulkCertificates(scenario.root, COUNT);
       const bySubject = new Map(certificates.map((c) => [c.subjectName, c]));

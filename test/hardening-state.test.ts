@@ -116,7 +116,7 @@ describe("a state path that cannot be used: exit 2 with the path (issue 17 row 6
     const result = await scenario.upload(["--state", state]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      `--state ${state}: cannot create the folder /proc/self/intune-codesign: `,
+      `--state ${state}: cannot create folder /proc/self/intune-codesign: `,
     );
     expect(scenario.emulator.requests()).toHaveLength(0);
   });
@@ -133,7 +133,7 @@ describe("a state path that cannot be used: exit 2 with the path (issue 17 row 6
       const result = await scenario.upload(["--state", join(folder, "state.db")]);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(
-        `--state ${join(folder, "state.db")}: the folder ${folder} is not writable: ${root ? "read-only file system (EROFS)" : "permission denied (EACCES)"}`,
+        `--state ${join(folder, "state.db")}: cannot create a file in ${folder}: ${root ? "read-only file system (EROFS)" : "permission denied (EACCES)"}`,
       );
       expect(readdirSync(folder)).toEqual([]);
       expect(scenario.emulator.requests()).toHaveLength(0);

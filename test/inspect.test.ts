@@ -249,7 +249,7 @@ describe("inspect: usage errors exit 2 and print nothing on stdout", () => {
     expect(result).toMatchObject({
       code: 2,
       stdout: "",
-      stderr: `intune-codesign: Cannot read secret file ${join(root, "no-password")} (ENOENT).\n`,
+      stderr: `intune-codesign: --pfx-password-file: Cannot read secret file ${join(root, "no-password")} (ENOENT).\n`,
     });
   });
 });

@@ -282,10 +282,11 @@ describe("upload against the emulator, with faults injected", () => {
     };
     expect((await scenario.upload(["--dry-run"])).code).toBe(0);
     expect(cachedFiles()).toEqual([join(scenario.certs, "alpha.cer"), betaPath]);
-    // A run over another folder leaves this folder's entries alone.
+    // A run over another (empty) folder leaves this folder's entries alone.
     const elsewhere = join(scenario.root, "elsewhere");
     mkdirSync(elsewhere);
-    expect((await runCli([...scenario.uploadArgs(["--dry-run"]).slice(0, -1), elsewhere])).code).toBe(0);
+    const args = scenario.uploadArgs(["--dry-run", "--allow-empty"]).slice(0, -1);
+    expect((await runCli([...args, elsewhere])).code).toBe(0);
     expect(cachedFiles()).toEqual([join(scenario.certs, "alpha.cer"), betaPath]);
     rmSync(betaPath);
     expect((await scenario.upload(["--dry-run"])).code).toBe(0);

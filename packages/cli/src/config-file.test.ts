@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { uploadCommand } from "./commands/upload.js";
 import { applyConfigFile } from "./config-file.js";
@@ -117,7 +117,7 @@ describe("applyConfigFile: flags > environment > config file > defaults", () => 
     expect(() => applyConfigFile(command, bad)).toThrow(UsageError);
     expect(() => applyConfigFile(command, bad)).toThrow(`--config ${bad}: `);
     expect(() => applyConfigFile(command, join(dir, "missing.json"))).toThrow(
-      `--config ${join(dir, "missing.json")}: ENOENT`,
+      `--config ${join(dir, "missing.json")}: cannot read it: no such file or directory (ENOENT)`,
     );
   });
 
@@ -125,9 +125,11 @@ describe("applyConfigFile: flags > environment > config file > defaults", () => 
     ["an invalid size", { maxFileSize: "lots" }],
     ["a choice not offered", { logLevel: "loud" }],
     ["a zero concurrency as a string", { concurrency: "0" }],
-  ])("%s is refused by the option's parser (the upload action maps it to exit 2)", async (_name, config) => {
+  ])("%s is refused by the option's parser: a usage error naming the file's key", async (_name, config) => {
     const command = await parsed([]);
-    expect(() => applyConfigFile(command, configFile(config))).toThrow(InvalidArgumentError);
+    const apply = () => applyConfigFile(command, configFile(config));
+    expect(apply).toThrow(UsageError);
+    expect(apply).toThrow(`(key "${Object.keys(config)[0]}"): `);
   });
 
   it.each([
@@ -136,6 +138,6 @@ describe("applyConfigFile: flags > environment > config file > defaults", () => 
     ["a fractional timeout as a JSON number", { timeout: 0.5 }],
   ])("%s is refused like the same value given as a string", async (_name, config) => {
     const command = await parsed([]);
-    expect(() => applyConfigFile(command, configFile(config))).toThrow(InvalidArgumentError);
+    expect(() => applyConfigFile(command, configFile(config))).toThrow(UsageError);
   });
 });

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError, type Option } from "commander";
 import { UsageError } from "./exit-codes.js";
 import { readJsonObjectFile } from "./json-object-file.js";
 
@@ -16,8 +16,21 @@ export function applyConfigFile(command: Command, path: string): void {
     if (source === "cli" || source === "env") continue;
     // Numbers go through the flag's own parser too, so `"concurrency": 0` is refused as `--concurrency 0` is.
     const scalar = typeof value === "number" ? String(value) : value;
-    const parsed =
-      option.parseArg && typeof scalar === "string" ? option.parseArg(scalar, undefined) : scalar;
-    command.setOptionValueWithSource(key, parsed, "config");
+    command.setOptionValueWithSource(
+      key,
+      parseValue(option, scalar, `--config ${path} (key "${key}")`),
+      "config",
+    );
+  }
+}
+
+/** A value through its flag's parser; a refusal names the file and the key, as the admin must fix it there. */
+function parseValue(option: Option, value: unknown, source: string): unknown {
+  if (!option.parseArg || typeof value !== "string") return value;
+  try {
+    return option.parseArg(value, undefined);
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) throw new UsageError(`${source}: ${error.message}`);
+    throw error;
   }
 }

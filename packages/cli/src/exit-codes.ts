@@ -4,12 +4,14 @@ export const ExitCode = {
   ok: 0,
   /** Some file or certificate failed; the rest of the batch ran. */
   failed: 1,
-  /** Usage or configuration error: nothing was attempted. */
+  /** Usage or configuration error (a bad value, an unwritable output path): nothing was sent. */
   usage: 2,
-  /** Authentication or authorization failed: nothing could be sent. */
+  /** Authentication or authorization failed (credential, tenant, consent): nothing could be sent. */
   auth: 3,
   /** Another run holds the lock: this run did nothing. */
   locked: 4,
+  /** Microsoft could not be reached (DNS, connection, TLS, proxy): nothing could be sent. */
+  unreachable: 5,
   /** Interrupted by SIGINT or SIGTERM after a clean stop. */
   interrupted: 130,
 } as const;

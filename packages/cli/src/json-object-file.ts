@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { osErrorWords } from "@intune-codesign/sync";
 import { UsageError } from "./exit-codes.js";
 
 /**
@@ -7,8 +8,14 @@ import { UsageError } from "./exit-codes.js";
  */
 export function readJsonObjectFile(flag: string, path: string, expected: string): Record<string, unknown> {
   let data: unknown;
+  let text: string;
   try {
-    data = JSON.parse(readFileSync(path, "utf8"));
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`${flag} ${path}: cannot read it: ${osErrorWords(error)}`);
+  }
+  try {
+    data = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`${flag} ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -8,11 +8,11 @@ async function main(argv: string[]): Promise<void> {
   try {
     await createProgram().parseAsync(argv);
   } catch (error) {
-    process.exitCode = exitCodeFor(error);
+    process.exitCode = await exitCodeFor(error);
   }
 }
 
-function exitCodeFor(error: unknown): number {
+async function exitCodeFor(error: unknown): Promise<number> {
   if (error instanceof CommanderError) {
     // Help and version are successes; any other parse failure is a usage error, whatever commander's own code.
     return error.code === "commander.helpDisplayed" ||
@@ -30,6 +30,14 @@ function exitCodeFor(error: unknown): number {
   // start-up does not load the uploader just to recognise it.
   if (error instanceof Error && error.name === "ConfigError") {
     process.stderr.write(`intune-codesign: ${printable(error.message)}\n`);
+    return ExitCode.usage;
+  }
+  // A path the admin named that the OS refuses (permissions, read-only or full disk, a file where a folder should
+  // be): one line naming it, never a stack trace. Loaded here only, to keep start-up light.
+  const { isExpectedOsError, osErrorWords } = await import("@intune-codesign/sync");
+  if (isExpectedOsError(error)) {
+    const { syscall, path } = error;
+    process.stderr.write(`intune-codesign: ${syscall ?? "error"} ${path ?? ""}: ${osErrorWords(error)}\n`);
     return ExitCode.usage;
   }
   process.stderr.write(

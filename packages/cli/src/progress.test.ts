@@ -51,4 +51,28 @@ describe("createProgress", () => {
     progress.start("uploading", 0);
     expect(writes).toEqual([`\ruploading  [${"#".repeat(30)}] 0/0`]);
   });
+
+  it("clears the bar for a log line and draws it again, as it was, after it", () => {
+    const { writes, stream: out } = stream(true);
+    const progress = createProgress(out, {});
+    progress.start("reading", 2);
+    progress.tick();
+    progress.around(() => out.write("a log line\n"));
+    progress.done();
+    progress.around(() => out.write("after the bar\n"));
+    expect(writes).toEqual([
+      `\rreading    [${".".repeat(30)}] 0/2`,
+      "\r\x1b[2K",
+      "a log line\n",
+      `\rreading    [${"#".repeat(15)}${".".repeat(15)}] 1/2`,
+      "\r\x1b[2K",
+      "after the bar\n",
+    ]);
+  });
+
+  it("off a TTY, a log line is written as it is", () => {
+    const { writes, stream: out } = stream(false);
+    createProgress(out, {}).around(() => out.write("line\n"));
+    expect(writes).toEqual(["line\n"]);
+  });
 });

@@ -10,18 +10,26 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { formatDateTimeOffset, normaliseDateTimeOffset } from "@intune-codesign/graph-contract";
 import { ConnectionResetter } from "./connection-reset.js";
 import { DEFAULT_CLIENT } from "./constants.js";
-import { formatDateTimeOffset, normaliseDateTimeOffset } from "./date-time.js";
 import { FaultInjector } from "./fault-injector.js";
 import { type GraphContext, type GraphOutcome, handleGraphRequest } from "./graph-pipeline.js";
 import { headerValue, sendJson } from "./http-io.js";
 import { handleIdentityRequest, type IdentityContext, isIdentityPath } from "./identity-endpoints.js";
 import { ObjectStore } from "./object-store.js";
-import { SlidingLogLimiter } from "./rate-limiter.js";
+import { tokenOwner } from "./permissions.js";
+import { EmulatorStartError, errorCode, inWords, makeFolder, startStep } from "./start-error.js";
+import { IntuneThrottle } from "./throttling.js";
 import { generateTlsCertificate } from "./tls-certificate.js";
 import { TokenRegistry } from "./token-registry.js";
-import type { EmulatorOptions, RecordedRequest, RunningEmulator, StoredObject } from "./types.js";
+import type {
+  EmulatorClient,
+  EmulatorOptions,
+  RecordedRequest,
+  RunningEmulator,
+  StoredObject,
+} from "./types.js";
 import { replaceFile } from "./write-file.js";
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
@@ -34,7 +42,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const clients = options.clients && options.clients.length > 0 ? options.clients : [DEFAULT_CLIENT];
   const firstClient = clients[0] ?? DEFAULT_CLIENT;
   const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
-  const store = new ObjectStore(options.dataFile);
+  const store = startStep(
+    `cannot use the data file ${options.dataFile}`,
+    () => new ObjectStore(options.dataFile),
+  );
   const tokens = new TokenRegistry(now, options.staticTokens ?? []);
   const closing = new AbortController();
   const graphLog: RecordedRequest[] = [];
@@ -46,14 +57,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     rootUrl: "",
     store,
     pageSize: options.pageSize ?? 100,
+    renderNames: !options.renderNames
+      ? "no"
+      : options.renderNames === "late"
+        ? "after-answer"
+        : "before-answer",
     nextPatchStatus: () => {
       const mode = options.patchResponse ?? "alternate";
       if (mode !== "alternate") return mode;
       return patchCount++ % 2 === 0 ? 204 : 200;
     },
     tokens,
-    readLimiter: limiter(options.readLimit, { limit: 1000, windowMs: 20_000 }),
-    writeLimiter: limiter(options.writeLimit, { limit: 100, windowMs: 20_000 }),
+    throttle: new IntuneThrottle(options),
     faults: () => faults,
     now,
     closing: closing.signal,
@@ -105,21 +120,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let ownedCertDir: string | null = null;
   if (options.https) {
     const certificate = options.tlsCertificate ?? (await generateTlsCertificate(now()));
-    if (!options.certDir) ownedCertDir = mkdtempSync(join(tmpdir(), "graph-emulator-"));
-    caCertPath = join(options.certDir ?? ownedCertDir ?? "", "ca.pem");
-    replaceFile(caCertPath, certificate.certPem);
+    const certDir = options.certDir ?? mkdtempSync(join(tmpdir(), "graph-emulator-"));
+    if (!options.certDir) ownedCertDir = certDir;
+    const certPath = join(certDir, "ca.pem");
+    startStep(`cannot write the HTTPS certificate to ${certPath}`, () => {
+      makeFolder(certDir);
+      replaceFile(certPath, certificate.certPem);
+    });
+    caCertPath = certPath;
     server = createHttpsServer({ cert: certificate.certPem, key: certificate.keyPem }, handler);
   } else {
     server = createHttpServer(handler);
   }
   graph.connections.track(server);
   const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
+  await listen(server, host, options.port ?? 0).catch((error: unknown) => {
+    if (ownedCertDir) rmSync(ownedCertDir, { recursive: true, force: true });
+    throw error;
   });
   const { port } = server.address() as AddressInfo;
   const rootUrl = `${options.https ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
@@ -141,11 +158,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     objects: () => store.all(),
     requests: () => graphLog.map((entry) => ({ ...entry })),
     tokenRequests: () => tokenLog.map((entry) => ({ ...entry })),
-    issueToken: (issue) =>
-      tokens.issue(
-        { tenantId: firstClient.tenantId, clientId: firstClient.clientId },
-        issue?.lifetimeSeconds ?? tokenLifetimeSeconds,
-      ),
+    issueToken: (issue) => {
+      const client = issue?.clientId === undefined ? firstClient : findClient(clients, issue.clientId);
+      return tokens.issue(tokenOwner(client), issue?.lifetimeSeconds ?? tokenLifetimeSeconds);
+    },
     setFaults: (next) => {
       faults = next ? new FaultInjector(next) : null;
     },
@@ -153,12 +169,29 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
 }
 
-function limiter(
-  configured: EmulatorOptions["readLimit"],
-  fallback: { limit: number; windowMs: number },
-): SlidingLogLimiter | null {
-  if (configured === null) return null;
-  return new SlidingLogLimiter(configured ?? fallback);
+/** Listens, or says in one line why not: the port in use, a privileged port, an address not of this host. */
+async function listen(server: Server, host: string, port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  }).catch((error: unknown) => {
+    const code = errorCode(error);
+    throw new EmulatorStartError(
+      code === "EADDRINUSE"
+        ? `port ${port} on ${host} is already in use`
+        : `cannot listen on ${host} port ${port}: ${inWords(error)}`,
+      code,
+    );
+  });
+}
+
+function findClient(clients: readonly EmulatorClient[], clientId: string): EmulatorClient {
+  const client = clients.find((known) => known.clientId === clientId);
+  if (!client) throw new Error(`No configured client has the id '${clientId}'.`);
+  return client;
 }
 
 /** Fills what a seeded object leaves out: uploaded now, expiring in a year, dates in Graph's form. */

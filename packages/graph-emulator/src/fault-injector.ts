@@ -1,19 +1,14 @@
+import { ALL_FAULT_KINDS } from "./constants.js";
 import type { FaultKind, FaultOptions } from "./types.js";
 
-/** Every fault kind, in the order a seed maps onto them. */
-export const ALL_FAULT_KINDS: readonly FaultKind[] = [
-  "429",
-  "429-http-date",
-  "500",
-  "502",
-  "503",
-  "503-retry-after",
-  "504",
-  "reset-before-response",
-  "reset-after-create",
-  "latency",
-  "401-expired-token",
-];
+/** What a request does, as far as faults care: only a create can be reset after it, only a delete likewise. */
+export type RequestKind = "create" | "delete" | "other";
+
+/** The fault kinds that apply the request and then drop the connection, and the request each needs. */
+const RESET_AFTER: Partial<Record<FaultKind, RequestKind>> = {
+  "reset-after-create": "create",
+  "reset-after-delete": "delete",
+};
 
 /** mulberry32: a tiny seeded PRNG, good enough to make fault sequences reproducible. */
 export function mulberry32(seed: number): () => number {
@@ -27,29 +22,35 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/** Whether a fault applies the request and then drops the connection, so its answer is lost. */
+export function resetsAfterApplying(fault: FaultKind | null): boolean {
+  return fault !== null && RESET_AFTER[fault] !== undefined;
+}
+
 /**
  * Picks a fault (or none) per Graph request. Two draws are made for every request, whatever the outcome,
- * so the sequence for a seed depends only on the order of requests. `reset-after-create` only applies to a
- * create, so for other requests the kind is drawn among the remaining ones.
+ * so the sequence for a seed depends only on the order of requests. A reset after applying needs a request of
+ * its kind (`reset-after-create` a create, `reset-after-delete` a delete), so each request kind draws among
+ * the kinds that apply to it.
  */
 export class FaultInjector {
   private readonly random: () => number;
-  private readonly kinds: readonly FaultKind[];
-  /** The kinds a request other than a create can get (a reset after create needs a create). */
-  private readonly nonCreateKinds: readonly FaultKind[];
+  private readonly applicable: Record<RequestKind, readonly FaultKind[]>;
 
   constructor(readonly options: FaultOptions) {
     this.random = mulberry32(options.seed ?? 1);
-    this.kinds = options.kinds && options.kinds.length > 0 ? options.kinds : ALL_FAULT_KINDS;
-    this.nonCreateKinds = this.kinds.filter((kind) => kind !== "reset-after-create");
+    const kinds = options.kinds && options.kinds.length > 0 ? options.kinds : ALL_FAULT_KINDS;
+    const forKind = (request: RequestKind) =>
+      kinds.filter((kind) => (RESET_AFTER[kind] ?? request) === request);
+    this.applicable = { create: forKind("create"), delete: forKind("delete"), other: forKind("other") };
   }
 
   /** The fault for the next request, or null. */
-  next(isCreate: boolean): FaultKind | null {
+  next(request: RequestKind): FaultKind | null {
     const roll = this.random();
     const pick = this.random();
     if (roll >= this.options.rate) return null;
-    const applicable = isCreate ? this.kinds : this.nonCreateKinds;
+    const applicable = this.applicable[request];
     return applicable[Math.floor(pick * applicable.length)] ?? null;
   }
 }

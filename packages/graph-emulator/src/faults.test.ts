@@ -85,6 +85,24 @@ describe("fault injection", () => {
     ]);
   });
 
+  it("reset-after-delete applies the delete, then drops the connection (the answer lost)", async () => {
+    graph = await startTestGraph({ faults: { rate: 1, kinds: ["reset-after-delete"] } });
+    const [object] = graph.emulator.seed([{ subjectName: "gone" }]);
+    await expect(graph.call("DELETE", `${COLLECTION}/${object?.id}`)).rejects.toThrow(TypeError);
+    expect(graph.emulator.objects()).toEqual([]);
+    const retry = await graph.call("DELETE", `${COLLECTION}/${object?.id}`).catch((error: unknown) => error);
+    expect(retry).toBeInstanceOf(TypeError);
+    graph.emulator.setFaults(undefined);
+    expect((await graph.call("DELETE", `${COLLECTION}/${object?.id}`)).status).toBe(404);
+    expect(
+      graph.emulator.requests().map((request) => [request.method, request.status, request.fault]),
+    ).toEqual([
+      ["DELETE", 0, "reset-after-delete"],
+      ["DELETE", 0, "reset-after-delete"],
+      ["DELETE", 404, null],
+    ]);
+  });
+
   it("latency delays the response, then serves it normally", async () => {
     graph = await startTestGraph({ faults: { rate: 1, kinds: ["latency"], latencyMs: 300 } });
     const started = performance.now();

@@ -1,11 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import { parseRetryAfter } from "@intune-codesign/graph-contract";
 import type { ConnectionResetter } from "./connection-reset.js";
-import type { FaultInjector } from "./fault-injector.js";
-import { GraphError, graphErrorBody } from "./graph-error.js";
-import { type ResourceContext, resolveGraphPath, serveResource } from "./graph-resource.js";
+import { type FaultInjector, type RequestKind, resetsAfterApplying } from "./fault-injector.js";
+import { GraphErrorResponse, graphErrorBody } from "./graph-error-response.js";
+import { type GraphRoute, type ResourceContext, resolveGraphPath, serveResource } from "./graph-resource.js";
 import { headerValue, readBody, sendEmpty, sendJson } from "./http-io.js";
-import { formatRetryAfterSeconds, retryAfterMs, type SlidingLogLimiter } from "./rate-limiter.js";
+import { authorize } from "./permissions.js";
+import { formatRetryAfterSeconds } from "./rate-limiter.js";
+import type { IntuneThrottle } from "./throttling.js";
 import type { TokenOwner, TokenRegistry } from "./token-registry.js";
 import type { FaultKind } from "./types.js";
 
@@ -13,8 +16,7 @@ import type { FaultKind } from "./types.js";
 export interface GraphContext extends ResourceContext {
   rootUrl: string;
   tokens: TokenRegistry;
-  readLimiter: SlidingLogLimiter | null;
-  writeLimiter: SlidingLogLimiter | null;
+  throttle: IntuneThrottle;
   faults(): FaultInjector | null;
   now: () => number;
   /** Aborted when the emulator closes, so latency faults do not hold it open. */
@@ -23,7 +25,7 @@ export interface GraphContext extends ResourceContext {
 }
 
 /** The identifiers a request carries through its handling. */
-export interface GraphExchange {
+export interface RequestIds {
   requestId: string;
   clientRequestId: string | null;
 }
@@ -35,7 +37,6 @@ export interface GraphOutcome {
   retryAfterMs: number | null;
 }
 
-const WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"];
 const ODATA_JSON =
   "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 
@@ -48,7 +49,7 @@ export async function handleGraphRequest(
   request: IncomingMessage,
   response: ServerResponse,
   url: URL,
-  exchange: GraphExchange,
+  ids: RequestIds,
   context: GraphContext,
 ): Promise<GraphOutcome> {
   let fault: FaultKind | null = null;
@@ -57,36 +58,34 @@ export async function handleGraphRequest(
     throttle(request.method ?? "GET", owner, context);
     const { version, route } = resolveGraphPath(url.pathname);
     const method = request.method ?? "GET";
+    authorize(method, owner, `${context.rootUrl}${url.pathname}`, ids.requestId);
     const resourceRequest = {
       method,
       url,
       contentType: headerValue(request, "content-type") ?? "",
       body: await readBody(request),
     };
-    fault = context.faults()?.next(method === "POST" && route.kind === "collection") ?? null;
+    fault = context.faults()?.next(requestKind(method, route)) ?? null;
     if (fault === "reset-before-response") return reset(request, context, fault);
     if (fault !== null) await applyFault(fault, context);
     const reply = serveResource(resourceRequest, `${context.rootUrl}/${version}`, route, context);
-    if (fault === "reset-after-create") return reset(request, context, fault);
-    const headers = { ...responseHeaders(exchange), ...reply.headers };
+    if (resetsAfterApplying(fault)) return reset(request, context, fault);
+    const headers = { ...responseHeaders(ids), ...reply.headers };
     if (reply.body === undefined) sendEmpty(response, reply.status, headers);
     else sendJson(response, reply.status, reply.body, { ...headers, "OData-Version": "4.0" }, ODATA_JSON);
     return { status: reply.status, fault, retryAfterMs: null };
   } catch (error) {
-    if (fault === "reset-after-create") return reset(request, context, fault);
+    if (resetsAfterApplying(fault)) return reset(request, context, fault);
     const graphError =
-      error instanceof GraphError
+      error instanceof GraphErrorResponse
         ? error
-        : new GraphError(500, "InternalServerError", "The emulator failed unexpectedly.");
+        : new GraphErrorResponse(500, "InternalServerError", "The emulator failed unexpectedly.");
     const date = new Date(context.now()).toISOString().slice(0, 19);
-    const body = graphErrorBody(graphError, exchange.requestId, exchange.clientRequestId, date);
-    sendJson(response, graphError.status, body, { ...responseHeaders(exchange), ...graphError.headers });
+    const body = graphErrorBody(graphError, ids.requestId, ids.clientRequestId, date);
+    sendJson(response, graphError.status, body, { ...responseHeaders(ids), ...graphError.headers });
     const retryAfter = graphError.headers["Retry-After"];
-    return {
-      status: graphError.status,
-      fault,
-      retryAfterMs: retryAfter === undefined ? null : retryAfterMs(retryAfter, context.now()),
-    };
+    const retryAfterMs = retryAfter === undefined ? undefined : parseRetryAfter(retryAfter, context.now());
+    return { status: graphError.status, fault, retryAfterMs: retryAfterMs ?? null };
   }
 }
 
@@ -106,18 +105,11 @@ function authenticate(request: IncomingMessage, context: GraphContext): TokenOwn
 }
 
 function throttle(method: string, owner: TokenOwner, context: GraphContext): void {
-  const isWrite = WRITE_METHODS.includes(method);
-  const limiter = isWrite ? context.writeLimiter : context.readLimiter;
-  const decision = limiter?.take(`${owner.tenantId}/${owner.clientId}`, context.now());
-  if (decision && !decision.allowed) {
-    throw new GraphError(
-      429,
-      "TooManyRequests",
-      `Too many ${isWrite ? "write" : "read"} requests for this app and tenant.`,
-      {
-        "Retry-After": formatRetryAfterSeconds(decision.retryAfterMs),
-      },
-    );
+  const throttled = context.throttle.take(method, owner, context.now());
+  if (throttled) {
+    throw new GraphErrorResponse(429, "TooManyRequests", `Too many ${throttled.exceeded.join(" and ")}.`, {
+      "Retry-After": formatRetryAfterSeconds(throttled.retryAfterMs),
+    });
   }
 }
 
@@ -127,28 +119,37 @@ async function applyFault(fault: FaultKind, context: GraphContext): Promise<void
   const retryAfterSeconds = options?.retryAfterSeconds ?? 1;
   switch (fault) {
     case "429":
-      throw new GraphError(429, "TooManyRequests", "Too many requests (injected fault).", {
+      throw new GraphErrorResponse(429, "TooManyRequests", "Too many requests (injected fault).", {
         "Retry-After": String(retryAfterSeconds),
       });
     case "429-http-date": {
       // HTTP-dates have whole seconds; round up so a client never retries early.
       const retryAt = Math.ceil((context.now() + retryAfterSeconds * 1000) / 1000) * 1000;
-      throw new GraphError(429, "TooManyRequests", "Too many requests (injected fault).", {
+      throw new GraphErrorResponse(429, "TooManyRequests", "Too many requests (injected fault).", {
         "Retry-After": new Date(retryAt).toUTCString(),
       });
     }
     case "500":
-      throw new GraphError(500, "InternalServerError", "An internal server error occurred (injected fault).");
+      throw new GraphErrorResponse(
+        500,
+        "InternalServerError",
+        "An internal server error occurred (injected fault).",
+      );
     case "502":
-      throw new GraphError(502, "BadGateway", "Bad gateway (injected fault).");
+      throw new GraphErrorResponse(502, "BadGateway", "Bad gateway (injected fault).");
     case "503":
-      throw new GraphError(503, "ServiceUnavailable", "The service is unavailable (injected fault).");
+      throw new GraphErrorResponse(503, "ServiceUnavailable", "The service is unavailable (injected fault).");
     case "503-retry-after":
-      throw new GraphError(503, "ServiceUnavailable", "The service is unavailable (injected fault).", {
-        "Retry-After": String(retryAfterSeconds),
-      });
+      throw new GraphErrorResponse(
+        503,
+        "ServiceUnavailable",
+        "The service is unavailable (injected fault).",
+        {
+          "Retry-After": String(retryAfterSeconds),
+        },
+      );
     case "504":
-      throw new GraphError(504, "GatewayTimeout", "The gateway timed out (injected fault).");
+      throw new GraphErrorResponse(504, "GatewayTimeout", "The gateway timed out (injected fault).");
     case "401-expired-token":
       throw invalidToken(context, TOKEN_EXPIRED);
     case "latency":
@@ -156,24 +157,31 @@ async function applyFault(fault: FaultKind, context: GraphContext): Promise<void
       return;
     case "reset-before-response":
     case "reset-after-create":
+    case "reset-after-delete":
       return;
   }
 }
 
-function invalidToken(context: GraphContext, message: string): GraphError {
-  return new GraphError(401, "InvalidAuthenticationToken", message, {
+function invalidToken(context: GraphContext, message: string): GraphErrorResponse {
+  return new GraphErrorResponse(401, "InvalidAuthenticationToken", message, {
     "WWW-Authenticate": `Bearer realm="", authorization_uri="${context.rootUrl}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
   });
 }
 
-function responseHeaders(exchange: GraphExchange): Record<string, string> {
+function responseHeaders(ids: RequestIds): Record<string, string> {
   return {
-    "request-id": exchange.requestId,
-    ...(exchange.clientRequestId === null ? {} : { "client-request-id": exchange.clientRequestId }),
+    "request-id": ids.requestId,
+    ...(ids.clientRequestId === null ? {} : { "client-request-id": ids.clientRequestId }),
   };
 }
 
-function reset(request: IncomingMessage, context: GraphContext, fault: FaultKind): GraphOutcome {
+function requestKind(method: string, route: GraphRoute): RequestKind {
+  if (method === "POST" && route.kind === "collection") return "create";
+  if (method === "DELETE" && route.kind === "item") return "delete";
+  return "other";
+}
+
+function reset(request: IncomingMessage, context: GraphContext, fault: FaultKind | null): GraphOutcome {
   context.connections.reset(request.socket);
   return { status: 0, fault, retryAfterMs: null };
 }

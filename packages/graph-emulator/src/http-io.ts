@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { GraphError } from "./graph-error.js";
+import { GraphErrorResponse } from "./graph-error-response.js";
 
 /** Certificates are a few kilobytes; anything far larger is a client bug, not an upload. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -12,7 +12,7 @@ export async function readBody(request: IncomingMessage): Promise<string> {
     const buffer = chunk as Buffer;
     size += buffer.length;
     if (size > MAX_BODY_BYTES)
-      throw new GraphError(413, "RequestEntityTooLarge", "The request body is too large.");
+      throw new GraphErrorResponse(413, "RequestEntityTooLarge", "The request body is too large.");
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString("utf8");

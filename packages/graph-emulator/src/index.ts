@@ -1,7 +1,6 @@
 export { ALL_FAULT_KINDS, DEFAULT_CLIENT } from "./constants.js";
 export { startEmulator } from "./emulator.js";
-export { mulberry32 } from "./fault-injector.js";
-export { generateTlsCertificate } from "./tls-certificate.js";
+export { EmulatorStartError } from "./start-error.js";
 export type {
   EmulatorClient,
   EmulatorOptions,

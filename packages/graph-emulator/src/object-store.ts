@@ -43,13 +43,22 @@ export class ObjectStore {
     return entry ? { ...entry.object } : undefined;
   }
 
-  /** Up to `size` objects created after position `after` (0 = from the start). */
-  page(after: number, size: number): Page {
+  /**
+   * Up to `size` matching objects created after position `after` (0 = from the start), passing over the first
+   * `skip` matches.
+   */
+  page(after: number, size: number, matches: (object: StoredObject) => boolean, skip: number): Page {
     // Walked in place, stopping once a next page is known: a tenant of 100,000 is listed in 100 pages.
     const objects: StoredObject[] = [];
     let last = after;
+    let skipped = 0;
     for (const entry of this.entries.values()) {
-      if (entry.sequence <= after) continue;
+      if (entry.sequence <= after || !matches(entry.object)) continue;
+      if (skipped < skip) {
+        skipped++;
+        last = entry.sequence;
+        continue;
+      }
       if (objects.length === size) return { objects, nextAfter: last };
       objects.push({ ...entry.object });
       last = entry.sequence;

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EmulatorStartError } from "./start-error.js";
 import { COLLECTION, createBody, startTestGraph, type TestGraph } from "./test-helpers.js";
 
 let directory: string;
@@ -50,14 +51,16 @@ describe("dataFile persistence", () => {
     expect(JSON.parse(readFileSync(dataFile, "utf8"))).toEqual({ objects: [] });
   });
 
-  it("refuses to start on an unwritable path or a corrupt file", async () => {
-    await expect(
-      startTestGraph({ dataFile: join(directory, "missing-dir", "data.json") }),
-    ).rejects.toMatchObject({
-      code: "ENOENT",
-    });
+  it("refuses to start on an unwritable path or a corrupt file, saying which and why", async () => {
+    const missing = join(directory, "missing-dir", "data.json");
+    await expect(startTestGraph({ dataFile: missing })).rejects.toThrow(
+      new EmulatorStartError(`cannot use the data file ${missing}: no such file or directory`, "ENOENT"),
+    );
     const corrupt = join(directory, "corrupt.json");
     writeFileSync(corrupt, "{ half");
-    await expect(startTestGraph({ dataFile: corrupt })).rejects.toThrow(SyntaxError);
+    const error = await startTestGraph({ dataFile: corrupt }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EmulatorStartError);
+    expect((error as Error).message).toMatch(new RegExp(`^cannot use the data file ${corrupt}: .*JSON`));
+    expect(readFileSync(corrupt, "utf8")).toBe("{ half");
   });
 });

@@ -1,25 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { formatRetryAfterSeconds, retryAfterMs, SlidingLogLimiter } from "./rate-limiter.js";
+import { formatRetryAfterSeconds, SlidingLogLimiter } from "./rate-limiter.js";
 
 describe("SlidingLogLimiter", () => {
-  it("allows `limit` requests per window and waits until the oldest leaves it", () => {
+  it("allows `limit` requests per window and waits until a retry fits", () => {
     const limiter = new SlidingLogLimiter({ limit: 3, windowMs: 20_000 });
     expect(limiter.take("app", 1_000)).toEqual({ allowed: true });
     expect(limiter.take("app", 1_500)).toEqual({ allowed: true });
     expect(limiter.take("app", 2_000)).toEqual({ allowed: true });
-    expect(limiter.take("app", 18_872)).toEqual({ allowed: false, retryAfterMs: 2_128 });
+    // The throttled request itself counts, so two of the three must leave: at 1_500 + 20_000.
+    expect(limiter.take("app", 18_872)).toEqual({ allowed: false, retryAfterMs: 2_628 });
     expect(limiter.take("other", 18_872)).toEqual({ allowed: true });
-    expect(limiter.take("app", 20_999)).toEqual({ allowed: false, retryAfterMs: 1 });
-    expect(limiter.take("app", 21_000)).toEqual({ allowed: true });
-    expect(limiter.take("app", 21_000)).toEqual({ allowed: false, retryAfterMs: 500 });
+    expect(limiter.take("app", 21_500)).toEqual({ allowed: true });
   });
 
-  it("does not log throttled requests, so waiting the advertised time is enough", () => {
+  it("counts throttled requests: a retry before the advertised time is throttled again and waits longer", () => {
     const limiter = new SlidingLogLimiter({ limit: 1, windowMs: 1_000 });
-    expect(limiter.take("app", 0)).toEqual({ allowed: true });
-    for (let at = 100; at < 1_000; at += 100)
-      expect(limiter.take("app", at)).toMatchObject({ allowed: false });
-    expect(limiter.take("app", 1_000)).toEqual({ allowed: true });
+    expect(limiter.take("early", 0)).toEqual({ allowed: true });
+    expect(limiter.take("early", 100)).toEqual({ allowed: false, retryAfterMs: 1_000 });
+    expect(limiter.take("early", 1_000)).toEqual({ allowed: false, retryAfterMs: 1_000 });
+    expect(limiter.take("early", 2_000)).toEqual({ allowed: true });
+
+    expect(limiter.take("patient", 0)).toEqual({ allowed: true });
+    expect(limiter.take("patient", 100)).toEqual({ allowed: false, retryAfterMs: 1_000 });
+    expect(limiter.take("patient", 1_100)).toEqual({ allowed: true });
   });
 });
 
@@ -32,18 +35,5 @@ describe("formatRetryAfterSeconds", () => {
     [1500.4, "1.501"],
   ])("%d ms → %s", (ms, expected) => {
     expect(formatRetryAfterSeconds(ms)).toBe(expected);
-  });
-});
-
-describe("retryAfterMs", () => {
-  const now = Date.UTC(2026, 10, 29, 12, 0, 0, 400);
-  it.each([
-    ["2.128", 2128],
-    ["1", 1000],
-    ["0.001", 1],
-    ["Sun, 29 Nov 2026 12:00:03 GMT", 2600],
-    ["Sun, 29 Nov 2026 11:59:59 GMT", 0],
-  ])("%s → %d ms", (value, expected) => {
-    expect(retryAfterMs(value, now)).toBe(expected);
   });
 });

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { AadError } from "./aad-error.js";
 import { headerValue, readBody } from "./http-io.js";
+import { tokenOwner } from "./permissions.js";
 import type { TokenRegistry } from "./token-registry.js";
 import type { EmulatorClient } from "./types.js";
 
@@ -83,6 +84,6 @@ export async function grantClientCredentials(
     );
   }
   const lifetime = context.tokenLifetimeSeconds;
-  const accessToken = context.tokens.issue({ tenantId, clientId }, lifetime);
+  const accessToken = context.tokens.issue(tokenOwner(client), lifetime);
   return { token_type: "Bearer", expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken };
 }

@@ -1,13 +1,16 @@
 import { randomBytes } from "node:crypto";
 
-/** Who a token was issued to; throttling is counted per this identity. */
+import { READ_WRITE_ROLE } from "./permissions.js";
+
+/** Who a token was issued to, and the application roles it carries; throttling is counted per identity. */
 export interface TokenOwner {
   tenantId: string;
   clientId: string;
+  roles: readonly string[];
 }
 
-/** The identity static tokens share, so they count as one app. */
-const STATIC_OWNER: TokenOwner = { tenantId: "static", clientId: "static" };
+/** The identity static tokens share, so they count as one app; they may write. */
+const STATIC_OWNER: TokenOwner = { tenantId: "static", clientId: "static", roles: [READ_WRITE_ROLE] };
 
 /** The outcome of checking a bearer token. */
 export type TokenCheck = { ok: true; owner: TokenOwner } | { ok: false; reason: "unknown" | "expired" };

@@ -1,8 +1,11 @@
+import type { RateLimit } from "@intune-codesign/graph-contract";
 /** A client-credentials application the emulator's token endpoint accepts. */
 export interface EmulatorClient {
   tenantId: string;
   clientId: string;
   clientSecret: string;
+  /** Application roles its tokens carry; default ["DeviceManagementApps.ReadWrite.All"]. */
+  roles?: string[];
 }
 
 /** A fault the emulator can inject into a Graph request. */
@@ -17,7 +20,8 @@ export type FaultKind =
   | "reset-before-response" // socket destroyed before any response; the request is NOT applied
   | "reset-after-create" // only for POST: the create IS applied, then the socket is destroyed (the duplicate trap)
   | "latency" // the response is delayed by faults.latencyMs (default 2000), then served normally
-  | "401-expired-token"; // 401 InvalidAuthenticationToken although the token is valid
+  | "401-expired-token" // 401 InvalidAuthenticationToken although the token is valid
+  | "reset-after-delete"; // only for DELETE: the delete IS applied, then the socket is destroyed (the answer lost)
 
 /** How often and which faults to inject; deterministic for a given seed. */
 export interface FaultOptions {
@@ -28,11 +32,7 @@ export interface FaultOptions {
   retryAfterSeconds?: number;
 }
 
-/** A request budget: at most `limit` requests in any `windowMs` sliding window. */
-export interface RateLimit {
-  limit: number;
-  windowMs: number;
-}
+export type { RateLimit };
 
 /** Options of startEmulator; every field has a default. */
 export interface EmulatorOptions {
@@ -50,12 +50,22 @@ export interface EmulatorOptions {
   pageSize?: number;
   /** Default "alternate" (first PATCH 204, next 200, …). */
   patchResponse?: "alternate" | 200 | 204;
-  /** Default 100 per 20 s; null = unlimited. */
+  /** Writes (POST, PUT, PATCH, DELETE) per app and tenant; default 100 per 20 s; null = unlimited. */
   writeLimit?: RateLimit | null;
-  /** Default 1000 per 20 s; null = unlimited. */
-  readLimit?: RateLimit | null;
+  /** Writes per tenant across its apps; default twice writeLimit over its window (200 per 20 s). */
+  tenantWriteLimit?: RateLimit | null;
+  /** Requests of any kind, writes included, per app and tenant; default 1000 per 20 s; null = unlimited. */
+  requestLimit?: RateLimit | null;
+  /** Requests of any kind per tenant across its apps; default twice requestLimit over its window (2000 per 20 s). */
+  tenantRequestLimit?: RateLimit | null;
   /** Default none. */
   faults?: FaultOptions;
+  /**
+   * Default false. true: the tenant derives subject, issuer, subjectName, issuerName and expirationDateTime from
+   * `content` in a rendering of its own, ignoring the client's values. "late": the same, but only after
+   * answering the write, whose answer echoes the client's values (as an asynchronous processing step would).
+   */
+  renderNames?: boolean | "late";
   /** Default 3600. */
   tokenLifetimeSeconds?: number;
   /** Accepted client-credentials apps; default one: emulator-tenant / emulator-client / emulator-secret. */
@@ -124,8 +134,8 @@ export interface RunningEmulator {
   requests(): RecordedRequest[];
   /** Token endpoint requests, in arrival order. */
   tokenRequests(): RecordedRequest[];
-  /** Mints a valid token directly, for tests. */
-  issueToken(options?: { lifetimeSeconds?: number }): string;
+  /** Mints a valid token directly, for tests: for the first client, or the configured client `clientId`. */
+  issueToken(options?: { lifetimeSeconds?: number; clientId?: string }): string;
   /** Changes fault injection at run time (undefined = none). */
   setFaults(faults: FaultOptions | undefined): void;
   /** Inserts objects directly (ids generated if absent). */

@@ -1,6 +1,6 @@
 import { X509Certificate } from "node:crypto";
-import { normaliseDateTimeOffset } from "./date-time.js";
-import { GraphError } from "./graph-error.js";
+import { normaliseDateTimeOffset } from "@intune-codesign/graph-contract";
+import { GraphErrorResponse } from "./graph-error-response.js";
 import type { StoredObject } from "./types.js";
 
 /** The `@odata.type` a body may carry. */
@@ -113,6 +113,6 @@ function isOneOf<T extends string>(value: unknown, options: readonly T[]): value
   return typeof value === "string" && (options as readonly string[]).includes(value);
 }
 
-function badRequest(message: string): GraphError {
-  return new GraphError(400, "BadRequest", message);
+function badRequest(message: string): GraphErrorResponse {
+  return new GraphErrorResponse(400, "BadRequest", message);
 }

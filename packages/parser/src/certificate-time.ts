@@ -33,5 +33,6 @@ function timeMilliseconds(generalized: boolean, text: string): number {
 export function certificateTime(generalized: boolean, text: string, what: string): string {
   const time = timeMilliseconds(generalized, text);
   if (Number.isNaN(time)) throw new ParseError("malformed", `${what}: invalid time`);
-  return new Date(time).toISOString().replace(/\.\d{3}Z$/, "Z");
+  // toISOString always ends in `.sssZ` (whatever the year's width); the fraction is dropped.
+  return `${new Date(time).toISOString().slice(0, -5)}Z`;
 }

@@ -4,8 +4,9 @@ import { ParseError } from "./parse-error.js";
 import { decodeBase64, findPemBlocks, type PemBlock } from "./pem.js";
 import { pkcs7Certificates } from "./pkcs7.js";
 import { readPkcs12 } from "./pkcs12.js";
+import { decodeOrThrow } from "./pkcs12-asn1.js";
 import { bytesToText } from "./text.js";
-import type { ContainerFormat } from "./types.js";
+import type { ContainerFormat, ParseErrorCode, PfxPasswords } from "./types.js";
 
 /** Everything read from one file's bytes, before any upload verdict. */
 export interface ContainerContents {
@@ -14,10 +15,13 @@ export interface ContainerContents {
   /** SPKI DER of the private keys a PKCS#12 holds; null for containers that cannot hold keys. */
   keyPublicKeys: Uint8Array[] | null;
   error: ParseError | null;
+  /** A note on a file that was read (a PKCS#12 whose integrity could not be verified). */
+  warning?: string | null;
 }
 
 const CERTIFICATE_LABELS = new Set(["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"]);
 const PKCS7_LABELS = new Set(["PKCS7", "PKCS #7 SIGNED DATA", "CMS"]);
+const PKCS12_LABELS = new Set(["PKCS12", "PKCS #12", "PFX"]);
 
 function failure(format: ContainerFormat | null, error: unknown): ContainerContents {
   if (!(error instanceof ParseError)) throw error;
@@ -28,7 +32,7 @@ function failure(format: ContainerFormat | null, error: unknown): ContainerConte
 function readClassified(
   kind: DerKind,
   asCertificate: ContainerFormat,
-  password: string | undefined,
+  password: PfxPasswords,
 ): ContainerContents {
   const format = kind.kind === "pkcs7" || kind.kind === "pkcs12" ? kind.kind : asCertificate;
   try {
@@ -48,8 +52,15 @@ function readClassified(
           error: null,
         };
       case "pkcs12": {
-        const { certificates, keyPublicKeys } = readPkcs12(kind.block, password);
-        return { format, certificates: certificates.map(readCertificate), keyPublicKeys, error: null };
+        const pfx = decodeOrThrow(kind.block.input.subarray(kind.block.start, kind.block.end), "PFX");
+        const { certificates, keyPublicKeys, warning } = readPkcs12(pfx, password);
+        return {
+          format,
+          certificates: certificates.map(readCertificate),
+          keyPublicKeys,
+          error: null,
+          warning,
+        };
       }
       case "other":
         throw new ParseError("no_certificate", `the file holds ${kind.description}`);
@@ -61,52 +72,83 @@ function readClassified(
   }
 }
 
-function readPemBlock(block: PemBlock, index: number, password: string | undefined): ContainerContents {
+/** Why a PEM block yielded nothing: a plain record, since a hostile file may hold 300,000 broken blocks. */
+interface BlockFailure {
+  code: ParseErrorCode;
+  message: string;
+}
+
+function readPemBlock(
+  block: PemBlock,
+  index: number,
+  password: PfxPasswords,
+): ContainerContents | BlockFailure {
   const where = `PEM block ${index + 1} (${block.label})`;
-  const der = block.base64 === null ? null : decodeBase64(block.base64);
-  if (block.base64 === null) return failure("pem", new ParseError("malformed", `${where} has no END line`));
-  if (der === null) return failure("pem", new ParseError("malformed", `${where} holds corrupt base64`));
+  if (block.base64 === null) return { code: "malformed", message: `${where} has no END line` };
+  const der = decodeBase64(block.base64);
+  if (der === null) return { code: "malformed", message: `${where} holds corrupt base64` };
   const kind = classifyDer(der);
-  const expected = PKCS7_LABELS.has(block.label) ? "pkcs7" : "certificate";
+  const expected = PKCS7_LABELS.has(block.label)
+    ? "pkcs7"
+    : PKCS12_LABELS.has(block.label)
+      ? "pkcs12"
+      : "certificate";
   if (kind.kind !== expected) {
-    return failure("pem", new ParseError("malformed", `${where} does not hold a ${expected} structure`));
+    return { code: "malformed", message: `${where} does not hold a ${expected} structure` };
   }
   const contents = readClassified(kind, "pem", password);
-  if (contents.error)
-    contents.error = new ParseError(contents.error.code, `${where}: ${contents.error.message}`);
-  return contents;
+  return contents.error
+    ? { code: contents.error.code, message: `${where}: ${contents.error.message}` }
+    : contents;
 }
 
 /** Reads every certificate-bearing PEM block; one broken block does not hide the good ones. */
-function readPem(blocks: PemBlock[], password: string | undefined): ContainerContents {
-  const relevant = blocks
-    .map((block, index) => ({ block, index }))
-    .filter(({ block }) => CERTIFICATE_LABELS.has(block.label) || PKCS7_LABELS.has(block.label));
-  if (relevant.length === 0) {
+function readPem(blocks: PemBlock[], password: PfxPasswords): ContainerContents {
+  const certificates: DecodedCertificate[] = [];
+  const keys: Uint8Array[] = [];
+  let warning: string | null = null;
+  let firstFailure: BlockFailure | null = null;
+  let failures = 0;
+  let relevant = 0;
+  let onlyPkcs7 = true;
+  let onlyPkcs12 = true;
+  for (const [index, block] of blocks.entries()) {
+    const pkcs7 = PKCS7_LABELS.has(block.label);
+    const pkcs12 = PKCS12_LABELS.has(block.label);
+    if (!pkcs7 && !pkcs12 && !CERTIFICATE_LABELS.has(block.label)) continue;
+    relevant++;
+    onlyPkcs7 &&= pkcs7;
+    onlyPkcs12 &&= pkcs12;
+    const result = readPemBlock(block, index, password);
+    if ("certificates" in result) {
+      for (const certificate of result.certificates) certificates.push(certificate);
+      for (const key of result.keyPublicKeys ?? []) keys.push(key);
+      warning ??= result.warning ?? null;
+    } else {
+      failures++;
+      firstFailure ??= result;
+    }
+  }
+  if (relevant === 0) {
     const labels = [...new Set(blocks.map((b) => b.label))].join(", ");
     return failure(
       null,
       new ParseError("no_certificate", `the PEM file holds no certificate (only ${labels})`),
     );
   }
-  const results = relevant.map(({ block, index }) => readPemBlock(block, index, password));
-  const errors = results.flatMap((r) => (r.error ? [r.error] : []));
-  const [firstError] = errors;
-  const error =
-    firstError && errors.length > 1
-      ? new ParseError(firstError.code, `${firstError.message} (and ${errors.length - 1} more broken blocks)`)
-      : (firstError ?? null);
-  const onlyPkcs7 = relevant.every(({ block }) => PKCS7_LABELS.has(block.label));
+  const more = failures > 1 ? ` (and ${failures - 1} more broken blocks)` : "";
+  const error = firstFailure && new ParseError(firstFailure.code, `${firstFailure.message}${more}`);
   return {
-    format: onlyPkcs7 ? "pkcs7" : "pem",
-    certificates: results.flatMap((r) => r.certificates),
-    keyPublicKeys: null,
+    format: onlyPkcs7 ? "pkcs7" : onlyPkcs12 ? "pkcs12" : "pem",
+    certificates,
+    keyPublicKeys: onlyPkcs12 ? keys : null,
     error,
+    warning,
   };
 }
 
 /** Detects the container from the content (DER, PEM, bare base64, PKCS#7, PKCS#12) and reads it. */
-export function readContainer(bytes: Uint8Array, password: string | undefined): ContainerContents {
+export function readContainer(bytes: Uint8Array, password: PfxPasswords): ContainerContents {
   if (bytes[0] === 0x30) {
     const kind = classifyDer(bytes);
     if (kind.kind !== "not_asn1") return readClassified(kind, "der", password);

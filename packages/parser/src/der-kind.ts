@@ -1,14 +1,5 @@
-import {
-  type Asn1Block,
-  childrenOf,
-  decodeBer,
-  integerOf,
-  isContext,
-  isUniversal,
-  oidOf,
-  Tag,
-} from "./asn1.js";
-import { type CertificateDer, decodeCertificateDer } from "./certificate.js";
+import { type Asn1Block, decodeBer, firstChildren, integerOf, isUniversal, oidOf, Tag } from "./asn1.js";
+import { type CertificateDer, certificateOf } from "./certificate.js";
 
 /** What a DER/BER blob turned out to be. */
 export type DerKind =
@@ -21,8 +12,7 @@ export type DerKind =
 const SIGNED_DATA = "1.2.840.113549.1.7.2";
 const PKCS7_DATA = "1.2.840.113549.1.7.1";
 
-function describeOther(children: Asn1Block[]): string {
-  const [first] = children;
+function describeOther([first]: Asn1Block[]): string {
   if (isUniversal(first, Tag.oid)) return `a PKCS#7/CMS structure of type ${oidOf(first, "contentType")}`;
   if (isUniversal(first, Tag.integer)) return "a private key or other non-certificate structure";
   if (isUniversal(first, Tag.sequence))
@@ -30,26 +20,9 @@ function describeOther(children: Asn1Block[]): string {
   return "an ASN.1 structure that is not a certificate";
 }
 
-/**
- * A certificate's outline as asn1js sees it. The fast decoder rejected these bytes, so a match is a broken
- * certificate (asn1js tolerates inconsistent inner lengths and end-of-contents octets that node-forge refuses).
- */
-function looksLikeCertificate(root: Asn1Block): boolean {
-  const outer = childrenOf(root);
-  const tbs =
-    outer.length === 3 && isUniversal(outer[0], Tag.sequence) ? childrenOf(outer[0] as Asn1Block) : [];
-  const at = isContext(tbs[0], 0) ? 1 : 0;
-  return (
-    isUniversal(tbs[at], Tag.integer) &&
-    [1, 2, 3, 4, 5].every((i) => isUniversal(tbs[at + i], Tag.sequence)) &&
-    isUniversal(outer[2], Tag.bitString)
-  );
-}
-
-function isPfx(children: Asn1Block[]): boolean {
-  const [version, authSafe] = children;
+function isPfx([version, authSafe]: Asn1Block[]): boolean {
   if (!isUniversal(version, Tag.integer) || !isUniversal(authSafe, Tag.sequence)) return false;
-  const [contentType] = childrenOf(authSafe);
+  const [contentType] = firstChildren(authSafe, 1);
   return (
     integerOf(version, "version") === 3n &&
     isUniversal(contentType, Tag.oid) &&
@@ -57,22 +30,20 @@ function isPfx(children: Asn1Block[]): boolean {
   );
 }
 
-/** Classifies a blob by its ASN.1 shape: the extension or armour label is only a hint. */
+/** Classifies a blob by its ASN.1 shape (decoded once): the extension or armour label is only a hint. */
 export function classifyDer(bytes: Uint8Array): DerKind {
-  // Certificates are nearly every input: they take the fast decoder, and only other blobs reach asn1js.
-  const certificate = decodeCertificateDer(bytes);
-  if (certificate) return { kind: "certificate", certificate };
   const root = decodeBer(bytes);
   if (root === null) {
-    // A SEQUENCE with a long-form length is how every certificate container starts: call it truncated.
+    // A SEQUENCE with a long-form length is how every certificate and container starts: call it truncated.
     const lengthByte = bytes[1] ?? 0;
     return bytes[0] === 0x30 && lengthByte >= 0x81 && lengthByte <= 0x84
       ? { kind: "truncated" }
       : { kind: "not_asn1" };
   }
-  if (!isUniversal(root, Tag.sequence)) return { kind: "not_asn1" };
-  if (looksLikeCertificate(root)) return { kind: "truncated" };
-  const children = childrenOf(root);
+  if (!isUniversal(root, Tag.sequence) || !root.constructed) return { kind: "not_asn1" };
+  const certificate = certificateOf(root);
+  if (certificate) return { kind: "certificate", certificate };
+  const children = firstChildren(root, 3);
   const [first] = children;
   if (isUniversal(first, Tag.oid) && oidOf(first, "contentType") === SIGNED_DATA)
     return { kind: "pkcs7", block: root };

@@ -1,6 +1,6 @@
-import { Tag } from "./asn1.js";
-import { type DerNode, derOf, expectChildNodes, oidOfNode, stringBytes } from "./der-tree.js";
+import { type Asn1Block, contentOf, encodingOf, expectConstructed, oidOf, Tag } from "./asn1.js";
 import { ParseError } from "./parse-error.js";
+import { latin1Text } from "./text.js";
 
 /** One attribute of a distinguished name: its type OID and its value decoded to Unicode. */
 export interface NameAttribute {
@@ -64,57 +64,62 @@ const utf8 = new TextDecoder("utf-8");
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** TeletexString bytes are UTF-8 in practice when they decode as such; otherwise Windows reads Latin-1. */
-function decodeTeletex(bytes: string): string {
+function decodeTeletex(bytes: Uint8Array): string {
   try {
-    return strictUtf8.decode(stringBytes(bytes));
+    return strictUtf8.decode(bytes);
   } catch {
-    return bytes;
+    return latin1Text(bytes);
   }
 }
 
-function decodeUtf32be(bytes: string): string {
+function decodeUtf32be(bytes: Uint8Array): string {
   let text = "";
   for (let i = 0; i + 3 < bytes.length; i += 4) {
     const codePoint =
-      (bytes.charCodeAt(i) * 0x1000000 + (bytes.charCodeAt(i + 1) << 16)) |
-      (bytes.charCodeAt(i + 2) << 8) |
-      bytes.charCodeAt(i + 3);
+      ((bytes[i] as number) * 0x1000000 + ((bytes[i + 1] as number) << 16)) |
+      ((bytes[i + 2] as number) << 8) |
+      (bytes[i + 3] as number);
     text += String.fromCodePoint(codePoint <= 0x10ffff ? codePoint : 0xfffd);
   }
   return text;
 }
 
-const latin1 = (bytes: string): string => bytes;
+/** UTF-16BE code units as they are (an odd last byte is dropped), as node-forge, used before, read them. */
+function decodeUtf16be(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i + 1 < bytes.length; i += 2) {
+    text += String.fromCharCode(((bytes[i] as number) << 8) | (bytes[i + 1] as number));
+  }
+  return text;
+}
 
-/**
- * Universal string tag numbers and how their content becomes Unicode. Contents are byte strings, so the
- * single-byte types are already text; forge hands a BMPString (UTF-16BE) over decoded.
- */
-const STRING_DECODERS: ReadonlyMap<number, (bytes: string) => string> = new Map([
-  [12, (b: string) => utf8.decode(stringBytes(b))], // UTF8String
-  [18, latin1], // NumericString
-  [19, latin1], // PrintableString
+/** Universal string tag numbers and how their content becomes Unicode. */
+const STRING_DECODERS: ReadonlyMap<number, (bytes: Uint8Array) => string> = new Map([
+  [12, (b: Uint8Array) => utf8.decode(b)], // UTF8String
+  [18, latin1Text], // NumericString
+  [19, latin1Text], // PrintableString
   [20, decodeTeletex], // TeletexString (T61String)
-  [22, latin1], // IA5String
-  [26, latin1], // VisibleString
+  [22, latin1Text], // IA5String
+  [26, latin1Text], // VisibleString
   [28, decodeUtf32be], // UniversalString
-  [30, latin1], // BMPString
+  [30, decodeUtf16be], // BMPString
 ]);
 
 /** Decodes an attribute value; a non-string value is shown as `#` and the hex of its encoding (RFC 4514). */
-function decodeAttributeValue(node: DerNode): string {
-  const decode = node.tagClass === 0 ? STRING_DECODERS.get(node.type) : undefined;
-  if (decode && typeof node.value === "string") return decode(node.value);
-  return `#${stringBytes(derOf(node)).toString("hex")}`;
+function decodeAttributeValue(value: Asn1Block): string {
+  const decode =
+    value.tagClass === 0 && !value.constructed ? STRING_DECODERS.get(value.tagNumber) : undefined;
+  if (decode) return decode(contentOf(value));
+  return `#${Buffer.from(encodingOf(value)).toString("hex")}`;
 }
 
 /** Decodes a Name (SEQUENCE OF SET OF AttributeTypeAndValue). */
-export function decodeName(node: DerNode | undefined, what: string): DistinguishedName {
-  return expectChildNodes(node, Tag.sequence, what).map((rdn) =>
-    expectChildNodes(rdn, Tag.set, what).map((atv) => {
-      const [type, value] = expectChildNodes(atv, Tag.sequence, what);
+export function decodeName(name: Asn1Block | undefined, what: string): DistinguishedName {
+  return expectConstructed(name, Tag.sequence, what).map((rdn) =>
+    expectConstructed(rdn, Tag.set, what).map((atv) => {
+      const [type, value] = expectConstructed(atv, Tag.sequence, what);
       if (value === undefined) throw new ParseError("malformed", `${what}: attribute without a value`);
-      return { type: oidOfNode(type, what), value: decodeAttributeValue(value) };
+      return { type: oidOf(type, what), value: decodeAttributeValue(value) };
     }),
   );
 }

@@ -1,13 +1,13 @@
-import { Tag } from "./asn1.js";
 import {
-  contentString,
-  type DerNode,
-  decodeDerOrThrow,
-  expectChildNodes,
-  isUniversalNode,
-  oidOfNode,
-} from "./der-tree.js";
-import { bytesMemo } from "./memo.js";
+  type Asn1Block,
+  childrenOf,
+  contentOf,
+  decodeBerOrThrow,
+  expectConstructed,
+  isUniversal,
+  oidOf,
+  Tag,
+} from "./asn1.js";
 import { ParseError } from "./parse-error.js";
 
 /** keyUsage bit names in bit order (RFC 5280 4.2.1.3). */
@@ -34,50 +34,45 @@ export interface DecodedExtensions {
   extendedKeyUsage: string[] | null;
 }
 
-function decodeBasicConstraints(value: string): boolean {
-  const [first] = expectChildNodes(
-    decodeDerOrThrow(value, "basicConstraints"),
+function decodeBasicConstraints(value: Uint8Array): boolean {
+  const [first] = expectConstructed(
+    decodeBerOrThrow(value, "basicConstraints"),
     Tag.sequence,
     "basicConstraints",
   );
   // A BOOLEAN is true when any content byte is non-zero (how asn1js, used before, read it too).
-  return isUniversalNode(first, Tag.boolean) && typeof first.value === "string" && /[^\0]/.test(first.value);
+  return isUniversal(first, Tag.boolean) && !first.constructed && contentOf(first).some((byte) => byte !== 0);
 }
 
-function decodeKeyUsage(value: string): string[] {
-  const element = decodeDerOrThrow(value, "keyUsage");
-  const content = contentString(element);
-  if (isUniversalNode(element, Tag.bitString) && content.charCodeAt(0) > 7)
+function decodeKeyUsage(value: Uint8Array): string[] {
+  const element = decodeBerOrThrow(value, "keyUsage");
+  const content = contentOf(element);
+  if (isUniversal(element, Tag.bitString) && (content[0] ?? 0) > 7)
     throw new ParseError("malformed", "keyUsage is not valid ASN.1");
-  const bits = content.slice(1);
-  return KEY_USAGE_BITS.filter((_, i) => ((bits.charCodeAt(i >> 3) || 0) >> (7 - (i & 7))) & 1);
+  return KEY_USAGE_BITS.filter((_, i) => ((content[1 + (i >> 3)] ?? 0) >> (7 - (i & 7))) & 1);
 }
 
-function decodeExtendedKeyUsage(value: string): string[] {
-  const usages = expectChildNodes(decodeDerOrThrow(value, "extKeyUsage"), Tag.sequence, "extKeyUsage");
-  return usages.map((usage) => oidOfNode(usage, "extKeyUsage"));
+function decodeExtendedKeyUsage(value: Uint8Array): string[] {
+  const usages = expectConstructed(decodeBerOrThrow(value, "extKeyUsage"), Tag.sequence, "extKeyUsage");
+  return usages.map((usage) => oidOf(usage, "extKeyUsage"));
 }
-
-const basicConstraints = bytesMemo<boolean>();
-const keyUsages = bytesMemo<string[]>();
-const extendedKeyUsages = bytesMemo<string[]>();
 
 /** Reads basicConstraints, keyUsage and extKeyUsage from the `[3] Extensions` element, if any. */
-export function decodeExtensions(wrapper: DerNode | undefined): DecodedExtensions {
+export function decodeExtensions(wrapper: Asn1Block | undefined): DecodedExtensions {
   const decoded: DecodedExtensions = { isCA: false, keyUsage: [], extendedKeyUsage: null };
-  const [sequence] = wrapper && typeof wrapper.value !== "string" ? wrapper.value : [];
+  const [sequence] = wrapper ? childrenOf(wrapper) : [];
   if (!sequence) return decoded;
-  for (const extension of expectChildNodes(sequence, Tag.sequence, "extensions")) {
-    const fields = expectChildNodes(extension, Tag.sequence, "extension");
-    const id = oidOfNode(fields[0], "extension");
+  for (const extension of expectConstructed(sequence, Tag.sequence, "extensions")) {
+    const fields = expectConstructed(extension, Tag.sequence, "extension");
+    const id = oidOf(fields[0], "extension");
     if (id !== BASIC_CONSTRAINTS && id !== KEY_USAGE && id !== EXTENDED_KEY_USAGE) continue;
     const wrapped = fields[fields.length - 1];
-    if (!isUniversalNode(wrapped, Tag.octetString))
+    if (!isUniversal(wrapped, Tag.octetString))
       throw new ParseError("malformed", `extension ${id}: no value`);
-    const value = contentString(wrapped);
-    if (id === BASIC_CONSTRAINTS) decoded.isCA = basicConstraints(value, () => decodeBasicConstraints(value));
-    else if (id === KEY_USAGE) decoded.keyUsage = [...keyUsages(value, () => decodeKeyUsage(value))];
-    else decoded.extendedKeyUsage = [...extendedKeyUsages(value, () => decodeExtendedKeyUsage(value))];
+    const value = contentOf(wrapped);
+    if (id === BASIC_CONSTRAINTS) decoded.isCA = decodeBasicConstraints(value);
+    else if (id === KEY_USAGE) decoded.keyUsage = decodeKeyUsage(value);
+    else decoded.extendedKeyUsage = decodeExtendedKeyUsage(value);
   }
   return decoded;
 }

@@ -1,5 +1,6 @@
 import { readContainer } from "./container.js";
 import { ParseError } from "./parse-error.js";
+import { readSignedBytes } from "./signed/read-artefact.js";
 import type { ParsedFile, ParseOptions } from "./types.js";
 import { judgeCertificates } from "./verdict.js";
 
@@ -24,6 +25,8 @@ export function sizeError(size: number, options: ParseOptions): ParseError | nul
 export function parseBytes(bytes: Uint8Array, path: string, options: ParseOptions = {}): ParsedFile {
   const problem = sizeError(bytes.length, options);
   if (problem) return failedFile(path, problem);
+  const signed = readSignedBytes(bytes, path, options);
+  if (signed) return signed;
   let contents: ReturnType<typeof readContainer>;
   let certificates: ParsedFile["certificates"];
   try {
@@ -38,11 +41,12 @@ export function parseBytes(bytes: Uint8Array, path: string, options: ParseOption
     const message = error instanceof Error ? error.message : String(error);
     return failedFile(path, new ParseError("malformed", `could not decode: ${message}`));
   }
-  const { error } = contents;
+  const { error, warning } = contents;
   return {
     path,
     format: contents.format,
     error: error ? { code: error.code, message: error.message } : null,
     certificates,
+    ...(warning ? { warning } : {}),
   };
 }

@@ -4,14 +4,11 @@ import type { ParseErrorCode } from "./types.js";
 export class ParseError extends Error {
   /** The stable code shown in JSON output and reports. */
   readonly code: ParseErrorCode;
-  /** The file the error concerns, when known. */
-  readonly path: string | undefined;
 
   /** Creates a typed parse error. */
-  constructor(code: ParseErrorCode, message: string, path?: string) {
+  constructor(code: ParseErrorCode, message: string) {
     super(message);
     this.name = "ParseError";
     this.code = code;
-    this.path = path;
   }
 }

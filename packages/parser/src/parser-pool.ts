@@ -1,5 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { createRunBudget, DEFAULT_RUN_KDF_BUDGET } from "./kdf-budget.js";
+import { createLegacyParser, type LegacyParser } from "./legacy-parser.js";
 import { failedFile } from "./parse-bytes.js";
 import { ParseError } from "./parse-error.js";
 import { shownPath } from "./parse-file.js";
@@ -36,21 +38,39 @@ interface Slot {
 }
 
 /**
- * How long a worker may hold jobs without answering. Far above any sane file (a PKCS#12 at the 10,000,000
- * iteration cap takes seconds), it stops one pathological file from hanging the batch.
+ * How long a worker may hold jobs without answering. Three times the worst case of a file at the key-derivation cap
+ * (MAX_FILE_KDF_WORK, 30,000,000 iterations: about 30 s of one core for the slowest digests, 10 s for SHA-256), it
+ * stops one pathological file from hanging the batch without refusing a costly but allowed one.
  */
-const STALL_MS = 60_000;
+const STALL_MS = 90_000;
 
 /** Jobs per message: batching amortises the message cost, which rivals parsing one small certificate. */
 const BATCH_SIZE = 32;
 /** Jobs a worker may hold, so a fast worker is never idle while waiting for the next message. */
 const WORKER_WINDOW = 4 * BATCH_SIZE;
 
+/** How a pool is started. */
+export interface ParserPoolOptions {
+  /** Worker threads (default: one per core). */
+  threads?: number;
+  /** How long a worker may hold jobs without answering before the file is refused. */
+  stallMs?: number;
+  /** Key-derivation iterations the pool's files may spend beyond each file's free allowance (see kdf-budget.ts). */
+  kdfBudget?: number;
+  /** Let idle workers not keep the process alive (for a pool that is never closed). */
+  unrefWhenIdle?: boolean;
+}
+
 /** Starts a pool of parser workers (default: one per core). */
-export function createParserPool(options: { threads?: number; stallMs?: number } = {}): ParserPool {
+export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
   const threads = Math.max(1, options.threads ?? availableParallelism());
   const stallMs = options.stallMs ?? STALL_MS;
   const workerUrl = new URL("./parser-worker.js", import.meta.url);
+  const kdfBudget = createRunBudget(options.kdfBudget ?? DEFAULT_RUN_KDF_BUDGET);
+  const budget = new BigInt64Array(kdfBudget);
+  let legacy: LegacyParser | undefined;
+  /** Jobs handed to the legacy child process, so that close() can reject them. */
+  const legacyJobs = new Set<Job>();
   const queue: Job[] = [];
   const slots: Slot[] = [];
   let nextId = 0;
@@ -92,6 +112,21 @@ export function createParserPool(options: { threads?: number; stallMs?: number }
     clearTimeout(slot.watchdog);
     slot.watchdog =
       slot.inFlight.size > 0 ? setTimeout(() => retireSlot(slot, "stalled"), stallMs) : undefined;
+    if (!options.unrefWhenIdle) return;
+    if (slot.inFlight.size > 0) slot.worker.ref();
+    else slot.worker.unref();
+  };
+
+  /** Sends a file that needs OpenSSL's legacy provider to the child process that has it. */
+  const toLegacy = (job: Job): void => {
+    legacy ??= createLegacyParser(workerUrl, stallMs, {
+      read: () => ({ left: Number(Atomics.load(budget, 0)), whole: Number(budget[1]) }),
+      spend: (iterations) => void Atomics.sub(budget, 0, BigInt(iterations)),
+    });
+    legacyJobs.add(job);
+    void legacy.parseFile(job.path, job.options, shownPath(job.path)).then((file) => {
+      if (legacyJobs.delete(job)) job.resolve(file);
+    });
   };
 
   /**
@@ -124,16 +159,21 @@ export function createParserPool(options: { threads?: number; stallMs?: number }
   const startSlot = (): Slot => {
     const slot: Slot = {
       // Parsing makes only short-lived garbage: a small young generation keeps each worker's memory small.
-      worker: new Worker(workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: 8 } }),
+      worker: new Worker(workerUrl, {
+        resourceLimits: { maxYoungGenerationSizeMb: 8 },
+        workerData: { kdfBudget },
+      }),
       inFlight: new Map(),
       watchdog: undefined,
       retired: false,
     };
     slot.worker.on("online", () => armWatchdog(slot));
     slot.worker.on("message", ({ results }: WorkerResponse) => {
-      for (const { id, file } of results) {
-        slot.inFlight.get(id)?.resolve(file);
+      for (const { id, file, legacy: needsLegacy } of results) {
+        const job = slot.inFlight.get(id);
         slot.inFlight.delete(id);
+        if (job && needsLegacy) toLegacy(job);
+        else job?.resolve(file);
       }
       armWatchdog(slot);
       if (queue.length > 0) scheduleFlush();
@@ -159,6 +199,9 @@ export function createParserPool(options: { threads?: number; stallMs?: number }
       closed = true;
       const error = new Error("parser pool closed");
       for (const job of queue.splice(0)) job.reject(error);
+      for (const job of legacyJobs) job.reject(error);
+      legacyJobs.clear();
+      legacy?.close();
       await Promise.all(
         slots.map(async (slot) => {
           clearTimeout(slot.watchdog);

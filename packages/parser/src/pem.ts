@@ -5,24 +5,28 @@ export interface PemBlock {
   base64: string | null;
 }
 
-const BEGIN = /-----BEGIN ([A-Z0-9 #]+)-----/g;
+/** A BEGIN line with its label, any other `-----BEGIN ` (which still ends an open block), or an END line. */
+const MARKER = /-----(?:BEGIN ([A-Z0-9 #]+)-----|BEGIN |END ([A-Z0-9 #]+)-----)/g;
 
-/** Finds the PEM blocks of a text, in order; text before, between and after blocks is ignored. */
+/**
+ * Finds the PEM blocks of a text, in order; text before, between and after blocks is ignored. One pass over
+ * the markers, so a hostile file of BEGIN lines costs linear time.
+ */
 export function findPemBlocks(text: string): PemBlock[] {
   const blocks: PemBlock[] = [];
-  BEGIN.lastIndex = 0;
-  for (let match = BEGIN.exec(text); match !== null; match = BEGIN.exec(text)) {
-    const label = match[1] ?? "";
-    const bodyStart = match.index + match[0].length;
-    const end = text.indexOf(`-----END ${label}-----`, bodyStart);
-    const nextBegin = text.indexOf("-----BEGIN ", bodyStart);
-    if (end === -1 || (nextBegin !== -1 && nextBegin < end)) {
-      blocks.push({ label, base64: null });
-      continue;
+  let open: { label: string; bodyStart: number } | null = null;
+  for (const match of text.matchAll(MARKER)) {
+    const [marker, beginLabel, endLabel] = match;
+    if (endLabel === undefined) {
+      if (open) blocks.push({ label: open.label, base64: null });
+      open = beginLabel === undefined ? null : { label: beginLabel, bodyStart: match.index + marker.length };
+    } else if (open && endLabel === open.label) {
+      const body = withoutHeaders(text.slice(open.bodyStart, match.index));
+      blocks.push({ label: open.label, base64: body.replace(/\s+/g, "") });
+      open = null;
     }
-    blocks.push({ label, base64: withoutHeaders(text.slice(bodyStart, end)).replace(/\s+/g, "") });
-    BEGIN.lastIndex = end;
   }
+  if (open) blocks.push({ label: open.label, base64: null });
   return blocks;
 }
 

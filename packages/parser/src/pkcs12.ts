@@ -1,141 +1,96 @@
-import { createHmac, createPrivateKey, createPublicKey, timingSafeEqual } from "node:crypto";
-import { createRequire } from "node:module";
-import type forgeModule from "node-forge";
-import {
-  type Asn1Block,
-  childrenOf,
-  contentOf,
-  decodeBer,
-  decodeBerOrThrow,
-  encodingOf,
-  expectConstructed,
-  integerOf,
-  isContext,
-  isUniversal,
-  oidOf,
-  Tag,
-} from "./asn1.js";
+import { createPrivateKey, createPublicKey } from "node:crypto";
 import { type CertificateDer, decodeCertificateDer } from "./certificate.js";
+import { startFileKdfWork } from "./kdf-budget.js";
 import { ParseError } from "./parse-error.js";
+import { decryptPbe, WrongPassword } from "./pbe.js";
+import {
+  children,
+  decodeExact,
+  decodeOrThrow,
+  encoding,
+  explicit,
+  implicitOctets,
+  isUniversal,
+  type Node,
+  octets,
+  oid,
+  SEQUENCE,
+  SET,
+  sequence,
+  subjectPublicKeyInfo,
+} from "./pkcs12-asn1.js";
+import { readMac } from "./pkcs12-mac.js";
+import { type Pkcs12Password, passwordCandidates } from "./pkcs12-password.js";
+import type { PfxPasswords } from "./types.js";
 
 /** What leaves a PKCS#12: certificates, and the public halves of its private keys (the keys themselves never do). */
 export interface Pkcs12Contents {
   certificates: CertificateDer[];
   keyPublicKeys: Uint8Array[];
+  /** Why the file's integrity was not verified (public-key integrity mode, or no password for its MAC), else null. */
+  warning: string | null;
 }
-
-/** Higher counts are refused: they are either hostile or would stall the batch for minutes. */
-export const MAX_KDF_ITERATIONS = 10_000_000n;
 
 const OID = {
   data: "1.2.840.113549.1.7.1",
+  signedData: "1.2.840.113549.1.7.2",
+  envelopedData: "1.2.840.113549.1.7.3",
   encryptedData: "1.2.840.113549.1.7.6",
-  pbes2: "1.2.840.113549.1.5.13",
-  pbkdf2: "1.2.840.113549.1.5.12",
   keyBag: "1.2.840.113549.1.12.10.1.1",
   shroudedKeyBag: "1.2.840.113549.1.12.10.1.2",
+  localKeyId: "1.2.840.113549.1.9.21",
   certBag: "1.2.840.113549.1.12.10.1.3",
+  safeContentsBag: "1.2.840.113549.1.12.10.1.6",
   x509Certificate: "1.2.840.113549.1.9.22.1",
-  pkcs12PbePrefix: "1.2.840.113549.1.12.1.",
 };
 
-/** MAC digests: node:crypto name and forge factory name, by OID. */
-const MAC_DIGESTS: ReadonlyMap<string, "sha1" | "sha256" | "sha384" | "sha512"> = new Map([
-  ["1.3.14.3.2.26", "sha1"],
-  ["2.16.840.1.101.3.4.2.1", "sha256"],
-  ["2.16.840.1.101.3.4.2.2", "sha384"],
-  ["2.16.840.1.101.3.4.2.3", "sha512"],
-]);
+/** Nested SafeContents deeper than this are refused: real files nest once at most. */
+const MAX_NESTING = 8;
 
-/** The forge calls used here, which @types/node-forge does not all declare. */
-interface ForgeCipher {
-  update(input: forgeModule.util.ByteStringBuffer): void;
-  finish(): boolean;
-  output: forgeModule.util.ByteStringBuffer;
-}
-type Forge = typeof forgeModule & {
-  pki: {
-    pbe: { getCipher(oid: string, params: forgeModule.asn1.Asn1, password: string | null): ForgeCipher };
-  };
-  pkcs12: {
-    generateKey(
-      password: string | null,
-      salt: forgeModule.util.ByteStringBuffer,
-      id: number,
-      iterations: number,
-      length: number,
-      md: forgeModule.md.MessageDigest,
-    ): forgeModule.util.ByteStringBuffer;
-  };
-};
-
-let loadedForge: Forge | undefined;
-/** forge is large and only PKCS#12 needs it: load it on first use to keep worker start-up short. */
-function forge(): Forge {
-  loadedForge ??= createRequire(import.meta.url)("node-forge") as Forge;
-  return loadedForge;
+/**
+ * How encrypted content is opened: with the password the MAC proved (`trusted`), or by trying candidates in turn,
+ * the one that worked first. `lenient` (no password given) skips what no candidate opens instead of failing.
+ */
+interface Opening {
+  candidates: Pkcs12Password[];
+  trusted: boolean;
+  lenient: boolean;
+  skipped: number;
 }
 
-const binary = (bytes: Uint8Array): string => Buffer.from(bytes).toString("latin1");
-const fromBinary = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, "latin1"));
-
-/** Thrown when a password candidate does not open the file; the next candidate is tried. */
-class WrongPassword extends Error {}
-
-function checkIterations(iterations: bigint, what: string): number {
-  if (iterations > MAX_KDF_ITERATIONS) {
-    throw new ParseError(
-      "unsupported",
-      `${what} iteration count ${iterations} exceeds ${MAX_KDF_ITERATIONS}`,
-    );
-  }
-  if (iterations < 1n) throw new ParseError("malformed", `${what} iteration count ${iterations} is below 1`);
-  return Number(iterations);
-}
-
-/** Refuses absurd KDF costs before any key derivation runs. */
-function checkEncryptionParameters(oid: string, parameters: Asn1Block | undefined): void {
-  if (oid === OID.pbes2) {
-    const [kdf] = expectConstructed(parameters, Tag.sequence, "PBES2 parameters");
-    const [kdfOid, kdfParameters] = expectConstructed(kdf, Tag.sequence, "PBES2 key derivation");
-    const kdfName = oidOf(kdfOid, "PBES2 key derivation");
-    if (kdfName !== OID.pbkdf2)
-      throw new ParseError("unsupported", `PBES2 key derivation ${kdfName} is not supported`);
-    const [, iterations] = expectConstructed(kdfParameters, Tag.sequence, "PBKDF2 parameters");
-    checkIterations(integerOf(iterations, "PBKDF2 iterations"), "PBKDF2");
-  } else if (oid.startsWith(OID.pkcs12PbePrefix)) {
-    const [, iterations] = expectConstructed(parameters, Tag.sequence, "PKCS#12 PBE parameters");
-    checkIterations(integerOf(iterations, "PKCS#12 PBE iterations"), "PKCS#12 PBE");
-  } else {
-    throw new ParseError("unsupported", `PKCS#12 encryption algorithm ${oid} is not supported`);
-  }
-}
-
-/** Decrypts with a PBES2 or PKCS#12 PBE AlgorithmIdentifier; `trusted` means the MAC already proved the password. */
-function decrypt(
-  algorithm: Asn1Block | undefined,
+/**
+ * Decrypts and decodes: only a whole ASN.1 SEQUENCE counts as opened, because padding alone passes a wrong key
+ * 1 time in 256 (and stream modes have none).
+ */
+function open(
+  algorithm: Node | undefined,
   ciphertext: Uint8Array,
-  password: string | null,
-  trusted: boolean,
-) {
-  const [oidBlock, parameters] = expectConstructed(algorithm, Tag.sequence, "PKCS#12 encryption algorithm");
-  const oid = oidOf(oidBlock, "PKCS#12 encryption algorithm");
-  checkEncryptionParameters(oid, parameters);
-  const f = forge();
-  // PBES2 feeds the password to PBKDF2 as UTF-8 bytes; the PKCS#12 KDF takes it as a BMPString.
-  const secret = oid === OID.pbes2 ? f.util.encodeUtf8(password ?? "") : password;
-  let cipher: ForgeCipher;
-  try {
-    const forgeParameters = f.asn1.fromDer(binary(encodingOf(parameters as Asn1Block)));
-    cipher = f.pki.pbe.getCipher(oid, forgeParameters, secret);
-  } catch (error) {
-    throw new ParseError("unsupported", `PKCS#12 encryption: ${(error as Error).message}`);
+  opening: Opening,
+  what: string,
+): Node | null {
+  for (const candidate of opening.candidates) {
+    let plain: Node | null = null;
+    try {
+      plain = decodeExact(decryptPbe(algorithm, ciphertext, candidate));
+    } catch (error) {
+      if (!(error instanceof WrongPassword)) throw error;
+    }
+    if (isUniversal(plain ?? undefined, SEQUENCE)) {
+      opening.candidates = [candidate, ...opening.candidates.filter((c) => c !== candidate)];
+      return plain;
+    }
+    if (opening.trusted) {
+      throw new ParseError(
+        "malformed",
+        `the MAC verifies but the ${what} does not decrypt: the file is corrupt`,
+      );
+    }
   }
-  cipher.update(f.util.createBuffer(binary(ciphertext)));
-  if (!cipher.finish()) throw new WrongPassword();
-  const plain = fromBinary(cipher.output.getBytes());
-  if (!trusted && decodeBer(plain) === null) throw new WrongPassword();
-  return plain;
+  if (opening.lenient) {
+    opening.skipped += 1;
+    return null;
+  }
+  throw new WrongPassword();
 }
 
 /** The public key of a PKCS#8 PrivateKeyInfo, as SPKI DER; the private key object is dropped on return. */
@@ -148,132 +103,193 @@ function publicKeyOf(privateKeyInfo: Uint8Array): Uint8Array | null {
   }
 }
 
-function readSafeContents(
-  bytes: Uint8Array,
-  password: string | null,
-  trusted: boolean,
-  into: Pkcs12Contents,
-): void {
-  for (const bag of expectConstructed(
-    decodeBerOrThrow(bytes, "SafeContents"),
-    Tag.sequence,
-    "SafeContents",
-  )) {
-    const [bagId, wrapper] = expectConstructed(bag, Tag.sequence, "SafeBag");
-    const type = oidOf(bagId, "SafeBag");
-    const value = isContext(wrapper, 0) ? childrenOf(wrapper)[0] : undefined;
-    if (type === OID.certBag) {
-      const [certId, certWrapper] = expectConstructed(value, Tag.sequence, "CertBag");
-      if (oidOf(certId, "CertBag") !== OID.x509Certificate || !isContext(certWrapper, 0)) continue;
-      const octets = childrenOf(certWrapper)[0];
-      if (!isUniversal(octets, Tag.octetString)) throw new ParseError("malformed", "CertBag: no certificate");
-      const certificate = decodeCertificateDer(contentOf(octets));
-      if (!certificate) throw new ParseError("malformed", "PKCS#12 certificate is broken");
-      into.certificates.push(certificate);
-    } else if (type === OID.keyBag || type === OID.shroudedKeyBag) {
-      let privateKeyInfo = encodingOf(value ?? bag);
-      if (type === OID.shroudedKeyBag) {
-        const [algorithm, encrypted] = expectConstructed(value, Tag.sequence, "EncryptedPrivateKeyInfo");
-        if (!isUniversal(encrypted, Tag.octetString))
-          throw new ParseError("malformed", "EncryptedPrivateKeyInfo");
-        privateKeyInfo = decrypt(algorithm, contentOf(encrypted), password, trusted);
-      }
-      const publicKey = publicKeyOf(privateKeyInfo);
-      if (publicKey) into.keyPublicKeys.push(publicKey);
+/** What reading collects before the keys are resolved: certificates by localKeyId, keys not decrypted yet. */
+interface Reading {
+  contents: Pkcs12Contents;
+  certificatesByKeyId: Map<string, CertificateDer[]>;
+  deferredKeys: { keyId: string | null; algorithm: Node | undefined; ciphertext: Uint8Array }[];
+}
+
+/** A SafeBag's localKeyId attribute (hex), which ties a key to its certificate; null when absent. */
+function localKeyId(attributes: Node | undefined): string | null {
+  if (!isUniversal(attributes, SET)) return null;
+  for (const attribute of children(attributes)) {
+    const [type, values] = sequence(attribute, "SafeBag attribute");
+    if (oid(type, "SafeBag attribute") !== OID.localKeyId || !isUniversal(values, SET)) continue;
+    const [value] = children(values);
+    return value ? Buffer.from(octets(value, "localKeyId")).toString("hex") : null;
+  }
+  return null;
+}
+
+function readCertBag(value: Node | undefined, keyId: string | null, reading: Reading): void {
+  const [certId, certWrapper] = sequence(value, "CertBag");
+  if (oid(certId, "CertBag") !== OID.x509Certificate) return;
+  const certificate = decodeCertificateDer(octets(explicit(certWrapper, 0), "CertBag certificate"));
+  if (!certificate) throw new ParseError("malformed", "PKCS#12 certificate is broken");
+  reading.contents.certificates.push(certificate);
+  if (keyId !== null)
+    reading.certificatesByKeyId.set(keyId, [...(reading.certificatesByKeyId.get(keyId) ?? []), certificate]);
+}
+
+function readSafeContents(safeContents: Node, opening: Opening, reading: Reading, depth: number): void {
+  if (depth > MAX_NESTING)
+    throw new ParseError("malformed", `SafeContents nested deeper than ${MAX_NESTING}`);
+  const { contents } = reading;
+  for (const bag of sequence(safeContents, "SafeContents")) {
+    const [bagId, wrapper, attributes] = sequence(bag, "SafeBag");
+    const type = oid(bagId, "SafeBag");
+    const value = explicit(wrapper, 0);
+    if (type === OID.certBag) readCertBag(value, localKeyId(attributes), reading);
+    else if (type === OID.safeContentsBag) {
+      if (value) readSafeContents(value, opening, reading, depth + 1);
+    } else if (type === OID.keyBag) {
+      const publicKey = value ? publicKeyOf(encoding(value)) : null;
+      if (publicKey) contents.keyPublicKeys.push(publicKey);
+    } else if (type === OID.shroudedKeyBag) {
+      const [algorithm, encrypted] = sequence(value, "EncryptedPrivateKeyInfo");
+      const ciphertext = octets(encrypted, "EncryptedPrivateKeyInfo");
+      // Once the MAC has proved the password, a key's decryption can wait: its localKeyId may name its certificate.
+      if (opening.trusted)
+        reading.deferredKeys.push({ keyId: localKeyId(attributes), algorithm, ciphertext });
+      else decryptKey(algorithm, ciphertext, opening, contents);
     }
   }
 }
 
-function readAuthenticatedSafe(bytes: Uint8Array, password: string | null, trusted: boolean): Pkcs12Contents {
-  const contents: Pkcs12Contents = { certificates: [], keyPublicKeys: [] };
-  const safe = expectConstructed(
-    decodeBerOrThrow(bytes, "AuthenticatedSafe"),
-    Tag.sequence,
-    "AuthenticatedSafe",
-  );
-  for (const contentInfo of safe) {
-    const [typeBlock, wrapper] = expectConstructed(contentInfo, Tag.sequence, "PKCS#12 ContentInfo");
-    const type = oidOf(typeBlock, "PKCS#12 ContentInfo");
-    const content = isContext(wrapper, 0) ? childrenOf(wrapper)[0] : undefined;
+function decryptKey(
+  algorithm: Node | undefined,
+  ciphertext: Uint8Array,
+  opening: Opening,
+  into: Pkcs12Contents,
+): void {
+  const plain = open(algorithm, ciphertext, opening, "private key");
+  const publicKey = plain ? publicKeyOf(encoding(plain)) : null;
+  if (publicKey) into.keyPublicKeys.push(publicKey);
+}
+
+/** The public key of the one certificate a key's localKeyId names, else null. */
+function pairedPublicKey(reading: Reading, keyId: string | null): Uint8Array | null {
+  const [certificate, ...others] = keyId === null ? [] : (reading.certificatesByKeyId.get(keyId) ?? []);
+  return certificate && others.length === 0 ? subjectPublicKeyInfo(certificate.der) : null;
+}
+
+/**
+ * The keys of a MAC-verified file: a key whose localKeyId names exactly one certificate is that certificate's (as
+ * Windows pairs them), which saves the costliest key derivation of a typical file; any other key is decrypted.
+ */
+function resolveDeferredKeys(reading: Reading, opening: Opening): void {
+  for (const { keyId, algorithm, ciphertext } of reading.deferredKeys) {
+    const paired = pairedPublicKey(reading, keyId);
+    if (paired) reading.contents.keyPublicKeys.push(paired);
+    else decryptKey(algorithm, ciphertext, opening, reading.contents);
+  }
+}
+
+function readAuthenticatedSafe(
+  authSafe: Uint8Array,
+  opening: Opening,
+  warning: string | null,
+): Pkcs12Contents {
+  const contents: Pkcs12Contents = { certificates: [], keyPublicKeys: [], warning };
+  const reading: Reading = { contents, certificatesByKeyId: new Map(), deferredKeys: [] };
+  for (const contentInfo of sequence(decodeOrThrow(authSafe, "AuthenticatedSafe"), "AuthenticatedSafe")) {
+    const [typeNode, wrapper] = sequence(contentInfo, "PKCS#12 ContentInfo");
+    const type = oid(typeNode, "PKCS#12 ContentInfo");
+    const content = explicit(wrapper, 0);
     if (type === OID.data) {
-      if (!isUniversal(content, Tag.octetString))
-        throw new ParseError("malformed", "PKCS#12 data: no content");
-      readSafeContents(contentOf(content), password, trusted, contents);
+      readSafeContents(decodeOrThrow(octets(content, "PKCS#12 data"), "SafeContents"), opening, reading, 0);
     } else if (type === OID.encryptedData) {
-      const [, encryptedContentInfo] = expectConstructed(content, Tag.sequence, "PKCS#12 EncryptedData");
-      const [, algorithm, encrypted] = expectConstructed(
-        encryptedContentInfo,
-        Tag.sequence,
-        "EncryptedContentInfo",
+      const [, encryptedContentInfo] = sequence(content, "PKCS#12 EncryptedData");
+      const [, algorithm, encrypted] = sequence(encryptedContentInfo, "EncryptedContentInfo");
+      if (encrypted === undefined) continue;
+      const plain = open(
+        algorithm,
+        implicitOctets(encrypted, 0, "EncryptedContentInfo"),
+        opening,
+        "certificate bag",
       );
-      if (!isContext(encrypted, 0)) continue;
-      readSafeContents(
-        decrypt(algorithm, contentOf(encrypted), password, trusted),
-        password,
-        trusted,
-        contents,
-      );
-    } else {
+      if (plain) readSafeContents(plain, opening, reading, 0);
+    } else if (type === OID.envelopedData) {
       throw new ParseError(
         "unsupported",
-        `PKCS#12 content type ${type} (public-key privacy) is not supported`,
+        "PKCS#12 in public-key privacy mode (envelopedData) is not supported",
       );
+    } else {
+      throw new ParseError("unsupported", `PKCS#12 content type ${type} is not supported`);
     }
+  }
+  resolveDeferredKeys(reading, opening);
+  if (opening.skipped > 0) {
+    if (contents.certificates.length === 0) throw new WrongPassword();
+    contents.warning = `${opening.skipped} encrypted part(s) skipped: no password given; the certificates shown were not encrypted`;
   }
   return contents;
 }
 
-/** True when the MacData verifies with this password. */
-function macMatches(macData: Asn1Block, authSafe: Uint8Array, password: string | null): boolean {
-  const [digestInfo, salt, iterationsBlock] = expectConstructed(macData, Tag.sequence, "MacData");
-  const [algorithm, digest] = expectConstructed(digestInfo, Tag.sequence, "MacData digest");
-  const digestOid = oidOf(expectConstructed(algorithm, Tag.sequence, "MacData digest")[0], "MacData digest");
-  const hash = MAC_DIGESTS.get(digestOid);
-  if (!hash) throw new ParseError("unsupported", `PKCS#12 MAC digest ${digestOid} is not supported`);
-  if (!isUniversal(salt, Tag.octetString) || !isUniversal(digest, Tag.octetString)) {
-    throw new ParseError("malformed", "MacData: unexpected ASN.1 structure");
-  }
-  const iterations = iterationsBlock
-    ? checkIterations(integerOf(iterationsBlock, "MAC iterations"), "MAC")
-    : 1;
-  const f = forge();
-  const md = f.md[hash].create();
-  const key = f.pkcs12.generateKey(
-    password,
-    f.util.createBuffer(binary(contentOf(salt))),
-    3,
-    iterations,
-    md.digestLength,
-    md,
-  );
-  const expected = contentOf(digest);
-  const actual = createHmac(hash, Buffer.from(key.getBytes(), "latin1")).update(authSafe).digest();
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+/** The AuthenticatedSafe's bytes, and a warning when its integrity rests on a signature that is not checked. */
+function authenticatedSafe(authSafeInfo: Node | undefined): { bytes: Uint8Array; warning: string | null } {
+  const [typeNode, wrapper] = sequence(authSafeInfo, "PFX authSafe");
+  const type = oid(typeNode, "PFX authSafe");
+  if (type === OID.data) return { bytes: octets(explicit(wrapper, 0), "PFX authSafe"), warning: null };
+  if (type !== OID.signedData)
+    throw new ParseError("unsupported", `PFX authSafe content type ${type} is not supported`);
+  const [, , encapsulated] = sequence(explicit(wrapper, 0), "PFX SignedData");
+  const [, eContent] = sequence(encapsulated, "PFX SignedData content");
+  return {
+    bytes: octets(explicit(eContent, 0), "PFX SignedData content"),
+    warning:
+      "integrity not verified: the file uses public-key integrity mode (a signature, not a password MAC)",
+  };
+}
+
+function givenPasswords(passwords: PfxPasswords): string[] {
+  if (passwords === undefined) return [];
+  return typeof passwords === "string" ? [passwords] : [...passwords];
 }
 
 /**
- * Opens a PKCS#12 (PFX). Without a password, both encodings of "no password" are tried (an empty
- * BMPString and an absent one), as OpenSSL and Windows do.
+ * Opens a PKCS#12 (PFX), trying passwords as OpenSSL's `pkcs12` command does: each given password (and its
+ * OpenSSL 1.0.x encoding when not ASCII), then the empty password, then an absent one. `bad_password` means the
+ * MAC, or the decryption's padding and structure, rejected every candidate.
  */
-export function readPkcs12(pfx: Asn1Block, password: string | undefined): Pkcs12Contents {
-  const [, authSafeInfo, macData] = expectConstructed(pfx, Tag.sequence, "PFX");
-  const [, wrapper] = expectConstructed(authSafeInfo, Tag.sequence, "PFX authSafe");
-  const octets = isContext(wrapper, 0) ? childrenOf(wrapper)[0] : undefined;
-  if (!isUniversal(octets, Tag.octetString)) {
-    throw new ParseError("unsupported", "PKCS#12 in public-key integrity mode is not supported");
-  }
-  const authSafe = contentOf(octets);
-  const candidates = password === undefined || password === "" ? ["", null] : [password];
-  for (const candidate of candidates) {
-    const trusted = macData !== undefined;
-    if (trusted && !macMatches(macData, authSafe, candidate)) continue;
-    try {
-      return readAuthenticatedSafe(authSafe, candidate, trusted);
-    } catch (error) {
-      if (!(error instanceof WrongPassword)) throw error;
+export function readPkcs12(pfx: Node, passwords: PfxPasswords): Pkcs12Contents {
+  startFileKdfWork();
+  const [, authSafeInfo, macData] = sequence(pfx, "PFX");
+  const { bytes, warning } = authenticatedSafe(authSafeInfo);
+  const given = givenPasswords(passwords);
+  const candidates = passwordCandidates(given);
+  const lenient = given.length === 0;
+  try {
+    if (macData === undefined) {
+      return readAuthenticatedSafe(bytes, { candidates, trusted: false, lenient, skipped: 0 }, warning);
     }
+    const mac = readMac(macData, bytes);
+    const password = candidates.find((candidate) => mac.matches(candidate));
+    if (password !== undefined) {
+      return readAuthenticatedSafe(
+        bytes,
+        { candidates: [password], trusted: true, lenient: false, skipped: 0 },
+        warning,
+      );
+    }
+    if (lenient) {
+      // Certificates stored without encryption need no password; the MAC then vouches for nothing.
+      const contents = readAuthenticatedSafe(
+        bytes,
+        { candidates: [], trusted: false, lenient, skipped: 0 },
+        warning,
+      );
+      if (contents.certificates.length > 0) {
+        contents.warning =
+          "integrity not verified: no password given for the MAC; only unencrypted certificates read";
+        return contents;
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof WrongPassword)) throw error;
   }
-  throw password === undefined
+  throw lenient
     ? new ParseError("password_required", "PKCS#12 file is password-protected; give --pfx-password-file")
     : new ParseError("bad_password", "the PKCS#12 password does not open this file");
 }

@@ -1,5 +1,8 @@
 /** How a file's bytes were packaged, detected from its content (the extension is only a hint). */
-export type ContainerFormat = "der" | "pem" | "base64" | "pkcs7" | "pkcs12";
+export type ContainerFormat = "der" | "pem" | "base64" | "pkcs7" | "pkcs12" | SignedArtefactFormat;
+
+/** Signed app artefacts whose signature the signer certificate is taken from (see README, "Point it at your app packages"). */
+export type SignedArtefactFormat = "pe" | "msi" | "msix" | "cab" | "catalog" | "script";
 
 /** Every code a file's error can carry (the documented set; reports and troubleshooting list these). */
 export const PARSE_ERROR_CODES = [
@@ -23,11 +26,13 @@ export const SKIP_REASONS = [
   "expired",
   "duplicate",
   "no_private_key",
+  "not_signer",
 ] as const;
 
 /**
  * Why a certificate found in a file is not uploaded. `duplicate` is decided across files;
- * `no_private_key` marks a non-CA certificate in a PKCS#12 whose private key belongs to another one.
+ * `no_private_key` marks a non-CA certificate in a PKCS#12 whose private key belongs to another one; `not_signer` a
+ * non-CA certificate carried in an artefact's signature that no SignerInfo names as the signer.
  */
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
@@ -68,6 +73,24 @@ export interface CertificateInfo {
 export interface CertificateEntry extends CertificateInfo {
   upload: boolean;
   skipReason: SkipReason | null;
+  /** Which signature of a signed artefact it came from; absent for certificate files. */
+  signature?: SignatureSource | undefined;
+}
+
+/** Where in a signed artefact's signatures a certificate was found. */
+export interface SignatureSource {
+  /** 1-based, in file order (each WIN_CERTIFICATE, then nested signatures after the one holding them). */
+  index: number;
+  /** The signature this one is nested in (dual signing), or null. */
+  nestedIn: number | null;
+  /** `signer`: named by a SignerInfo; `timestamp`: the timestamping authority's; `chain`: any other. */
+  role: "signer" | "timestamp" | "chain";
+  /** The SignerInfo's digest algorithm, e.g. `sha256`. */
+  digestAlgorithm: string;
+  /** True when that digest is SHA-1, which Windows no longer accepts for new signatures. */
+  sha1Digest: boolean;
+  /** MSIX/APPX signers only: whether the subject equals the manifest's Publisher, as Windows requires. */
+  publisherMatch?: boolean | undefined;
 }
 
 /** A typed error as it appears in JSON output: never a stack trace, never a secret. */
@@ -82,13 +105,20 @@ export interface ParsedFile {
   format: ContainerFormat | null;
   error: ParseErrorInfo | null;
   certificates: CertificateEntry[];
+  /** Present only when the file was read but its integrity was not verified (some PKCS#12 files). */
+  warning?: string;
 }
 
+/** PKCS#12 passwords to try in order (from files or the environment, never argv); undefined means none given. */
+export type PfxPasswords = string | readonly string[] | undefined;
+
 export interface ParseOptions {
-  /** PKCS#12 password (from a file or the environment, never argv). Undefined means "none given". */
-  password?: string | undefined;
+  /** PKCS#12 password, or passwords tried in order; the empty and absent passwords are always tried after them. */
+  password?: PfxPasswords;
   /** Files larger than this are `too_large`. Default 10 MiB. */
   maxFileSize?: number | undefined;
+  /** The same limit for signed artefacts (PE, MSI, MSIX, CAB), of which only the signature is read. Default 8 GiB. */
+  maxSignedFileSize?: number | undefined;
   /** The instant against which `expired` is judged. Default: now. */
   now?: Date | undefined;
 }

@@ -16,7 +16,12 @@ function normalizedSpki(spki: Uint8Array): string | null {
   }
 }
 
-function skipReason(certificate: DecodedCertificate, holdsKey: boolean, now: number): SkipReason | null {
+/** Why one certificate is not uploaded (`holdsKey`: its private key is in the file, or no keys are), else null. */
+export function skipReason(
+  certificate: DecodedCertificate,
+  holdsKey: boolean,
+  now: number,
+): SkipReason | null {
   const { info } = certificate;
   if (!holdsKey) return info.isCA ? "ca_certificate" : "no_private_key";
   if (info.isCA) return "ca_certificate";
@@ -47,7 +52,7 @@ export function judgeCertificates(
 ): CertificateEntry[] {
   const keys = keyPublicKeys && keyPublicKeys.length > 0 ? new Set(keyPublicKeys.map(normalizedSpki)) : null;
   const entries = certificates.map((certificate): CertificateEntry => {
-    const holdsKey = keys === null || keys.has(normalizedSpki(certificate.spki()));
+    const holdsKey = keys === null || keys.has(normalizedSpki(certificate.spki));
     const reason = skipReason(certificate, holdsKey, now.getTime());
     return { ...certificate.info, upload: reason === null, skipReason: reason };
   });

@@ -7,6 +7,8 @@ export interface Failure {
   attempts: number;
   /** The credential or the app's permissions are at fault, not the certificate. */
   auth: boolean;
+  /** Microsoft could not be reached (DNS, connection, TLS, proxy): no HTTP answer came. */
+  unreachable: boolean;
 }
 
 /** Maps an error from the uploader to a report code; Graph's request-id stays in the message for support cases. */
@@ -15,27 +17,30 @@ export function describeFailure(error: unknown, interrupted: boolean): Failure {
   if (error instanceof GraphError) {
     const requestId = error.requestId ? ` (request-id ${error.requestId})` : "";
     const message = `HTTP ${error.status} ${error.code}: ${error.message}${requestId}`;
-    if (error.status === 404) return { code: "not_found", message, attempts, auth: false };
+    if (error.status === 404)
+      return { code: "not_found", message, attempts, auth: false, unreachable: false };
     if (error.status === 401 || error.status === 403)
-      return { code: "auth_failed", message, attempts, auth: true };
-    return { code: "graph_error", message, attempts, auth: false };
+      return { code: "auth_failed", message, attempts, auth: true, unreachable: false };
+    return { code: "graph_error", message, attempts, auth: false, unreachable: false };
   }
   if (error instanceof AuthError)
-    return { code: "auth_failed", message: error.message, attempts, auth: true };
+    return { code: "auth_failed", message: error.message, attempts, auth: true, unreachable: false };
   if (interrupted)
     return {
       code: "interrupted",
       message: "the run was interrupted before this request finished",
       attempts,
       auth: false,
+      unreachable: false,
     };
   if (error instanceof NetworkError)
-    return { code: "network_error", message: error.message, attempts, auth: false };
+    return { code: "network_error", message: error.message, attempts, auth: false, unreachable: true };
   return {
     code: "internal_error",
     message: error instanceof Error ? error.message : String(error),
     attempts,
     auth: false,
+    unreachable: false,
   };
 }
 

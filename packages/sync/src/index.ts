@@ -1,5 +1,7 @@
 export { isGuid, type MappingFile } from "./mapping.js";
 export type { ExpiryMetric } from "./metrics.js";
+export { isExpectedOsError, osErrorWords } from "./os-error.js";
+export { OutputPathError, prepareOutputPath } from "./output-path.js";
 export { printable } from "./printable.js";
 export type { Progress } from "./progress.js";
 export { formatSummary, type ItemAction, type Report, type ReportItem, reportJson } from "./report.js";

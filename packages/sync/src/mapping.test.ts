@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { idFromFileName, mappedId } from "./mapping.js";
+import { idFromFileName, mappedId, unusedMapKeys } from "./mapping.js";
 
 const ID = "B20D3703-3703-B20D-0337-0DB203370DB2";
 const id = ID.toLowerCase();
@@ -36,5 +36,32 @@ describe("mappedId", () => {
       mappedId(mapping, "other.cer", "0".repeat(64)),
       mappedId(null, "team/alpha.cer", SHA.toLowerCase()),
     ]).toEqual([id, ID_B, null, null]);
+  });
+});
+
+describe("unusedMapKeys", () => {
+  const sha = "ab".repeat(32);
+  const mapping = {
+    byPath: new Map([
+      ["a.pem", id],
+      ["folder2/a.pem", id],
+    ]),
+    bySha256: new Map([
+      [sha, id],
+      ["cd".repeat(32), id],
+    ]),
+  };
+
+  it("names each path no walk found and each SHA-256 no certificate had, paths first", () => {
+    expect(unusedMapKeys(mapping, new Set(["a.pem", "b.pem"]), new Set([sha]))).toEqual([
+      "folder2/a.pem",
+      `sha256:${"cd".repeat(32)}`,
+    ]);
+  });
+
+  it("is empty when every key was used", () => {
+    expect(
+      unusedMapKeys(mapping, new Set(["a.pem", "folder2/a.pem"]), new Set([sha, "cd".repeat(32)])),
+    ).toEqual([]);
   });
 });

@@ -18,6 +18,21 @@ export function mappedId(mapping: MappingFile | null, relative: string, sha256: 
   return mapping?.byPath.get(relative) ?? mapping?.bySha256.get(sha256) ?? null;
 }
 
+/**
+ * The map's keys that name no file of the run: a path no walk found (`folder2/a.pem` for `a.pem`), or a SHA-256 of
+ * no certificate read. Such a key protects nothing: the certificate it was meant for gets created again.
+ */
+export function unusedMapKeys(
+  mapping: MappingFile,
+  relatives: ReadonlySet<string>,
+  sha256s: ReadonlySet<string>,
+): string[] {
+  return [
+    ...[...mapping.byPath.keys()].filter((path) => !relatives.has(path)),
+    ...[...mapping.bySha256.keys()].filter((sha) => !sha256s.has(sha)).map((sha) => `sha256:${sha}`),
+  ];
+}
+
 /** The id a file name carries when its stem is a GUID (`b20d3703-….cer`), else null. */
 export function idFromFileName(path: string): string | null {
   const name = basename(path);

@@ -40,6 +40,7 @@ describe("buildReport", () => {
   it("derives the summary: certificates are items with a sha256, a failed file counts as failed only", () => {
     expect(buildReport(6, ITEMS)).toEqual({
       summary: { files: 6, certificates: 5, created: 1, updated: 1, unchanged: 1, skipped: 1, failed: 2 },
+      warnings: [],
       items: ITEMS,
     });
   });
@@ -47,6 +48,7 @@ describe("buildReport", () => {
   it("an empty run", () => {
     expect(buildReport(0, [])).toEqual({
       summary: { files: 0, certificates: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 },
+      warnings: [],
       items: [],
     });
   });
@@ -59,6 +61,28 @@ describe("formatSummary", () => {
         "6 file(s), 5 certificate(s): 1 created, 1 updated, 1 unchanged, 1 skipped, 2 failed",
         "  failed   /certs/broken.cer: malformed: truncated DER",
         `  failed   /certs/d.cer (${SHA_D.slice(0, 12)}): graph_error: HTTP 500 InternalServerError: boom`,
+      ].join("\n"),
+    );
+  });
+
+  it("prints each warning, and a message every failure shares once (a refused credential: once per run)", () => {
+    const refused = { code: "auth_failed", message: "AADSTS7000215: Invalid client secret provided." };
+    const items = [
+      item({ path: "/certs/a.cer", sha256: SHA_A, action: "failed", error: refused }),
+      item({ path: "/certs/b.cer", sha256: SHA_B, action: "failed", error: refused }),
+    ];
+    const warning = {
+      code: "empty_folder" as const,
+      message: "/mnt/empty yielded no file",
+      subject: "/mnt/empty",
+    };
+    expect(formatSummary(buildReport(2, items, [warning]), false)).toBe(
+      [
+        "2 file(s), 2 certificate(s): 0 created, 0 updated, 0 unchanged, 0 skipped, 2 failed",
+        "  warning  empty_folder: /mnt/empty yielded no file",
+        "  failed   all 2: auth_failed: AADSTS7000215: Invalid client secret provided.",
+        `  failed   /certs/a.cer (${SHA_A.slice(0, 12)})`,
+        `  failed   /certs/b.cer (${SHA_B.slice(0, 12)})`,
       ].join("\n"),
     );
   });

@@ -16,14 +16,26 @@ export interface ReportItem {
   error: { code: string; message: string } | null;
 }
 
+/** What a run's warnings are about; each is documented in troubleshooting. */
+export type WarningCode = "empty_folder" | "unmatched_include" | "unused_map_key";
+
+/** Something about the run's input that is likely a mistake, though no certificate failed because of it. */
+export interface RunWarning {
+  code: WarningCode;
+  message: string;
+  /** The folder, pattern or map key the warning is about. */
+  subject: string;
+}
+
 /** The report `--report` writes and `--json` prints. */
 export interface Report {
   summary: RunCounts;
+  warnings: RunWarning[];
   items: ReportItem[];
 }
 
 /** Builds the report from the items of a run; the summary is derived, never kept separately. */
-export function buildReport(files: number, items: ReportItem[]): Report {
+export function buildReport(files: number, items: ReportItem[], warnings: RunWarning[] = []): Report {
   const summary: RunCounts = {
     files,
     certificates: 0,
@@ -37,7 +49,7 @@ export function buildReport(files: number, items: ReportItem[]): Report {
     if (item.sha256 !== null) summary.certificates += 1;
     summary[item.action] += 1;
   }
-  return { summary, items };
+  return { summary, warnings, items };
 }
 
 /** Items per chunk of the report's JSON: large batches are written piecewise, never held as one string. */
@@ -45,7 +57,8 @@ const ITEMS_PER_CHUNK = 1000;
 
 /** The report as JSON text, in chunks: one item per line, so a report of 100,000 items stays readable and small. */
 export function* reportJson(report: Report): Generator<string> {
-  yield `{\n  "summary": ${JSON.stringify(report.summary)},\n  "items": [`;
+  const warnings = report.warnings.map((warning) => `\n    ${JSON.stringify(warning)}`).join(",");
+  yield `{\n  "summary": ${JSON.stringify(report.summary)},\n  "warnings": [${warnings}${warnings ? "\n  " : ""}],\n  "items": [`;
   for (let start = 0; start < report.items.length; start += ITEMS_PER_CHUNK) {
     const lines = report.items
       .slice(start, start + ITEMS_PER_CHUNK)
@@ -60,7 +73,10 @@ export function writeReportFile(path: string, report: Report): void {
   writeFileAtomic(path, reportJson(report), 0o600);
 }
 
-/** The short human summary printed without `--json`. */
+/**
+ * The short human summary printed without `--json`: the counts, each warning, and each failure. Failures that share
+ * one message (a refused credential, an unreachable host: every certificate fails alike) show it once.
+ */
 export function formatSummary(report: Report, dryRun: boolean): string {
   const s = report.summary;
   const verb = dryRun ? "would be " : "";
@@ -68,12 +84,29 @@ export function formatSummary(report: Report, dryRun: boolean): string {
     `${s.files} file(s), ${s.certificates} certificate(s): ${s.created} ${verb}created, ${s.updated} ${verb}updated, ` +
       `${s.unchanged} unchanged, ${s.skipped} skipped, ${s.failed} failed`,
   ];
-  for (const item of report.items) {
-    if (item.action === "failed") {
-      lines.push(
-        `  failed   ${printable(item.path)}${item.sha256 ? ` (${item.sha256.slice(0, 12)})` : ""}: ${item.error?.code}: ${printable(item.error?.message ?? "")}`,
-      );
-    }
+  for (const warning of report.warnings) {
+    lines.push(`  warning  ${warning.code}: ${printable(warning.message)}`);
+  }
+  const failed = report.items.filter((item) => item.action === "failed");
+  const shared = sharedFailure(failed);
+  if (shared) lines.push(`  failed   all ${failed.length}: ${shared.code}: ${printable(shared.message)}`);
+  for (const item of failed) {
+    const where = `${printable(item.path)}${item.sha256 ? ` (${item.sha256.slice(0, 12)})` : ""}`;
+    lines.push(
+      shared
+        ? `  failed   ${where}`
+        : `  failed   ${where}: ${item.error?.code}: ${printable(item.error?.message ?? "")}`,
+    );
   }
   return lines.join("\n");
+}
+
+/** The one error every failed item has, when there are several and they all have the same. */
+function sharedFailure(failed: ReportItem[]): ReportItem["error"] {
+  const first = failed[0]?.error;
+  if (failed.length < 2 || !first) return null;
+  const same = failed.every(
+    (item) => item.error?.code === first.code && item.error.message === first.message,
+  );
+  return same ? first : null;
 }

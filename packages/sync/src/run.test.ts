@@ -11,7 +11,9 @@ import { RunLock, RunLockedError } from "./state/lock.js";
 const CODES: Record<RunStatus, number> = {
   synced: 10,
   failed: 11,
+  misconfigured: 12,
   auth_failed: 13,
+  unreachable: 15,
   interrupted: 99,
   disk_full: 21,
 };
@@ -44,6 +46,7 @@ function settings(token: string): SyncSettings {
     include: undefined,
     exclude: undefined,
     maxFileSize: 1024 * 1024,
+    maxSignedFileSize: 1024 * 1024,
     pfxPassword: undefined,
     graphUrl: emulator.url,
     tokenProvider: { getToken: async () => token },
@@ -56,6 +59,7 @@ function settings(token: string): SyncSettings {
     dryRun: false,
     force: false,
     create: true,
+    allowEmpty: false,
     body: { status: "provisioned", fullDnNames: false },
     rateLimit: { limit: 100, windowMs: 20_000 },
     concurrency: 2,

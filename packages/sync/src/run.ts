@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { DuplicateTracker, parseFile } from "@intune-codesign/parser";
 import {
   type BodyOptions,
@@ -16,6 +17,7 @@ import { type Interruption, watchSignals } from "./interruption.js";
 import { eventOf, failedItem, itemForDecision, PENDING, reportItem } from "./items.js";
 import { type MappingFile, mappedId } from "./mapping.js";
 import { type ExpiryMetric, writeMetricsFile } from "./metrics.js";
+import { isExpectedOsError, osErrorWords } from "./os-error.js";
 import { parseEntries } from "./parse-entries.js";
 import {
   type Candidate,
@@ -26,7 +28,8 @@ import {
   TenantIndex,
 } from "./plan.js";
 import type { Progress } from "./progress.js";
-import { buildReport, type Report, type ReportItem, writeReportFile } from "./report.js";
+import { buildReport, type Report, type ReportItem, type RunWarning, writeReportFile } from "./report.js";
+import { mapWarnings, walkWarnings } from "./run-warnings.js";
 import { parseOptionsKey, stillValid } from "./state/cache-key.js";
 import { DISK_FULL, isDiskFull } from "./state/disk-full.js";
 import { resolveStatePath } from "./state/state-path.js";
@@ -41,7 +44,8 @@ export interface SyncSettings {
   include: string[] | undefined;
   exclude: string[] | undefined;
   maxFileSize: number;
-  pfxPassword: string | undefined;
+  maxSignedFileSize: number;
+  pfxPassword: string[] | string | undefined;
   graphUrl: string;
   tokenProvider: TokenProvider;
   statePath: string;
@@ -55,6 +59,8 @@ export interface SyncSettings {
   dryRun: boolean;
   force: boolean;
   create: boolean;
+  /** A folder that yields no file is then only a warning, not a failed run. */
+  allowEmpty: boolean;
   body: BodyOptions;
   rateLimit: { limit: number; windowMs: number };
   concurrency: number;
@@ -67,10 +73,19 @@ export interface SyncSettings {
 }
 
 /**
- * How a run ended, by precedence: stopped by a signal, stopped by a full disk under the state store, refused by Graph's
- * auth, some item failed, or all in sync.
+ * How a run ended, by precedence: stopped by a signal; stopped by a full disk under the state store; refused to send
+ * because the input contradicts a setting (`--no-create` with a map key that matches no file); Microsoft could not be
+ * reached (DNS, connection, TLS, proxy) so nothing could be sent; refused by Graph's auth; some item failed (or a
+ * folder yielded no file); all in sync.
  */
-export type RunStatus = "interrupted" | "disk_full" | "auth_failed" | "failed" | "synced";
+export type RunStatus =
+  | "interrupted"
+  | "disk_full"
+  | "misconfigured"
+  | "unreachable"
+  | "auth_failed"
+  | "failed"
+  | "synced";
 
 /** What a run did: the report, how it ended, and the certificates' expiries. */
 export interface SyncOutcome {
@@ -141,12 +156,15 @@ export async function runSync(config: SyncSettings): Promise<SyncOutcome> {
     const finishedAt = new Date();
     const code = config.statusCode(outcome.status);
     run.persist("the run's row", () => store.endRun(run.runId, finishedAt, code, outcome.report.summary));
-    const reportPath = config.reportPath;
-    if (reportPath) run.persist("the report", () => writeReportFile(reportPath, outcome.report));
-    const metricsFile = config.metricsFile;
-    if (metricsFile) {
-      run.persist("the metrics file", () =>
-        writeMetricsFile(metricsFile, {
+    // The paths were checked before the run; a disk that filled up since is logged, and the summary still printed.
+    if (config.reportPath) {
+      const path = config.reportPath;
+      writeOutput(config.logger, "report", path, () => writeReportFile(path, outcome.report));
+    }
+    if (config.metricsFile) {
+      const path = config.metricsFile;
+      writeOutput(config.logger, "metrics file", path, () =>
+        writeMetricsFile(path, {
           finishedAt,
           durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
           exitCode: code,
@@ -168,7 +186,11 @@ class UploadRun {
   private readonly items: ReportItem[] = [];
   private readonly journaled: boolean[] = [];
   private readonly candidates: PlannedCandidate[] = [];
+  private readonly warnings: RunWarning[] = [];
   private files = 0;
+  private emptyFolder = false;
+  private misconfigured = false;
+  private unreachable = false;
   private authFailed = false;
   /** Set on a signal or a full disk: take no new work. */
   private readonly halt = new AbortController();
@@ -205,7 +227,8 @@ class UploadRun {
 
   async execute(): Promise<SyncOutcome> {
     await this.readFiles();
-    if (this.candidates.length > 0 && !this.halt.signal.aborted) {
+    if (this.misconfigured) this.refuseAll();
+    else if (this.candidates.length > 0 && !this.halt.signal.aborted) {
       const client = new GraphClient({
         baseUrl: this.config.graphUrl,
         tokenProvider: this.config.tokenProvider,
@@ -224,7 +247,7 @@ class UploadRun {
     // in the run's row only. Writes journal themselves as they finish; a dry run changes nothing.
     if (this.diskFull) this.markUnsent();
     if (!this.config.dryRun) this.journal((item) => item.action === "failed");
-    const report = buildReport(this.files, this.items);
+    const report = buildReport(this.files, this.items, this.warnings);
     const expiries = () =>
       this.candidates.map((c) => ({
         sha256: c.sha256,
@@ -242,18 +265,33 @@ class UploadRun {
     let phase = performance.now();
     const entries = await walk(config.roots, { include: config.include, exclude: config.exclude });
     this.files = entries.length;
+    const found = walkWarnings(config.roots, entries, config.include, isFolder);
+    this.emptyFolder = !config.allowEmpty && found.some((warning) => warning.code === "empty_folder");
+    this.warn(found);
+    // What the map's keys are checked against: every path walked and every certificate read, skipped ones too.
+    const relatives = new Set(config.mapping ? entries.map((entry) => entry.relative) : []);
+    const sha256s = new Set<string>();
     phaseDone(config.logger, phase, "files found", { files: entries.length });
     phase = performance.now();
     let parsedNow = 0;
     const fileCache = store.scanFileCache(underRoots(config.roots));
     const fresh: FreshParse[] = [];
-    const options = parseOptionsKey({ password: config.pfxPassword, maxFileSize: config.maxFileSize });
+    const options = parseOptionsKey({
+      password: config.pfxPassword,
+      maxFileSize: config.maxFileSize,
+      maxSignedFileSize: config.maxSignedFileSize,
+    });
     const tracker = new DuplicateTracker();
     const issuers = new Map<string, string>();
     config.progress.start("reading", entries.length);
     try {
       await parseEntries<CachedFile>(entries, {
-        parse: { password: config.pfxPassword, maxFileSize: config.maxFileSize, now },
+        parse: {
+          password: config.pfxPassword,
+          maxFileSize: config.maxFileSize,
+          maxSignedFileSize: config.maxSignedFileSize,
+          now,
+        },
         onParsed: (entry, parsed) => {
           config.progress.tick();
           if ("fresh" in parsed) {
@@ -269,7 +307,10 @@ class UploadRun {
             config.logger.warn({ file: file.path, code: file.error.code }, file.error.message);
             this.items.push(failedItem(file.path, null, file.error.code, file.error.message));
           }
-          for (const certificate of file.certificates) this.addCertificate(file.path, entry, certificate);
+          for (const certificate of file.certificates) {
+            if (config.mapping?.bySha256.size) sha256s.add(certificate.sha256);
+            this.addCertificate(file.path, entry, certificate);
+          }
         },
         cached: (entry) => stillValid(fileCache.get(entry.path), entry.stats, options),
         stop: this.halt.signal,
@@ -285,6 +326,25 @@ class UploadRun {
     this.persist("the file cache", () => store.rememberParses(fresh));
     config.progress.done();
     phaseDone(config.logger, phase, "files read", { parsed: parsedNow, cached: this.files - parsedNow });
+    const unused = mapWarnings(config.mapping, relatives, sha256s);
+    this.warn(unused);
+    // Without creates the map is the only way to an object, so a key that missed is an error, not a guess.
+    this.misconfigured = !config.create && unused.length > 0;
+  }
+
+  /** Keeps warnings for the report and logs each as it is found. */
+  private warn(warnings: RunWarning[]): void {
+    for (const warning of warnings) {
+      this.config.logger.warn({ code: warning.code, subject: warning.subject }, warning.message);
+      this.warnings.push(warning);
+    }
+  }
+
+  /** A run that must send nothing: every candidate fails with the reason. */
+  private refuseAll(): void {
+    const message = "nothing was sent: --no-create and --map keys that match no file (see the warnings)";
+    for (const c of this.candidates)
+      this.items[c.item] = failedItem(c.path, c.sha256, "unused_map_key", message);
   }
 
   private addCertificate(path: string, entry: WalkEntry, certificate: FoundCertificate): void {
@@ -316,6 +376,7 @@ class UploadRun {
         });
       }
       this.authFailed = failure.auth;
+      this.unreachable = failure.unreachable;
       return null;
     }
     phaseDone(this.config.logger, phase, "tenant listed", { objects: tenant.size });
@@ -344,15 +405,21 @@ class UploadRun {
     const phase = performance.now();
     let succeeded = 0;
     let authFailures = 0;
+    let networkFailures = 0;
+    // A refused write (no permission, token refused) would be refused for every certificate: the rest are not sent.
+    let refusal: ReportItem["error"] = null;
     let next = 0;
     const worker = async () => {
-      while (next < queue.length && !this.halt.signal.aborted) {
+      while (next < queue.length && !this.halt.signal.aborted && !refusal) {
         const index = queue[next++]!;
         const candidate = this.candidates[index]!;
         const decision = decisions[index] as Extract<Decision, { action: "create" | "update" }>;
         const item = await this.write(client, candidate, decision);
-        if (item.action === "failed") authFailures += item.error?.code === "auth_failed" ? 1 : 0;
-        else succeeded += 1;
+        if (item.action !== "failed") succeeded += 1;
+        else if (item.error?.code === "auth_failed") {
+          authFailures += 1;
+          refusal ??= item.error;
+        } else if (item.error?.code === "network_error") networkFailures += 1;
         this.items[candidate.item] = item;
         this.journaled[candidate.item] = true;
         this.persist("the journal", () => this.store.recordEvent(this.runId, eventOf(item)), {
@@ -364,9 +431,20 @@ class UploadRun {
       }
     };
     await Promise.all(Array.from({ length: Math.min(config.concurrency, queue.length) }, worker));
+    if (refusal) {
+      const { code, message } = refusal;
+      for (const index of queue.slice(next)) {
+        const c = this.candidates[index]!;
+        const decision = decisions[index]!;
+        const id = decision.action === "update" ? decision.id : null;
+        this.items[c.item] = failedItem(c.path, c.sha256, code, message, { id });
+        authFailures += 1;
+      }
+    }
     config.progress.done();
     phaseDone(config.logger, phase, "writes done", { planned: queue.length, succeeded });
     this.authFailed = authFailures > 0 && succeeded === 0;
+    this.unreachable = networkFailures === queue.length && queue.length > 0;
   }
 
   /** One create or update; the state store records it the moment Graph accepts it. */
@@ -431,11 +509,8 @@ class UploadRun {
    * one small row per file; sends are few (paced to Intune's limits), and a parse costs tens of microseconds.
    */
   private async readDer(candidate: PlannedCandidate): Promise<Uint8Array | null> {
-    const { password, maxFileSize } = {
-      password: this.config.pfxPassword,
-      maxFileSize: this.config.maxFileSize,
-    };
-    const file = await parseFile(pathBytes(candidate.file), { password, maxFileSize });
+    const { pfxPassword: password, maxFileSize, maxSignedFileSize } = this.config;
+    const file = await parseFile(pathBytes(candidate.file), { password, maxFileSize, maxSignedFileSize });
     return file.certificates.find((c) => c.sha256 === candidate.sha256)?.der ?? null;
   }
 
@@ -460,12 +535,32 @@ class UploadRun {
     });
   }
 
-  /** Interrupted, then auth failed, then any failure, else synced. */
+  /** In RunStatus's order of precedence. */
   private status(report: Report): RunStatus {
     if (this.interruption.stopping.aborted) return "interrupted";
     if (this.diskFull) return "disk_full";
+    if (this.misconfigured) return "misconfigured";
+    if (this.unreachable) return "unreachable";
     if (this.authFailed) return "auth_failed";
-    return report.summary.failed > 0 ? "failed" : "synced";
+    return report.summary.failed > 0 || this.emptyFolder ? "failed" : "synced";
+  }
+}
+
+/** Writes an output file at the end of a run; an OS error (a full disk) is one logged line, not a lost summary. */
+function writeOutput(logger: Logger, what: string, path: string, write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    if (!isExpectedOsError(error)) throw error;
+    logger.error({ code: error.code, path }, `cannot write the ${what} ${path}: ${osErrorWords(error)}`);
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

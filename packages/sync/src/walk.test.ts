@@ -83,7 +83,7 @@ describe("walk: order", () => {
   });
 });
 
-describe("walk: --include and --exclude match the path relative to its root", () => {
+describe("walk: --include and --exclude match a file name at any depth, or with a slash the path relative to its root", () => {
   const files = ["a.cer", "a.pem", "sub/b.cer", "sub/deep/c.cer", ".hidden.cer", "sub/.d.cer"];
   it.each<[string, WalkOptions, string[]]>([
     ["no globs", {}, [".hidden.cer", "a.cer", "a.pem", "sub/.d.cer", "sub/b.cer", "sub/deep/c.cer"]],
@@ -92,7 +92,23 @@ describe("walk: --include and --exclude match the path relative to its root", ()
       { include: [], exclude: [] },
       [".hidden.cer", "a.cer", "a.pem", "sub/.d.cer", "sub/b.cer", "sub/deep/c.cer"],
     ],
-    ["*.cer matches the top level only", { include: ["*.cer"] }, [".hidden.cer", "a.cer"]],
+    [
+      "*.cer (no slash) matches a file name at any depth, as in .gitignore",
+      { include: ["*.cer"] },
+      [".hidden.cer", "a.cer", "sub/.d.cer", "sub/b.cer", "sub/deep/c.cer"],
+    ],
+    [
+      "/*.cer (a leading slash) matches the top level only",
+      { include: ["/*.cer"] },
+      [".hidden.cer", "a.cer"],
+    ],
+    [
+      "sub/*.cer (a slash) matches relative to the root",
+      { include: ["sub/*.cer"] },
+      ["sub/.d.cer", "sub/b.cer"],
+    ],
+    ["deep/ (a trailing slash) matches a folder at any depth", { include: ["deep/"] }, ["sub/deep/c.cer"]],
+    ["exclude *.cer (no slash) skips it in sub-folders too", { exclude: ["*.cer"] }, ["a.pem"]],
     [
       "**/*.cer matches at any depth, dot files too",
       { include: ["**/*.cer"] },

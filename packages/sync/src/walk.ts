@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, realpathSync, type Stats, statSync } from "node:fs";
 import { basename, resolve, sep } from "node:path";
-import picomatch from "picomatch";
 import { displayPath } from "./display-path.js";
+import { patternMatcher } from "./patterns.js";
 
 /** One file found under a scanned root, or a path that could not be taken as a file. */
 export interface WalkEntry {
@@ -73,8 +73,8 @@ const NON_ASCII = /[\x80-\xff]/;
  * else runs during the walk, and a sync lstat costs a fraction of a thread-pool round trip (100,000 files).
  */
 export async function walk(roots: string[], options: WalkOptions = {}): Promise<WalkEntry[]> {
-  const include = options.include?.length ? picomatch(options.include, { dot: true }) : null;
-  const exclude = options.exclude?.length ? picomatch(options.exclude, { dot: true }) : null;
+  const include = options.include?.length ? patternMatcher(options.include) : null;
+  const exclude = options.exclude?.length ? patternMatcher(options.exclude) : null;
   const realRoots = roots.map(realpathOrResolved);
   // Roots are given as text (UTF-8); walked paths are kept as their bytes.
   const rootPaths = new Map(roots.map((root) => [root, Buffer.from(root).toString("latin1")]));

@@ -8,6 +8,7 @@ import { DEFAULT_CLIENT, type RunningEmulator, startEmulator } from "@intune-cod
 import { afterEach, describe, expect, it } from "vitest";
 import { type AuthOptions, createTokenProvider } from "./auth.js";
 import { ConfigError } from "./config-error.js";
+import { NetworkError } from "./network-error.js";
 
 const dir = mkdtempSync(join(tmpdir(), "uploader-auth-"));
 const SCOPE = "https://graph.microsoft.com/.default";
@@ -57,7 +58,7 @@ describe("createTokenProvider: choosing a credential", () => {
     expect(call).toThrow(message);
   });
 
-  it("an unreachable authority (untrusted TLS here) is an AuthError that does not echo the secret", async () => {
+  it("an authority whose TLS certificate is untrusted is a NetworkError (tls, naming the host), not the credential's fault", async () => {
     emulator = await startEmulator({ https: true });
     const provider = createTokenProvider({
       tenantId: DEFAULT_CLIENT.tenantId,
@@ -68,7 +69,10 @@ describe("createTokenProvider: choosing a credential", () => {
       env: {},
     });
     const error = await provider.getToken().catch((e: unknown) => e);
-    expect((error as Error).name).toBe("AuthError");
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error).toMatchObject({ kind: "tls", host: new URL(emulator.rootUrl).host, proxy: null });
+    expect((error as Error).message).toContain(`could not reach ${new URL(emulator.rootUrl).host}`);
+    expect((error as Error).message).toContain("NODE_EXTRA_CA_CERTS");
     expect(String((error as Error).message)).not.toContain("wrong-secret-value");
   });
 });
@@ -101,7 +105,8 @@ describe("client-secret credential against the emulator's token service (built d
       const fromFile = createTokenProvider({ tenantId: process.env.AZURE_TENANT_ID, clientId: process.env.AZURE_CLIENT_ID,
         clientSecretFile: ${JSON.stringify(secretFile)}, scope: "${SCOPE}", env: { AZURE_AUTHORITY_HOST: process.env.AZURE_AUTHORITY_HOST } });
       const client = new GraphClient({ baseUrl: process.env.GRAPH_URL, tokenProvider: fromFile });
-      const listed = await client.list();
+      let listed = [];
+      for await (const page of client.listPages()) listed.push(...page);
       const wrong = createTokenProvider({ clientSecret: "wrong-secret-value", scope: "${SCOPE}" });
       const error = await wrong.getToken().catch((e) => e);
       console.log(JSON.stringify({ cached: a === b, refreshed: a !== c, listed: listed.length,
@@ -123,6 +128,53 @@ describe("client-secret credential against the emulator's token service (built d
     });
     expect(emulator.tokenRequests().filter((r) => r.method === "POST" && r.status === 200)).toHaveLength(3);
     expect(emulator.requests().map((r) => `${r.method} ${r.status}`)).toEqual(["GET 200"]);
+  });
+
+  it("tells an unknown tenant, a wrong secret (remembered: asked once) and an unresolvable host apart", async () => {
+    emulator = await startEmulator({ https: true });
+    const script = `
+      import { createTokenProvider } from ${JSON.stringify(DIST_INDEX)};
+      const base = { clientId: process.env.CLIENT_ID, scope: "${SCOPE}", env: {} };
+      const at = (authorityHost, tenantId, clientSecret) =>
+        createTokenProvider({ ...base, authorityHost, tenantId, clientSecret });
+      const tenant = await at(process.env.AUTHORITY, "no-such-tenant", "s").getToken().catch((e) => e);
+      const wrong = at(process.env.AUTHORITY, process.env.TENANT_ID, "wrong-secret-value");
+      const first = await wrong.getToken().catch((e) => e);
+      const again = await wrong.getToken({ forceRefresh: true }).catch((e) => e);
+      const started = Date.now();
+      const dns = await at("https://login.invalid", process.env.TENANT_ID, "s").getToken().catch((e) => e);
+      console.log(JSON.stringify({
+        tenant: [tenant.name, tenant.reason, tenant.message],
+        wrong: [first.name, first.reason, first === again, first.message.includes("wrong-secret-value")],
+        dns: [dns.name, dns.kind, dns.code, dns.host, dns.proxy, dns.message],
+        dnsFast: Date.now() - started < 3000,
+      }));
+    `;
+    const result = await runTrusting(emulator.caCertPath!, script, {
+      CLIENT_ID: DEFAULT_CLIENT.clientId,
+      TENANT_ID: DEFAULT_CLIENT.tenantId,
+      AUTHORITY: emulator.rootUrl,
+    });
+    expect(result).toEqual({
+      tenant: [
+        "AuthError",
+        "tenant",
+        `Could not get a token (ClientSecretCredential): ${emulator.rootUrl} does not know tenant "no-such-tenant" (HTTP 400 for /no-such-tenant/v2.0/.well-known/openid-configuration): check the tenant id (a GUID or a verified domain such as contoso.onmicrosoft.com) and the cloud or authority host.`,
+      ],
+      wrong: ["AuthError", "credential", true, false],
+      dns: [
+        "NetworkError",
+        "dns",
+        "ENOTFOUND",
+        "login.invalid",
+        null,
+        "GET /emulator-tenant/v2.0/.well-known/openid-configuration: could not reach login.invalid: its name did not resolve (DNS) (ENOTFOUND)",
+      ],
+      dnsFast: true,
+    });
+    // The wrong secret was tried once; the forced refresh got the remembered failure without a request.
+    const posts = emulator.tokenRequests().filter((r) => r.method === "POST");
+    expect(posts.map((r) => r.status)).toEqual([401]);
   });
 
   it("refreshes before expiry: a 4 s token is renewed after 2 s", async () => {

@@ -3,6 +3,7 @@ import { type CredentialFactory, CredentialTokenProvider } from "./credential-to
 import { FileTokenProvider } from "./file-token-provider.js";
 import { readSecretFile } from "./secrets.js";
 import type { TokenProvider } from "./token-provider.js";
+import { defaultTransport, type Transport } from "./transport.js";
 
 /** How to authenticate; explicit options win over the standard `AZURE_*` environment variables. */
 export interface AuthOptions {
@@ -30,6 +31,8 @@ export interface AuthOptions {
   scope: string;
   /** Where `AZURE_*` variables are read; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** How token requests leave the process; default the one Graph requests use (same proxy rule). */
+  transport?: Transport;
 }
 
 // Microsoft's own authorities answer instance discovery; any other (a private or emulated one) cannot.
@@ -50,12 +53,22 @@ export function createTokenProvider(options: AuthOptions): TokenProvider {
   };
   const tenantId = options.tenantId ?? env.AZURE_TENANT_ID;
   const clientId = options.clientId ?? env.AZURE_CLIENT_ID;
-  const create = (factory: CredentialFactory) => new CredentialTokenProvider(factory, options.scope);
+  const target = {
+    scope: options.scope,
+    authorityHost: authorityHost ?? "https://login.microsoftonline.com",
+    tenantId,
+    transport: options.transport ?? defaultTransport(),
+  };
+  const create = (factory: CredentialFactory) => new CredentialTokenProvider(factory, target);
 
   if (options.managedIdentity) {
     const miClientId = options.managedIdentityClientId ?? env.AZURE_CLIENT_ID;
     return create(
-      (identity) => new identity.ManagedIdentityCredential(miClientId ? { clientId: miClientId } : {}),
+      (identity, { httpClient }) =>
+        new identity.ManagedIdentityCredential({
+          ...(miClientId ? { clientId: miClientId } : {}),
+          httpClient,
+        }),
     );
   }
   const secret = options.clientSecretFile
@@ -74,18 +87,23 @@ export function createTokenProvider(options: AuthOptions): TokenProvider {
     );
   }
   if (secret)
-    return create((identity) => new identity.ClientSecretCredential(tenantId, clientId, secret, common));
+    return create(
+      (identity, http) =>
+        new identity.ClientSecretCredential(tenantId, clientId, secret, { ...common, ...http }),
+    );
   if (certificatePath) {
     const certificatePassword = options.certificatePassword ?? env.AZURE_CLIENT_CERTIFICATE_PASSWORD;
     const configuration = certificatePassword
       ? { certificatePath, certificatePassword }
       : { certificatePath };
     return create(
-      (identity) => new identity.ClientCertificateCredential(tenantId, clientId, configuration, common),
+      (identity, http) =>
+        new identity.ClientCertificateCredential(tenantId, clientId, configuration, { ...common, ...http }),
     );
   }
   return create(
-    (identity) => new identity.WorkloadIdentityCredential({ tenantId, clientId, tokenFilePath, ...common }),
+    (identity, http) =>
+      new identity.WorkloadIdentityCredential({ tenantId, clientId, tokenFilePath, ...common, ...http }),
   );
 }
 

@@ -15,7 +15,7 @@ describe("creates whose outcome is unknown are never blindly re-sent", () => {
     const setup = await withEmulator({ faults: { rate: 1, kinds: ["reset-after-create"] } });
     emulator = setup.emulator;
     const body = buildBody(await makeCertificate("Reset Trap"));
-    const result = await setup.client({ fetch: faultsOffAfterFirst(emulator) }).create(body);
+    const result = await setup.client({ transport: faultsOffAfterFirst(emulator) }).create(body);
     const objects = emulator.objects();
     expect(objects).toHaveLength(1);
     expect(result).toEqual({
@@ -36,7 +36,7 @@ describe("creates whose outcome is unknown are never blindly re-sent", () => {
     const setup = await withEmulator({ faults: { rate: 1, kinds: [kind] } });
     emulator = setup.emulator;
     const body = buildBody(await makeCertificate(`Unknown ${kind}`));
-    const result = await setup.client({ fetch: faultsOffAfterFirst(emulator) }).create(body);
+    const result = await setup.client({ transport: faultsOffAfterFirst(emulator) }).create(body);
     expect(result).toMatchObject({ status: 201, attempts: 2 });
     expect(result.recovered).toBeUndefined();
     expect(emulator.objects().map((o) => o.subject)).toEqual([body.subject]);
@@ -48,7 +48,7 @@ describe("creates whose outcome is unknown are never blindly re-sent", () => {
     emulator = setup.emulator;
     const body = buildBody(await makeCertificate("Slow Create"));
     const client = setup.client({
-      fetch: faultsOffAfterFirst(emulator),
+      transport: faultsOffAfterFirst(emulator),
       timeoutMs: 100,
       recoveryDelayMs: 500,
     });
@@ -66,7 +66,7 @@ describe("creates whose outcome is unknown are never blindly re-sent", () => {
     const setup = await withEmulator({ faults: { rate: 1, kinds: ["429"], retryAfterSeconds: 0.05 } });
     emulator = setup.emulator;
     const result = await setup
-      .client({ fetch: faultsOffAfterFirst(emulator) })
+      .client({ transport: faultsOffAfterFirst(emulator) })
       .create(buildBody(await makeCertificate("Throttled")));
     expect(result).toMatchObject({ status: 201, attempts: 2 });
     expect(requestLine(emulator)).toEqual(["POST 429 429", "POST 201"]);
@@ -80,7 +80,7 @@ describe("creates whose outcome is unknown are never blindly re-sent", () => {
       { subject: body.subject, issuer: body.issuer, expirationDateTime: "2031-01-01T00:00:01Z" },
       { subject: "CN=Other", issuer: body.issuer, expirationDateTime: "2031-01-01T00:00:00Z" },
     ]);
-    const result = await setup.client({ fetch: faultsOffAfterFirst(emulator) }).create(body);
+    const result = await setup.client({ transport: faultsOffAfterFirst(emulator) }).create(body);
     expect(result).toMatchObject({ status: 201, attempts: 2 });
     expect(emulator.objects()).toHaveLength(3);
   });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { buildBody } from "./body.js";
 import { REDACT_PATHS } from "./redact.js";
 import { makeCertificate } from "./test-certificates.js";
-import { TEST_TOKEN, withEmulator } from "./test-emulator.js";
+import { listAll, TEST_TOKEN, withEmulator } from "./test-emulator.js";
 
 let emulator: RunningEmulator | undefined;
 afterEach(async () => {
@@ -40,8 +40,10 @@ describe("logging", () => {
       const created = await client.create(body, { logger: logger.child({ certificate: i }) });
       await client.update(created.id, body);
     }
-    await client.list();
-    errors.push(await client.get("missing").catch((e: unknown) => e));
+    await listAll(client);
+    errors.push(
+      await client.update("missing", buildBody(await makeCertificate("Missing"))).catch((e: unknown) => e),
+    );
     const output = lines.join("");
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(output).not.toContain(TEST_TOKEN);

@@ -10,8 +10,17 @@ import { FileTokenProvider } from "./file-token-provider.js";
 import { GraphError } from "./graph-error.js";
 import { NetworkError } from "./network-error.js";
 import { RateLimiter } from "./pacing.js";
+import { PermissionError } from "./permission-error.js";
+import { THROTTLED_MIN_DELAY_MS } from "./retry.js";
 import { makeCertificate } from "./test-certificates.js";
-import { faultsOffAfterFirst, requestLine, TEST_TOKEN, withEmulator } from "./test-emulator.js";
+import {
+  afterEachRequest,
+  faultsOffAfterFirst,
+  listAll,
+  requestLine,
+  TEST_TOKEN,
+  withEmulator,
+} from "./test-emulator.js";
 
 let emulator: RunningEmulator | undefined;
 let server: Server | undefined;
@@ -54,10 +63,13 @@ describe("retries against the emulator", () => {
       id,
       body,
     } = await seeded({ faults: { rate: 1, kinds: [kind], retryAfterSeconds: 0.1 } });
-    const result = await client({ fetch: faultsOffAfterFirst(e) }).update(id, body);
+    const result = await client({ transport: faultsOffAfterFirst(e) }).update(id, body);
     expect(result).toMatchObject({ id, status: 204, attempts: 2 });
     expect(requestLine(e)).toEqual([first, "PATCH 204"]);
+    expect(e.requests().map((r) => r.attempt)).toEqual([null, "1"]);
     if (kind === "429" || kind === "503-retry-after") expect(gapMs(e)).toBeGreaterThanOrEqual(98);
+    // A throttling answer that names no delay waits at least 2 s: an immediate retry counts against the limit.
+    if (kind === "503") expect(gapMs(e)).toBeGreaterThanOrEqual(THROTTLED_MIN_DELAY_MS - 2);
   });
 
   it("honours a fractional Retry-After from the emulator's own throttling", async () => {
@@ -79,7 +91,7 @@ describe("retries against the emulator", () => {
     } = await seeded({
       faults: { rate: 1, kinds: ["429-http-date"], retryAfterSeconds: 0.05 },
     });
-    const result = await client({ fetch: faultsOffAfterFirst(e) }).update(id, body);
+    const result = await client({ transport: faultsOffAfterFirst(e) }).update(id, body);
     expect(result.attempts).toBe(2);
     expect(requestLine(e)).toEqual(["PATCH 429 429-http-date", "PATCH 204"]);
     const [first, second] = e.requests();
@@ -93,7 +105,7 @@ describe("retries against the emulator", () => {
       id,
       body,
     } = await seeded({ faults: { rate: 1, kinds: ["latency"], latencyMs: 400 } });
-    const result = await client({ fetch: faultsOffAfterFirst(e), timeoutMs: 100 }).update(id, body);
+    const result = await client({ transport: faultsOffAfterFirst(e), timeoutMs: 100 }).update(id, body);
     expect(result).toMatchObject({ status: 204, attempts: 2 });
   });
 
@@ -149,7 +161,7 @@ describe("retries against the emulator", () => {
       faults: { rate: 1, kinds: ["429"], retryAfterSeconds: 0.2 },
     });
     const c = client({
-      fetch: faultsOffAfterFirst(e),
+      transport: faultsOffAfterFirst(e),
       writeLimiter: new RateLimiter({ limit: 100, windowMs: 1000 }),
     });
     const first = c.update(id, body);
@@ -182,15 +194,10 @@ describe("401 handling", () => {
   it("refreshes the token once and re-sends (a rotated token file is re-read)", async () => {
     const { emulator: e, tokenFile, id, body } = await seeded();
     writeFileSync(tokenFile, "stale-token\n");
-    const rotateAfterFirst: typeof fetch = async (input, init) => {
-      const response = await fetch(input, init);
-      writeFileSync(tokenFile, `${TEST_TOKEN}\r\n`);
-      return response;
-    };
     const client = new GraphClient({
       baseUrl: e.url,
       tokenProvider: new FileTokenProvider(tokenFile),
-      fetch: rotateAfterFirst,
+      transport: afterEachRequest(() => writeFileSync(tokenFile, `${TEST_TOKEN}\r\n`)),
     });
     const result = await client.update(id, body);
     expect(result).toMatchObject({ status: 204, attempts: 2 });
@@ -204,7 +211,7 @@ describe("401 handling", () => {
       id,
       body,
     } = await seeded({ faults: { rate: 1, kinds: ["401-expired-token"] } });
-    const result = await client({ fetch: faultsOffAfterFirst(e) }).update(id, body);
+    const result = await client({ transport: faultsOffAfterFirst(e) }).update(id, body);
     expect(result.attempts).toBe(2);
     expect(requestLine(e)).toEqual(["PATCH 401 401-expired-token", "PATCH 204"]);
   });
@@ -250,7 +257,7 @@ describe("forms the emulator does not send (a loopback server): retry-after-ms, 
       baseUrl: `http://127.0.0.1:${port}/beta`,
       tokenProvider: { getToken: async () => TEST_TOKEN },
     });
-    expect(await client.list()).toEqual([]);
+    expect(await listAll(client)).toEqual([]);
     expect(arrivals).toHaveLength(2);
     expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(148);
     expect(arrivals[1]! - arrivals[0]!).toBeLessThan(5000);
@@ -279,6 +286,131 @@ describe("forms the emulator does not send (a loopback server): retry-after-ms, 
       message: "exists",
       requestId: "body-id",
       attempts: 1,
+    });
+  });
+});
+
+/** A loopback server answering each request with the next of `answers` (the last repeats); records arrivals. */
+async function scripted(
+  answers: Array<{ status: number; headers?: Record<string, string>; body?: unknown }>,
+) {
+  const arrivals: Array<{ at: number; method: string; retryAttempt: string | undefined }> = [];
+  server = createServer((request, response) => {
+    const retryAttempt = request.headers["retry-attempt"];
+    arrivals.push({
+      at: Date.now(),
+      method: request.method ?? "",
+      retryAttempt: retryAttempt as string | undefined,
+    });
+    const answer = answers[Math.min(arrivals.length, answers.length) - 1]!;
+    request.resume();
+    response.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
+    response.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
+  });
+  await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const client = new GraphClient({
+    baseUrl: `http://127.0.0.1:${port}/beta`,
+    tokenProvider: { getToken: async () => TEST_TOKEN },
+  });
+  return { client, arrivals, port };
+}
+
+const INTUNE_FORBIDDEN = JSON.stringify({
+  _version: 3,
+  Message:
+    "Application must have one of the following scopes: DeviceManagementApps.ReadWrite.All - Operation ID (for customer support): 5e0b1c55-0000-0000-0000-000000000000",
+});
+
+describe("answers the emulator does not send (a loopback server)", () => {
+  it("a 429 without Retry-After waits at least 2 s, then sends Retry-Attempt", async () => {
+    const { client, arrivals } = await scripted([
+      { status: 429, body: { error: { code: "TooManyRequests", message: "slow down" } } },
+      { status: 200, body: { value: [] } },
+    ]);
+    expect(await listAll(client)).toEqual([]);
+    expect(arrivals.map((a) => a.retryAttempt)).toEqual([undefined, "1"]);
+    expect(arrivals[1]!.at - arrivals[0]!.at).toBeGreaterThanOrEqual(THROTTLED_MIN_DELAY_MS - 2);
+  });
+
+  it("a redirect is not followed: an error naming its target, after one request", async () => {
+    const { client, arrivals } = await scripted([
+      { status: 302, headers: { location: "https://elsewhere.example.test/beta/x" }, body: { value: [] } },
+    ]);
+    const error = await listAll(client).catch((x: unknown) => x);
+    expect(error).toBeInstanceOf(GraphError);
+    expect(error).toMatchObject({ status: 302, code: "redirect", attempts: 1 });
+    expect((error as Error).message).toContain("redirecting to https://elsewhere.example.test/beta/x");
+    expect(arrivals).toHaveLength(1);
+  });
+
+  it("Intune's 403 names the missing permission (a PermissionError, also an AuthError), after one request", async () => {
+    const { client, arrivals } = await scripted([
+      { status: 403, body: { error: { code: "Forbidden", message: INTUNE_FORBIDDEN } } },
+    ]);
+    const body = { subject: "x" } as unknown as CertificateBody;
+    const error = await client.update("id", body).catch((x: unknown) => x);
+    expect(error).toBeInstanceOf(PermissionError);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error).toMatchObject({
+      status: 403,
+      reason: "permission",
+      permissions: ["DeviceManagementApps.ReadWrite.All"],
+    });
+    expect((error as Error).message).toContain(
+      "the app needs the application permission DeviceManagementApps.ReadWrite.All, with admin consent",
+    );
+    expect(arrivals).toHaveLength(1);
+  });
+
+  it("a 401 UnknownError wrapping Intune's refusal: one token refresh, then the missing permission", async () => {
+    const { client, arrivals } = await scripted([
+      { status: 401, body: { error: { code: "UnknownError", message: INTUNE_FORBIDDEN } } },
+    ]);
+    const error = await listAll(client).catch((x: unknown) => x);
+    expect(error).toBeInstanceOf(PermissionError);
+    expect(error).toMatchObject({ status: 401, permissions: ["DeviceManagementApps.ReadWrite.All"] });
+    expect(arrivals.map((a) => a.method)).toEqual(["GET", "GET"]);
+  });
+});
+
+describe("failures below HTTP", () => {
+  it("a Graph host whose name does not resolve fails at once, naming the host: no retries", async () => {
+    const client = new GraphClient({
+      baseUrl: "https://graph.microsfot.invalid/beta",
+      tokenProvider: { getToken: async () => TEST_TOKEN },
+    });
+    const started = Date.now();
+    const error = await listAll(client).catch((x: unknown) => x);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error).toMatchObject({
+      kind: "dns",
+      code: "ENOTFOUND",
+      host: "graph.microsfot.invalid",
+      proxy: null,
+      attempts: 1,
+    });
+    expect((error as Error).message).toBe(
+      "GET /beta/deviceAppManagement/enterpriseCodeSigningCertificates: could not reach graph.microsfot.invalid: its name did not resolve (DNS) (ENOTFOUND)",
+    );
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it("a refused connection names host and cause after its retries", async () => {
+    const { port } = await scripted([{ status: 200 }]);
+    await new Promise((resolve) => server!.close(resolve));
+    const client = new GraphClient({
+      baseUrl: `http://127.0.0.1:${port}/beta`,
+      tokenProvider: { getToken: async () => TEST_TOKEN },
+      retries: 1,
+      backoffBaseMs: 10,
+    });
+    const error = await listAll(client).catch((x: unknown) => x);
+    expect(error).toMatchObject({
+      kind: "refused",
+      code: "ECONNREFUSED",
+      host: `127.0.0.1:${port}`,
+      attempts: 2,
     });
   });
 });

@@ -1,12 +1,13 @@
 import { type Logger, pino } from "pino";
 import type { CertificateBody } from "./body.js";
 import { validateGraphUrl } from "./cloud.js";
-import type { Exchange } from "./exchange.js";
 import { GraphError } from "./graph-error.js";
 import type { RateLimiter } from "./pacing.js";
 import { matchesCertificate, type RemoteCertificate, toRemoteCertificate } from "./remote.js";
+import type { GraphAnswer } from "./send-once.js";
 import { type Outcome, type RequestSettings, sendRequest } from "./send-request.js";
 import type { TokenProvider } from "./token-provider.js";
+import { defaultTransport, type Transport } from "./transport.js";
 
 /** How the client reaches Graph and how patient it is. */
 export interface GraphClientOptions {
@@ -21,18 +22,19 @@ export interface GraphClientOptions {
   retries?: number;
   /** Total time one operation may spend, waits included; default 180 s. */
   retryBudgetMs?: number;
-  /** Backoff base and cap when the server gives no Retry-After; default 1 s and 60 s. */
+  /** Backoff base and cap when the server gives no Retry-After; default 1 s and 60 s (a 429 or 503 waits ≥ 2 s). */
   backoffBaseMs?: number;
   backoffCapMs?: number;
   /** Least wait before looking for a create whose outcome is unknown; default 2 s. */
   recoveryDelayMs?: number;
-  /** Shared by all workers for POST/PATCH. */
+  /** Shared by all workers for POST/PATCH/DELETE. */
   writeLimiter?: RateLimiter;
   /** Shared by all workers for GET. */
   readLimiter?: RateLimiter;
   /** Aborts everything (shutdown). */
   signal?: AbortSignal;
-  fetch?: typeof fetch;
+  /** How requests leave the process; default the process's proxy-aware transport (HTTPS_PROXY, NO_PROXY). */
+  transport?: Transport;
 }
 
 /** The outcome of a create or update. */
@@ -46,6 +48,15 @@ export interface WriteResult {
   object: RemoteCertificate | null;
   /** True when a create whose outcome was unknown turned out to have succeeded. */
   recovered?: boolean;
+}
+
+/** The outcome of a delete. */
+export interface DeleteResult {
+  id: string;
+  /** HTTP requests sent for this delete. */
+  attempts: number;
+  /** 204 (or 200); 404 when an earlier attempt's answer was lost and the retry found the object gone. */
+  status: number;
 }
 
 /** Per-call options of the read operations. */
@@ -75,14 +86,7 @@ export class GraphClient {
     this.base = validateGraphUrl(options.baseUrl);
     this.collectionUrl = `${this.base.href.replace(/\/+$/, "")}/${COLLECTION}`;
     this.logger = options.logger ?? pino({ enabled: false });
-    this.settings = { ...options, fetch: options.fetch ?? globalThis.fetch };
-  }
-
-  /** Every certificate in the tenant, following each `@odata.nextLink`. */
-  async list(options: ReadOptions = {}): Promise<RemoteCertificate[]> {
-    const found: RemoteCertificate[] = [];
-    for await (const page of this.listPages(options)) found.push(...page);
-    return found;
+    this.settings = { ...options, transport: options.transport ?? defaultTransport() };
   }
 
   /** The tenant's certificates a page at a time, so that a caller over a large tenant keeps only what it needs. */
@@ -103,18 +107,6 @@ export class GraphClient {
     }
   }
 
-  /** One certificate; a missing one is a GraphError with status 404. */
-  async get(id: string, options: ReadOptions = {}): Promise<RemoteCertificate> {
-    const outcome = await sendRequest(
-      { method: "GET", url: this.itemUrl(id), ...this.context(options) },
-      this.settings,
-    );
-    const answer = answerOf(outcome);
-    const remote = toRemoteCertificate(answer.json);
-    if (!remote) throw invalidAnswer(answer, outcome.attempts, "no object id");
-    return remote;
-  }
-
   /** POSTs a certificate; after an unknown outcome it looks for the object before ever re-sending. */
   async create(body: CertificateBody, options: WriteOptions = {}): Promise<WriteResult> {
     const context = this.context(options);
@@ -132,9 +124,10 @@ export class GraphClient {
       const { recovered, attempts } = outcome;
       return { id: recovered.id, attempts, status: 200, object: recovered, recovered: true };
     }
-    const object = toRemoteCertificate(outcome.answer.json);
-    if (!object) throw invalidAnswer(outcome.answer, outcome.attempts, "no object id");
-    return { id: object.id, attempts: outcome.attempts, status: outcome.answer.status, object };
+    const answer = answerOf(outcome);
+    const object = toRemoteCertificate(answer.json);
+    if (!object) throw invalidAnswer(answer, outcome.attempts, "no object id");
+    return { id: object.id, attempts: outcome.attempts, status: answer.status, object };
   }
 
   /** PATCHes a certificate with the full body; 200 and 204 are both success. */
@@ -155,6 +148,19 @@ export class GraphClient {
       status: answer.status,
       object: toRemoteCertificate(answer.json),
     };
+  }
+
+  /**
+   * DELETEs a certificate, paced and retried as a write. A missing object is a GraphError 404, unless an earlier
+   * attempt of this delete may have applied (its answer was lost, or was a 5xx): then the 404 means done.
+   */
+  async delete(id: string, options: WriteOptions = {}): Promise<DeleteResult> {
+    const outcome = await sendRequest(
+      { method: "DELETE", url: this.itemUrl(id), ...this.context(options) },
+      this.settings,
+    );
+    const answer = "alreadyDone" in outcome ? outcome.alreadyDone : answerOf(outcome);
+    return { id, attempts: outcome.attempts, status: answer.status };
   }
 
   /** The object a create with an unknown outcome may have made: the listing is read only up to the page holding it. */
@@ -179,7 +185,7 @@ export class GraphClient {
   }
 
   /** The token must never follow a link to another host. */
-  private sameOriginUrl(link: string, answer: Exchange, attempts: number): string {
+  private sameOriginUrl(link: string, answer: GraphAnswer, attempts: number): string {
     let url: URL;
     try {
       url = new URL(link, this.collectionUrl);
@@ -192,12 +198,12 @@ export class GraphClient {
   }
 }
 
-function answerOf(outcome: Outcome): Exchange {
+function answerOf(outcome: Outcome): GraphAnswer {
   if ("answer" in outcome) return outcome.answer;
-  throw new Error("only a create can be recovered");
+  throw new Error("only a create can be recovered, and only a delete be already done");
 }
 
-function invalidAnswer(answer: Exchange, attempts: number, what: string): GraphError {
+function invalidAnswer(answer: GraphAnswer, attempts: number, what: string): GraphError {
   return new GraphError({
     status: answer.status,
     code: "invalidResponse",

@@ -1,20 +1,85 @@
-/** The request got no HTTP answer (reset, refused, timeout, DNS); the outcome of a write is unknown. */
+/** Why a request got no HTTP answer, as far as the socket layer tells. */
+export type NetworkFailureKind =
+  | "dns"
+  | "refused"
+  | "unreachable"
+  | "reset"
+  | "timeout"
+  | "tls"
+  | "proxy"
+  | "other";
+
+/** What the message says for each kind, after the host. */
+const CAUSES: Record<NetworkFailureKind, string> = {
+  dns: "its name did not resolve (DNS)",
+  refused: "the connection was refused",
+  unreachable: "no route to it",
+  reset: "the connection was reset",
+  timeout: "no answer in time",
+  tls: "its TLS certificate was not trusted (a TLS-inspecting proxy's CA goes in NODE_EXTRA_CA_CERTS)",
+  proxy: "the proxy refused the tunnel",
+  other: "the request failed below HTTP",
+};
+
+// Kinds where the request provably never reached the server: a write can be re-sent without looking for it.
+const NOT_SENT: ReadonlySet<NetworkFailureKind> = new Set(["dns", "refused", "unreachable", "tls", "proxy"]);
+
+/** What a NetworkError is made of. */
+export interface NetworkFailure {
+  kind: NetworkFailureKind;
+  /** The system, TLS or undici code (`ENOTFOUND`, `ECONNRESET`, `CERT_HAS_EXPIRED`, …). */
+  code: string;
+  /** The host the request was for (`graph.microsoft.com`, `login.microsoftonline.com:443`). */
+  host: string;
+  /** The proxy the request went through, without credentials; null when it went direct. */
+  proxy: string | null;
+  /** The request line, e.g. `PATCH /beta/deviceAppManagement/…`. */
+  request?: string;
+  /** For a timeout: the limit that passed. */
+  timeoutMs?: number;
+  clientRequestId?: string | null;
+  cause?: unknown;
+}
+
+/**
+ * A request got no HTTP answer: it names the host, the proxy if one was used, and the cause. Its message never
+ * quotes the underlying error, since fetch can echo header values and one of them is the token.
+ */
 export class NetworkError extends Error {
   override readonly name = "NetworkError";
-  /** The system or fetch error code: `ECONNRESET`, `ECONNREFUSED`, `ETIMEDOUT`, `ENOTFOUND`, … */
+  /** DNS, refused, unreachable, reset, timeout, TLS verification, proxy, or other. */
+  readonly kind: NetworkFailureKind;
+  /** The system, TLS or undici code. */
   readonly code: string;
+  /** The host the request was for. */
+  readonly host: string;
+  /** The proxy used, without credentials; null when direct. */
+  readonly proxy: string | null;
   /** HTTP requests sent for the operation. */
-  attempts: number;
+  attempts = 1;
   /** The `client-request-id` of the last request, for tracing one whose answer never came. */
   readonly clientRequestId: string | null;
 
-  constructor(
-    message: string,
-    options: { code: string; attempts?: number; clientRequestId?: string | null; cause?: unknown },
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = options.code;
-    this.attempts = options.attempts ?? 1;
-    this.clientRequestId = options.clientRequestId ?? null;
+  constructor(failure: NetworkFailure) {
+    const via = failure.proxy ? ` through proxy ${failure.proxy}` : "";
+    const what = failure.request ? `${failure.request}: ` : "";
+    const cause =
+      failure.kind === "timeout" && failure.timeoutMs !== undefined
+        ? `no answer within ${failure.timeoutMs} ms`
+        : CAUSES[failure.kind];
+    super(
+      `${what}could not reach ${failure.host}${via}: ${cause} (${failure.code})`,
+      failure.cause === undefined ? undefined : { cause: failure.cause },
+    );
+    this.kind = failure.kind;
+    this.code = failure.code;
+    this.host = failure.host;
+    this.proxy = failure.proxy;
+    this.clientRequestId = failure.clientRequestId ?? null;
+  }
+
+  /** True when the request provably never reached the server (nothing could be sent), so a write had no effect. */
+  get notSent(): boolean {
+    return NOT_SENT.has(this.kind);
   }
 }

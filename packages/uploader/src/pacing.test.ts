@@ -2,6 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ConfigError } from "./config-error.js";
 import { DEFAULT_RATE_LIMIT, parseRateLimit, RateLimiter } from "./pacing.js";
 
+/** A grant whose answer came at once: it counts from when it was granted. */
+function take(limiter: RateLimiter, signal?: AbortSignal): Promise<void> {
+  return limiter.acquireGrant(signal).then((grant) => grant.done());
+}
+
 describe("parseRateLimit", () => {
   it.each([
     ["100/20s", { limit: 100, windowMs: 20_000 }],
@@ -36,7 +41,7 @@ describe("RateLimiter", () => {
   function grantTimes(limiter: RateLimiter, n: number): number[] {
     const start = Date.now();
     const times: number[] = [];
-    for (let i = 0; i < n; i++) void limiter.acquire().then(() => times.push(Date.now() - start));
+    for (let i = 0; i < n; i++) void take(limiter).then(() => times.push(Date.now() - start));
     return times;
   }
 
@@ -49,7 +54,7 @@ describe("RateLimiter", () => {
 
   it("keeps a sliding window: a late burst waits only for the grants it would overlap", async () => {
     const limiter = new RateLimiter({ limit: 2, windowMs: 1000 });
-    await limiter.acquire();
+    await take(limiter);
     await vi.advanceTimersByTimeAsync(600);
     const times = grantTimes(limiter, 3);
     await vi.advanceTimersByTimeAsync(3000);
@@ -67,9 +72,9 @@ describe("RateLimiter", () => {
 
   it("an aborted waiter rejects at once and gives its turn away", async () => {
     const limiter = new RateLimiter({ limit: 1, windowMs: 1000 });
-    await limiter.acquire();
+    await take(limiter);
     const controller = new AbortController();
-    const aborted = limiter.acquire(controller.signal);
+    const aborted = take(limiter, controller.signal);
     const times = grantTimes(limiter, 1);
     controller.abort(new Error("shutdown"));
     await expect(aborted).rejects.toThrow("shutdown");
@@ -80,9 +85,9 @@ describe("RateLimiter", () => {
   it("uses the injected clock", async () => {
     let now = 0;
     const limiter = new RateLimiter({ limit: 1, windowMs: 100, now: () => now });
-    await limiter.acquire();
+    await take(limiter);
     now = 100;
-    await limiter.acquire();
+    await take(limiter);
     expect(now).toBe(100);
   });
 });
@@ -101,7 +106,7 @@ describe("RateLimiter grants counted from their answer", () => {
     const start = Date.now();
     const grant = await limiter.acquireGrant();
     let grantedAt: number | undefined;
-    void limiter.acquire().then(() => {
+    void take(limiter).then(() => {
       grantedAt = Date.now() - start;
     });
     await vi.advanceTimersByTimeAsync(3000);
@@ -121,7 +126,7 @@ describe("RateLimiter grants counted from their answer", () => {
     grant.done();
     const start = Date.now();
     let waited: number | undefined;
-    void limiter.acquire().then(() => {
+    void take(limiter).then(() => {
       waited = Date.now() - start;
     });
     await vi.advanceTimersByTimeAsync(200);

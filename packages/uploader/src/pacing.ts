@@ -1,7 +1,8 @@
+import { formatRateLimit, INTUNE_WRITE_LIMIT } from "@intune-codesign/graph-contract";
 import { ConfigError } from "./config-error.js";
 
-/** Intune's write limit for this resource family, per app and tenant: the default pacing. */
-export const DEFAULT_RATE_LIMIT = "100/20s";
+/** Intune's write limit for this resource family, per app and tenant: the default pacing, as `--rate-limit` spells it. */
+export const DEFAULT_RATE_LIMIT = formatRateLimit(INTUNE_WRITE_LIMIT);
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
@@ -25,14 +26,14 @@ export interface Grant {
 }
 
 interface GrantRecord {
-  /** When the answer arrived (or the grant was taken, for `acquire`); undefined while the request is in flight. */
+  /** When the answer arrived; undefined while the request is in flight. */
   settledAt: number | undefined;
 }
 
 /**
  * A sliding window of grants shared by all workers: a request may start once fewer than `limit` grants
  * fall in the last `windowMs`, the rule Intune's (and the emulator's) throttling log applies to arrivals.
- * A grant from `acquireGrant` counts from when its answer arrived, so network jitter can never make two
+ * A grant counts from when its answer arrived, so network jitter can never make two
  * requests land closer together at the server than the limiter allowed. Waiters are served in arrival order.
  */
 export class RateLimiter {
@@ -53,14 +54,14 @@ export class RateLimiter {
     this.now = options.now ?? Date.now;
   }
 
-  /** Resolves when one request may be sent, counting it from now; rejects with the signal's reason on abort. */
-  async acquire(signal?: AbortSignal): Promise<void> {
-    await this.enqueue(true, signal);
-  }
-
-  /** Like acquire, but the grant counts from `done()`; every grant must be done (use `finally`). */
+  /**
+   * Resolves when one request may be sent; the grant counts from `done()`, and every grant must be done (use
+   * `finally`). Rejects with the signal's reason on abort.
+   */
   acquireGrant(signal?: AbortSignal): Promise<Grant> {
-    return this.enqueue(false, signal);
+    const turn = this.queue.then(() => this.takeGrant(signal));
+    this.queue = turn.catch(() => undefined);
+    return signal ? untilAborted(turn, signal) : turn;
   }
 
   /** Holds every waiter until `epochMs` (a throttled response's Retry-After); never shortens a pause. */
@@ -68,13 +69,7 @@ export class RateLimiter {
     this.pausedUntil = Math.max(this.pausedUntil, epochMs);
   }
 
-  private enqueue(settled: boolean, signal?: AbortSignal): Promise<Grant> {
-    const turn = this.queue.then(() => this.takeGrant(settled, signal));
-    this.queue = turn.catch(() => undefined);
-    return signal ? untilAborted(turn, signal) : turn;
-  }
-
-  private async takeGrant(settled: boolean, signal?: AbortSignal): Promise<Grant> {
+  private async takeGrant(signal?: AbortSignal): Promise<Grant> {
     for (;;) {
       signal?.throwIfAborted();
       const now = this.now();
@@ -85,7 +80,7 @@ export class RateLimiter {
         readyAt = Math.max(readyAt, oldest + this.windowMs);
       }
       if (readyAt <= now) {
-        const record: GrantRecord = { settledAt: settled ? now : undefined };
+        const record: GrantRecord = { settledAt: undefined };
         this.grants.push(record);
         return { done: () => this.settle(record) };
       }

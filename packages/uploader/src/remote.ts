@@ -1,3 +1,4 @@
+import { parseDateTimeOffset } from "@intune-codesign/graph-contract";
 import type { CertificateBody } from "./body.js";
 
 /** A certificate object as Graph returns it; Intune nulls `content` once processed, so never rely on it. */
@@ -13,41 +14,14 @@ export interface RemoteCertificate {
   content: string | null;
 }
 
-// Graph's DateTimeOffset: up to 7 fractional digits (100 ns ticks) and a Z or ±hh:mm offset.
-const DATE_TIME_OFFSET =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?(Z|[+-]\d{2}:\d{2})$/i;
-
-/** Seconds since the epoch and 100 ns ticks within the second; a single number would lose the ticks. */
-function toInstant(value: string): [seconds: number, ticks: number] | null {
-  const m = DATE_TIME_OFFSET.exec(value);
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s, fraction = "", zone = "Z"] = m;
-  const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  if (Number.isNaN(local)) return null;
-  let offsetMinutes = 0;
-  if (zone.toUpperCase() !== "Z") {
-    const sign = zone.startsWith("-") ? -1 : 1;
-    offsetMinutes = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
-  }
-  return [local / 1000 - offsetMinutes * 60, Number(fraction.padEnd(7, "0"))];
-}
-
 /**
  * A DateTimeOffset as a key that is equal for equal instants (to 100 ns), whatever the offset: `<seconds>.<ticks>`;
  * a value that is not a DateTimeOffset keeps its text behind `!`, so it equals only itself; null stays null.
  */
 export function instantKey(value: string | null): string | null {
   if (value === null) return null;
-  const instant = toInstant(value);
-  return instant === null ? `!${value}` : `${instant[0]}.${instant[1]}`;
-}
-
-/** True when both DateTimeOffsets denote the same instant (to 100 ns), whatever their offsets; two nulls are the same. */
-export function sameInstant(a: string | null, b: string | null): boolean {
-  if (a === null || b === null) return a === b;
-  const x = toInstant(a);
-  const y = toInstant(b);
-  return x !== null && y !== null && x[0] === y[0] && x[1] === y[1];
+  const instant = parseDateTimeOffset(value);
+  return instant === null ? `!${value}` : `${instant.epochSeconds}.${instant.ticks}`;
 }
 
 /** True when the remote object is this certificate: same subject, issuer and expiry instant. */
@@ -58,7 +32,8 @@ export function matchesCertificate(
   return (
     remote.subject === body.subject &&
     remote.issuer === body.issuer &&
-    sameInstant(remote.expirationDateTime, body.expirationDateTime)
+    remote.expirationDateTime !== null &&
+    instantKey(remote.expirationDateTime) === instantKey(body.expirationDateTime)
   );
 }
 

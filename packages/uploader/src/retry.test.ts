@@ -1,6 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { NetworkError } from "./network-error.js";
-import { backoffMs, isRetryableNetworkError, isRetryableStatus, retryAfterMs } from "./retry.js";
+import { GraphError } from "./graph-error.js";
+import { NetworkError, type NetworkFailureKind } from "./network-error.js";
+import {
+  backoffMs,
+  decideRetry,
+  isRetryableNetworkError,
+  isRetryableStatus,
+  type RetryDecision,
+  retryAfterMs,
+  THROTTLED_MIN_DELAY_MS,
+} from "./retry.js";
 
 const PINNED = Date.parse("2026-03-01T12:00:00Z");
 
@@ -60,22 +69,25 @@ describe("isRetryableStatus", () => {
   });
 });
 
+/** A NetworkError of a kind and code, as sendOnce builds it. */
+function networkError(kind: NetworkFailureKind, code: string): NetworkError {
+  return new NetworkError({ kind, code, host: "graph.example.test", proxy: null });
+}
+
 describe("isRetryableNetworkError", () => {
-  const fetchFailure = (code: string) =>
-    new TypeError("fetch failed", { cause: Object.assign(new Error(code), { code }) });
-  it.each([
-    [new NetworkError("reset", { code: "ECONNRESET" }), true],
-    [new NetworkError("timeout", { code: "ETIMEDOUT" }), true],
-    [new NetworkError("odd", { code: "EUNKNOWN" }), false],
-    [fetchFailure("ECONNREFUSED"), true],
-    [fetchFailure("ENOTFOUND"), true],
-    [fetchFailure("UND_ERR_SOCKET"), true],
-    [fetchFailure("ERR_INVALID_ARG_TYPE"), false],
-    [new DOMException("timed out", "TimeoutError"), true],
-    [new Error("plain"), false],
-    ["ECONNRESET", false],
-  ])("%s -> %s", (error, expected) => {
-    expect(isRetryableNetworkError(error)).toBe(expected);
+  it.each<[NetworkFailureKind, string, number, boolean]>([
+    ["reset", "ECONNRESET", 0, true],
+    ["timeout", "ETIMEDOUT", 5, true],
+    ["refused", "ECONNREFUSED", 0, true],
+    ["unreachable", "EHOSTUNREACH", 0, true],
+    ["dns", "ENOTFOUND", 0, false],
+    ["dns", "EAI_AGAIN", 0, true],
+    ["dns", "EAI_AGAIN", 1, false],
+    ["tls", "CERT_HAS_EXPIRED", 0, false],
+    ["proxy", "HTTP 407", 0, false],
+    ["other", "EUNKNOWN", 0, false],
+  ])("%s %s after %i retries -> %s", (kind, code, retries, expected) => {
+    expect(isRetryableNetworkError(networkError(kind, code), retries)).toBe(expected);
   });
 });
 
@@ -96,5 +108,92 @@ describe("backoffMs", () => {
   it("takes base and cap", () => {
     expect(backoffMs(3, { baseMs: 10, capMs: 25, random: () => 1 })).toBe(25);
     expect(backoffMs(2, { baseMs: 10, capMs: 1000, random: () => 0 })).toBe(10);
+  });
+});
+
+describe("decideRetry: the one decision", () => {
+  const policy = { retries: 3, budgetMs: 60_000, baseMs: 100, random: () => 1 };
+  const graph = (status: number, retryAfter?: number) =>
+    new GraphError({ status, code: "c", message: "m", requestId: null, retryAfterMs: retryAfter });
+  it.each<[string, unknown, { retriesSoFar: number; elapsedMs: number; minDelayMs?: number }, RetryDecision]>(
+    [
+      ["a 500 backs off", graph(500), { retriesSoFar: 0, elapsedMs: 0 }, { retry: true, delayMs: 100 }],
+      ["the backoff doubles", graph(502), { retriesSoFar: 2, elapsedMs: 0 }, { retry: true, delayMs: 400 }],
+      ["Retry-After wins", graph(429, 250), { retriesSoFar: 0, elapsedMs: 0 }, { retry: true, delayMs: 250 }],
+      [
+        "a 503 with Retry-After 0",
+        graph(503, 0),
+        { retriesSoFar: 0, elapsedMs: 0 },
+        { retry: true, delayMs: 0 },
+      ],
+      [
+        "a 429 without Retry-After waits the floor",
+        graph(429),
+        { retriesSoFar: 0, elapsedMs: 0 },
+        { retry: true, delayMs: THROTTLED_MIN_DELAY_MS },
+      ],
+      [
+        "a 503 without Retry-After waits the floor",
+        graph(503),
+        { retriesSoFar: 1, elapsedMs: 0 },
+        { retry: true, delayMs: 2000 },
+      ],
+      [
+        "a caller's least wait",
+        graph(504),
+        { retriesSoFar: 0, elapsedMs: 0, minDelayMs: 700 },
+        { retry: true, delayMs: 700 },
+      ],
+      [
+        "a 400 is final",
+        graph(400),
+        { retriesSoFar: 0, elapsedMs: 0 },
+        { retry: false, reason: "not retryable" },
+      ],
+      [
+        "a 403 is final",
+        graph(403),
+        { retriesSoFar: 0, elapsedMs: 0 },
+        { retry: false, reason: "not retryable" },
+      ],
+      [
+        "retries spent",
+        graph(500),
+        { retriesSoFar: 3, elapsedMs: 0 },
+        { retry: false, reason: "retries spent" },
+      ],
+      [
+        "the wait would overrun the budget",
+        graph(429, 5000),
+        { retriesSoFar: 0, elapsedMs: 56_000 },
+        { retry: false, reason: "retry budget spent" },
+      ],
+      [
+        "a reset backs off",
+        networkError("reset", "ECONNRESET"),
+        { retriesSoFar: 1, elapsedMs: 0 },
+        { retry: true, delayMs: 200 },
+      ],
+      [
+        "a name that does not resolve fails fast",
+        networkError("dns", "ENOTFOUND"),
+        { retriesSoFar: 0, elapsedMs: 0 },
+        { retry: false, reason: "not transient" },
+      ],
+      [
+        "an untrusted certificate fails fast",
+        networkError("tls", "SELF_SIGNED_CERT_IN_CHAIN"),
+        { retriesSoFar: 0, elapsedMs: 0 },
+        { retry: false, reason: "not transient" },
+      ],
+      [
+        "anything else is thrown as it is",
+        new Error("bug"),
+        { retriesSoFar: 0, elapsedMs: 0 },
+        { retry: false, reason: "not a Graph or network failure" },
+      ],
+    ],
+  )("%s", (_, failure, state, expected) => {
+    expect(decideRetry(failure, state, policy)).toEqual(expected);
   });
 });

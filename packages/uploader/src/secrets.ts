@@ -15,7 +15,8 @@ export function readSecretBytes(path: string): Buffer {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "error";
-    throw new ConfigError(`Cannot read secret file ${path} (${code}).`);
+    // The OS error rides along, so a caller with its own wording (the client certificate check) can say why.
+    throw new ConfigError(`Cannot read secret file ${path} (${code}).`, { cause: error });
   }
   try {
     const stats = fstatSync(fd);

@@ -1,20 +1,22 @@
-import pRetry, { AbortError } from "p-retry";
 import type { Logger } from "pino";
-import { AuthError } from "./auth-error.js";
-import { type Exchange, exchange } from "./exchange.js";
 import { GraphError } from "./graph-error.js";
-import { graphErrorFrom } from "./graph-error-body.js";
+import { graphErrorFrom, refusalError } from "./graph-error-body.js";
 import { NetworkError } from "./network-error.js";
 import type { RateLimiter } from "./pacing.js";
 import type { RemoteCertificate } from "./remote.js";
-import { backoffMs, isRetryableNetworkError, isRetryableStatus } from "./retry.js";
+import { decideRetry } from "./retry.js";
+import { type GraphAnswer, sendOnce } from "./send-once.js";
 import { sleep } from "./sleep.js";
 import type { TokenProvider } from "./token-provider.js";
+import type { Transport } from "./transport.js";
+
+// Writes that must not be blindly repeated: a create could duplicate; a delete's repeat answers 404.
+const MAY_APPLY_TWICE = new Set(["POST", "DELETE"]);
 
 /** The client's settings one request needs. */
 export interface RequestSettings {
   tokenProvider: TokenProvider;
-  fetch: typeof fetch;
+  transport: Transport;
   timeoutMs?: number | undefined;
   retries?: number | undefined;
   retryBudgetMs?: number | undefined;
@@ -27,7 +29,7 @@ export interface RequestSettings {
 
 /** One Graph operation to send. */
 export interface RequestSpec {
-  method: "GET" | "POST" | "PATCH";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   url: string;
   body?: string;
   signal: AbortSignal | undefined;
@@ -36,162 +38,159 @@ export interface RequestSpec {
   recover?: () => Promise<RemoteCertificate | undefined>;
 }
 
-/** The answer that settled the operation, or the object a create with an unknown outcome turned out to have made. */
+/**
+ * The answer that settled the operation; the object a create with an unknown outcome turned out to have made;
+ * or, for a delete whose earlier answer was lost, the 404 that shows it was done.
+ */
 export type Outcome =
-  | { answer: Exchange; attempts: number }
-  | { recovered: RemoteCertificate; attempts: number };
+  | { answer: GraphAnswer; attempts: number }
+  | { recovered: RemoteCertificate; attempts: number }
+  | { alreadyDone: GraphAnswer; attempts: number };
 
-// Failures where the request provably never reached the server, so a create can be re-sent without a look.
-const NOT_SENT_CODES = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENETDOWN",
-]);
-
-/** One operation: p-retry drives the attempts; the delay (Retry-After or backoff) is awaited in shouldRetry. */
-export async function sendRequest(spec: RequestSpec, options: RequestSettings): Promise<Outcome> {
+/**
+ * One operation as an explicit attempt loop: send, judge the answer, then ask decideRetry (the one place that
+ * decides) and sleep (the one place that waits). A 401 gets one token refresh and an immediate re-send.
+ */
+export async function sendRequest(spec: RequestSpec, settings: RequestSettings): Promise<Outcome> {
   const log = spec.logger.child({ method: spec.method, path: new URL(spec.url).pathname });
-  const limiter = spec.method === "GET" ? options.readLimiter : options.writeLimiter;
-  const retries = options.retries ?? 6;
-  const budgetMs = options.retryBudgetMs ?? 180_000;
+  const policy = {
+    retries: settings.retries ?? 6,
+    budgetMs: settings.retryBudgetMs ?? 180_000,
+    baseMs: settings.backoffBaseMs,
+    capMs: settings.backoffCapMs,
+  };
   const started = performance.now();
   let attempts = 0;
+  let retriesSoFar = 0;
   let refreshed = false;
-  let unknownOutcome = false;
+  // A create or delete that may have taken effect although its answer was lost or was a 5xx.
+  let maybeApplied = false;
 
-  const attempt = async (): Promise<Outcome> => {
-    if (unknownOutcome && spec.recover) {
+  for (;;) {
+    if (maybeApplied && spec.recover) {
       const recovered = await spec.recover();
       if (recovered) {
         log.info({ id: recovered.id, attempt: attempts }, "create had succeeded; not re-sent");
         return { recovered, attempts };
       }
       log.info({ attempt: attempts }, "create had not succeeded; re-sending");
-      unknownOutcome = false;
+      maybeApplied = false;
     }
-    for (;;) {
-      const grant = await limiter?.acquireGrant(spec.signal);
+    let failure: GraphError | NetworkError;
+    const sent = await sendPaced(spec, settings, attempts + 1, log);
+    if ("answer" in sent) {
       attempts++;
-      const sentAt = performance.now();
-      let answer: Exchange;
-      try {
-        // Asked for after the wait (from the cache, unless it expired meanwhile): a long pacing wait must not leave
-        // the request with a token that lapsed while it queued.
-        const token = await options.tokenProvider.getToken({ signal: spec.signal });
-        answer = await exchange({
-          method: spec.method,
-          url: spec.url,
-          token,
-          ...(spec.body === undefined ? {} : { body: spec.body }),
-          timeoutMs: options.timeoutMs ?? 30_000,
-          signal: spec.signal,
-          fetch: options.fetch,
-        });
-      } catch (error) {
-        if (!(error instanceof NetworkError)) throw new AbortError(asError(error));
-        log.debug(
-          {
-            attempt: attempts,
-            code: error.code,
-            clientRequestId: error.clientRequestId,
-            durationMs: Math.round(performance.now() - sentAt),
-          },
-          "no answer",
-        );
-        if (spec.method === "POST" && !NOT_SENT_CODES.has(error.code)) unknownOutcome = true;
-        throw error;
-      } finally {
-        grant?.done();
-      }
-      const durationMs = Math.round(performance.now() - sentAt);
-      log.debug(
-        {
-          attempt: attempts,
-          status: answer.status,
-          requestId: answer.requestId,
-          clientRequestId: answer.clientRequestId,
-          durationMs,
-        },
-        "answer",
-      );
+      const { answer } = sent;
       if (answer.status >= 200 && answer.status < 300) return { answer, attempts };
+      if (answer.status === 404 && spec.method === "DELETE" && maybeApplied) {
+        log.info({ attempt: attempts }, "delete had succeeded before its answer was lost");
+        return { alreadyDone: answer, attempts };
+      }
       if (answer.status === 401 && !refreshed) {
         refreshed = true;
         log.info({ attempt: attempts, requestId: answer.requestId }, "token refused; refreshing once");
-        // The grant is already given back: a slow token request holds none.
-        await options.tokenProvider.getToken({ forceRefresh: true, signal: spec.signal });
+        await settings.tokenProvider.getToken({ forceRefresh: true, signal: spec.signal });
         continue;
       }
-      const error = graphErrorFrom(answer, attempts);
-      if (answer.status === 401 || answer.status === 403) {
-        throw new AbortError(
-          new AuthError(
-            `Graph refused the token: ${error.status} ${error.code}: ${error.message}` +
-              (error.requestId ? ` (request-id ${error.requestId})` : ""),
-            {
-              status: error.status,
-              cause: error,
-            },
-          ),
-        );
+      failure = graphErrorFrom(answer, attempts);
+      if (failure.retryAfterMs !== undefined && (failure.status === 429 || failure.status === 503)) {
+        const until = Date.now() + failure.retryAfterMs;
+        settings.writeLimiter?.pauseUntil(until);
+        settings.readLimiter?.pauseUntil(until);
       }
-      if (error.retryAfterMs !== undefined && (error.status === 429 || error.status === 503)) {
-        const until = Date.now() + error.retryAfterMs;
-        options.writeLimiter?.pauseUntil(until);
-        options.readLimiter?.pauseUntil(until);
-      }
-      if (!isRetryableStatus(error.status)) throw new AbortError(error);
-      if (spec.method === "POST" && error.status >= 500) unknownOutcome = true;
-      throw error;
+      if (failure.status >= 500 && MAY_APPLY_TWICE.has(spec.method)) maybeApplied = true;
+    } else {
+      // A failed token request sent nothing to Graph; a failed Graph request may have reached it.
+      if (sent.requestSent) attempts++;
+      failure = sent.failure;
+      failure.attempts = Math.max(attempts, 1);
+      if (sent.requestSent && !failure.notSent && MAY_APPLY_TWICE.has(spec.method)) maybeApplied = true;
     }
-  };
 
-  try {
-    return await pRetry(attempt, {
-      retries,
-      minTimeout: 0,
-      factor: 1,
-      ...(spec.signal ? { signal: spec.signal } : {}),
-      shouldRetry: async ({ error, attemptNumber }) => {
-        const retryable =
-          (error instanceof GraphError && isRetryableStatus(error.status)) ||
-          (error instanceof NetworkError && isRetryableNetworkError(error));
-        if (!retryable) return false;
-        const retryDelayMs =
-          (error instanceof GraphError ? error.retryAfterMs : undefined) ??
-          backoffMs(attemptNumber, {
-            ...(options.backoffBaseMs === undefined ? {} : { baseMs: options.backoffBaseMs }),
-            ...(options.backoffCapMs === undefined ? {} : { capMs: options.backoffCapMs }),
-          });
+    const decision = decideRetry(
+      failure,
+      {
+        retriesSoFar,
+        elapsedMs: performance.now() - started,
         // A create the server may still be processing (a timeout) needs time to land before we look for it.
-        const delayMs = unknownOutcome
-          ? Math.max(retryDelayMs, options.recoveryDelayMs ?? 2000)
-          : retryDelayMs;
-        const bindings = {
-          attempt: attempts,
-          delayMs,
-          ...(error instanceof GraphError
-            ? { status: error.status, code: error.code, requestId: error.requestId }
-            : { code: (error as NetworkError).code }),
-        };
-        if (performance.now() - started + delayMs > budgetMs) {
-          log.warn(bindings, "retry budget spent; giving up");
-          return false;
-        }
-        log.warn(bindings, "retrying");
-        await sleep(delayMs, spec.signal);
-        return true;
+        ...(maybeApplied && spec.recover ? { minDelayMs: settings.recoveryDelayMs ?? 2000 } : {}),
       },
-    });
-  } catch (error) {
-    if (error instanceof GraphError || error instanceof NetworkError) error.attempts = attempts;
-    throw error;
+      policy,
+    );
+    const bindings = { attempt: attempts, ...failureBindings(failure) };
+    if (!decision.retry) {
+      if (decision.reason.endsWith("spent")) log.warn(bindings, `${decision.reason}; giving up`);
+      throw failure instanceof GraphError && (failure.status === 401 || failure.status === 403)
+        ? refusalError(failure)
+        : failure;
+    }
+    log.warn({ ...bindings, delayMs: decision.delayMs }, "retrying");
+    await sleep(decision.delayMs, spec.signal);
+    retriesSoFar++;
   }
 }
 
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
+/** A Graph answer, or the network failure of the token request (nothing sent) or of the Graph request. */
+type Sent = { answer: GraphAnswer } | { failure: NetworkError; requestSent: boolean };
+
+/** Sends attempt `attempt` under the limiter's pacing; a NetworkError is returned, anything else thrown. */
+async function sendPaced(
+  spec: RequestSpec,
+  settings: RequestSettings,
+  attempt: number,
+  log: Logger,
+): Promise<Sent> {
+  const limiter = spec.method === "GET" ? settings.readLimiter : settings.writeLimiter;
+  const grant = await limiter?.acquireGrant(spec.signal);
+  let requestSent = false;
+  const sentAt = performance.now();
+  try {
+    // Asked for after the wait (from the cache, unless it expired meanwhile): a long pacing wait must not leave
+    // the request with a token that lapsed while it queued.
+    const token = await settings.tokenProvider.getToken({ signal: spec.signal });
+    requestSent = true;
+    const answer = await sendOnce({
+      method: spec.method,
+      url: spec.url,
+      token,
+      ...(spec.body === undefined ? {} : { body: spec.body }),
+      retryAttempt: attempt - 1,
+      timeoutMs: settings.timeoutMs ?? 30_000,
+      signal: spec.signal,
+      transport: settings.transport,
+    });
+    log.debug(
+      {
+        attempt,
+        status: answer.status,
+        requestId: answer.requestId,
+        clientRequestId: answer.clientRequestId,
+        durationMs: Math.round(performance.now() - sentAt),
+      },
+      "answer",
+    );
+    return { answer };
+  } catch (error) {
+    if (!(error instanceof NetworkError)) throw error;
+    log.debug(
+      {
+        attempt,
+        kind: error.kind,
+        code: error.code,
+        host: error.host,
+        clientRequestId: error.clientRequestId,
+        durationMs: Math.round(performance.now() - sentAt),
+      },
+      "no answer",
+    );
+    return { failure: error, requestSent };
+  } finally {
+    grant?.done();
+  }
+}
+
+function failureBindings(failure: GraphError | NetworkError) {
+  return failure instanceof GraphError
+    ? { status: failure.status, code: failure.code, requestId: failure.requestId }
+    : { kind: failure.kind, code: failure.code, host: failure.host };
 }

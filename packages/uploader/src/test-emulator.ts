@@ -5,6 +5,8 @@ import { type EmulatorOptions, type RunningEmulator, startEmulator } from "@intu
 import type { Logger } from "pino";
 import { GraphClient, type GraphClientOptions } from "./client.js";
 import { FileTokenProvider } from "./file-token-provider.js";
+import type { RemoteCertificate } from "./remote.js";
+import { defaultTransport, type Transport } from "./transport.js";
 
 /** The static token tests authenticate with; logging tests assert it never appears. */
 export const TEST_TOKEN = "uploader-test-token-7f3a9c";
@@ -17,7 +19,7 @@ export async function withEmulator(options: EmulatorOptions = {}): Promise<{
 }> {
   const emulator = await startEmulator({
     writeLimit: null,
-    readLimit: null,
+    requestLimit: null,
     staticTokens: [TEST_TOKEN],
     ...options,
   });
@@ -37,20 +39,36 @@ export async function withEmulator(options: EmulatorOptions = {}): Promise<{
   };
 }
 
-/** A fetch that turns the emulator's faults off once the first request has been answered (or reset). */
-export function faultsOffAfterFirst(emulator: RunningEmulator): typeof fetch {
-  let first = true;
-  return async (input, init) => {
-    try {
-      return await fetch(input, init);
-    } finally {
-      if (first) emulator.setFaults(undefined);
-      first = false;
-    }
+/** The real transport, turning the emulator's faults off once the first request has been answered (or reset). */
+export function faultsOffAfterFirst(emulator: RunningEmulator): Transport {
+  return afterEachRequest(() => emulator.setFaults(undefined), { once: true });
+}
+
+/** The real transport, calling `then` after a request was answered (or failed); `once`: after the first only. */
+export function afterEachRequest(then: () => void, options: { once?: boolean } = {}): Transport {
+  const transport = defaultTransport();
+  let calls = 0;
+  return {
+    proxyFor: transport.proxyFor,
+    fetch: async (input, init) => {
+      try {
+        return await transport.fetch(input, init);
+      } finally {
+        if (!options.once || calls === 0) then();
+        calls++;
+      }
+    },
   };
 }
 
 /** The emulator's request log as `METHOD status` strings, the shape most assertions want. */
 export function requestLine(emulator: RunningEmulator): string[] {
   return emulator.requests().map((r) => `${r.method} ${r.status}${r.fault ? ` ${r.fault}` : ""}`);
+}
+
+/** Every object of the tenant, through the client's paged listing. */
+export async function listAll(client: GraphClient): Promise<RemoteCertificate[]> {
+  const all: RemoteCertificate[] = [];
+  for await (const page of client.listPages()) all.push(...page);
+  return all;
 }

@@ -1,6 +1,12 @@
 // The constants only: this file loads with every command, the emulator itself only when `emulator` runs.
-import type { FaultKind } from "@intune-codesign/graph-emulator";
-import { ALL_FAULT_KINDS, DEFAULT_CLIENT } from "@intune-codesign/graph-emulator/constants";
+import type { EmulatorClient, FaultKind } from "@intune-codesign/graph-emulator";
+import {
+  ALL_FAULT_KINDS,
+  DEFAULT_CLIENT,
+  DEFAULT_REQUEST_LIMIT,
+  DEFAULT_WRITE_LIMIT,
+  formatRateLimit,
+} from "@intune-codesign/graph-emulator/constants";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseNonNegativeInteger, parsePositiveInteger } from "../options.js";
 
@@ -15,7 +21,9 @@ export interface EmulatorFlags {
   patchResponse: "alternate" | "200" | "204";
   /** `N/<window>` (parsed when the emulator starts) or "none". */
   writeLimit: string;
-  readLimit: string;
+  requestLimit: string;
+  tenantWriteLimit?: string;
+  tenantRequestLimit?: string;
   faultRate: number;
   faultKinds?: FaultKind[];
   seed: number;
@@ -23,6 +31,10 @@ export interface EmulatorFlags {
   latency: number;
   tokenLifetime: number;
   tokenFile?: string;
+  client?: EmulatorClient[];
+  renderNames?: "immediate" | "late";
+  /** Roles per client id, from `--roles <client-id>=<role>,…`. */
+  roles?: Array<{ clientId: string; roles: string[] }>;
 }
 
 function parseRate(value: string): number {
@@ -35,6 +47,29 @@ function parseSeconds(value: string): number {
   const seconds = Number(value);
   if (!(seconds >= 0)) throw new InvalidArgumentError("expected a number of seconds");
   return seconds;
+}
+
+/** `<tenant>:<client>:<secret>`; the secret may itself contain colons. */
+function parseClient(value: string, previous: EmulatorClient[] = []): EmulatorClient[] {
+  const match = /^([^:]+):([^:]+):(.+)$/.exec(value);
+  if (!match) throw new InvalidArgumentError("expected <tenant>:<client>:<secret>");
+  const [, tenantId = "", clientId = "", clientSecret = ""] = match;
+  return [...previous, { tenantId, clientId, clientSecret }];
+}
+
+/** `<client-id>=<role>,<role>…`; nothing after `=` means no roles at all. */
+function parseRoles(
+  value: string,
+  previous: NonNullable<EmulatorFlags["roles"]> = [],
+): NonNullable<EmulatorFlags["roles"]> {
+  const match = /^([^=]+)=(.*)$/.exec(value);
+  if (!match) throw new InvalidArgumentError("expected <client-id>=<role>[,<role>…]");
+  const [, clientId = "", list = ""] = match;
+  const roles = list
+    .split(",")
+    .map((role) => role.trim())
+    .filter((role) => role !== "");
+  return [...previous, { clientId, roles }];
 }
 
 /** `emulator`: a local stand-in for Graph's enterpriseCodeSigningCertificates, for trials and tests. */
@@ -64,10 +99,23 @@ export function emulatorCommand(): Command {
         .default("alternate"),
     )
     .addOption(
-      new Option("--write-limit <n/window>", 'writes per app per window, or "none"').default("100/20s"),
+      new Option("--write-limit <n/window>", 'writes per app and tenant, or "none"').default(
+        formatRateLimit(DEFAULT_WRITE_LIMIT),
+      ),
     )
     .addOption(
-      new Option("--read-limit <n/window>", 'reads per app per window, or "none"').default("1000/20s"),
+      new Option(
+        "--request-limit <n/window>",
+        'requests of any kind (writes included) per app and tenant, or "none"',
+      ).default(formatRateLimit(DEFAULT_REQUEST_LIMIT)),
+    )
+    .option(
+      "--tenant-write-limit <n/window>",
+      'writes per tenant across its apps, or "none" (default: twice --write-limit)',
+    )
+    .option(
+      "--tenant-request-limit <n/window>",
+      'requests of any kind per tenant across its apps, or "none" (default: twice --request-limit)',
     )
     .addOption(
       new Option("--fault-rate <r>", "share of Graph requests given a fault (0..1)")
@@ -95,13 +143,35 @@ export function emulatorCommand(): Command {
         .default(3600)
         .argParser(parsePositiveInteger),
     )
-    .option("--token-file <file>", "write a fresh bearer token here (for upload --access-token-file)")
+    .addOption(
+      new Option(
+        "--render-names [when]",
+        "the tenant derives subject, issuer, their simple names and the expiry from content in its own rendering: immediate (in the answer to the write) or late (only in later reads)",
+      )
+        .choices(["immediate", "late"])
+        .preset("immediate"),
+    )
+    .option(
+      "--token-file <file>",
+      "write a fresh bearer token of the first client here (for upload --access-token-file)",
+    )
+    .option(
+      "--client <tenant:client:secret>",
+      "an app the token endpoint accepts; repeatable (default: the one below)",
+      parseClient,
+    )
+    .option(
+      "--roles <client-id=roles>",
+      'application roles of a client\'s tokens, comma-separated; repeatable (default: "DeviceManagementApps.ReadWrite.All"; "DeviceManagementApps.Read.All" reads only)',
+      parseRoles,
+    )
     .addHelpText(
       "after",
-      `\nThe token endpoint accepts tenant "${DEFAULT_CLIENT.tenantId}", client "${DEFAULT_CLIENT.clientId}", secret "${DEFAULT_CLIENT.clientSecret}".\n\n` +
-        "Example:\n" +
+      `\nWithout --client, the token endpoint accepts tenant "${DEFAULT_CLIENT.tenantId}", client "${DEFAULT_CLIENT.clientId}", secret "${DEFAULT_CLIENT.clientSecret}".\n\n` +
+        "Examples:\n" +
         "  intune-codesign emulator --port 8443 --token-file /tmp/token &\n" +
-        "  intune-codesign upload --graph-url http://127.0.0.1:8443/beta --access-token-file /tmp/token ./certs",
+        "  intune-codesign upload --graph-url http://127.0.0.1:8443/beta --access-token-file /tmp/token ./certs\n" +
+        `  intune-codesign emulator --roles ${DEFAULT_CLIENT.clientId}=DeviceManagementApps.Read.All   # a read-only app`,
     )
     .action(async (flags: EmulatorFlags) => {
       const { serveEmulator } = await import("../emulator/serve.js");

@@ -3,8 +3,11 @@ import {
   globOptions,
   LOG_LEVELS,
   maxFileSizeOption,
+  maxSignedFileSizeOption,
+  PATTERNS_HELP,
   parseNonNegativeInteger,
   parsePositiveInteger,
+  pfxPasswordFileOption,
 } from "../options.js";
 import { UPLOAD_DEFAULTS } from "../upload/defaults.js";
 import type { UploadFlags } from "../upload/settings.js";
@@ -30,8 +33,17 @@ export function uploadCommand(): Command {
         .default(UPLOAD_DEFAULTS.cloud)
         .env("INTUNE_CODESIGN_CLOUD"),
     )
-    .addOption(new Option("--tenant-id <id>", "Entra ID tenant").env("AZURE_TENANT_ID"))
-    .addOption(new Option("--client-id <id>", "app registration's client id").env("AZURE_CLIENT_ID"))
+    .addOption(
+      new Option(
+        "--tenant-id <id>",
+        "Entra ID tenant: its GUID or a verified domain (contoso.onmicrosoft.com)",
+      ).env("AZURE_TENANT_ID"),
+    )
+    .addOption(
+      new Option("--client-id <id>", "app registration's Application (client) ID, a GUID").env(
+        "AZURE_CLIENT_ID",
+      ),
+    )
     .addOption(
       new Option(
         "--client-secret-file <file>",
@@ -55,23 +67,30 @@ export function uploadCommand(): Command {
       ).env("INTUNE_CODESIGN_ACCESS_TOKEN_FILE"),
     )
     .addOption(
-      new Option("--authority-host <url>", "login authority (default: the cloud's)").env(
+      new Option("--authority-host <url>", "login authority, https (default: the cloud's)").env(
         "AZURE_AUTHORITY_HOST",
       ),
     )
     .optionsGroup("Files:")
-    .addOption(
-      new Option(
-        "--pfx-password-file <file>",
-        "file whose first line is the PKCS#12 password (or INTUNE_CODESIGN_PFX_PASSWORD)",
-      ).env("INTUNE_CODESIGN_PFX_PASSWORD_FILE"),
-    )
+    .addOption(pfxPasswordFileOption())
     .addOption(include)
     .addOption(exclude)
     .addOption(maxFileSizeOption("larger files are too_large"))
+    .addOption(maxSignedFileSizeOption())
+    .option(
+      "--allow-empty",
+      "a folder with no file is not an error (default: a warning and exit 1, as for an unmounted volume)",
+      UPLOAD_DEFAULTS.allowEmpty,
+    )
     .optionsGroup("What is written:")
-    .option("--map <file>", 'JSON {"<path relative to its folder>" or "sha256:<hex>": "<object id>"}')
-    .option("--no-create", "never create objects: certificates without an object are skipped as unmapped")
+    .option(
+      "--map <file>",
+      'JSON {"<path relative to its folder>" or "sha256:<hex>": "<object id GUID>"}; a key that matches no file is a warning (unused_map_key)',
+    )
+    .option(
+      "--no-create",
+      "never create objects: certificates without an object are skipped as unmapped, and a --map key that matches no file is an error",
+    )
     .option("--force", "send every eligible certificate, even those already in sync", UPLOAD_DEFAULTS.force)
     .option("--dry-run", "list the tenant and print the plan; send no write", UPLOAD_DEFAULTS.dryRun)
     .addOption(
@@ -126,7 +145,7 @@ export function uploadCommand(): Command {
         .env("LOG_LEVEL"),
     )
     .option("--config <file>", "JSON file of settings (keys as the long flags in camelCase)")
-    .addHelpText("after", UPLOAD_HELP_FOOTER)
+    .addHelpText("after", UPLOAD_HELP_FOOTER + PATTERNS_HELP)
     .action(async (folders: string[], _flags: UploadFlags, command: Command) => {
       const { uploadAction } = await import("../upload/action.js");
       await uploadAction(folders, command);
@@ -136,10 +155,11 @@ export function uploadCommand(): Command {
 const UPLOAD_HELP_FOOTER = `
 Exit codes (stable):
   0    every certificate synced or deliberately skipped
-  1    some file or certificate failed (the rest of the batch ran)
-  2    usage or configuration error
-  3    authentication or authorization failed (nothing could be sent)
+  1    some file or certificate failed, or a folder yielded no file (the rest of the batch ran)
+  2    usage or configuration error, or an output path that cannot be written (nothing was sent)
+  3    authentication or authorization failed: credential, tenant or consent (nothing could be sent)
   4    another run holds the lock (this run did nothing)
+  5    could not reach Microsoft: DNS, connection, TLS or proxy (nothing could be sent)
   130  interrupted by SIGINT/SIGTERM (requests in flight finished, state and report written)
 
 Authentication (the first that applies):
@@ -157,6 +177,6 @@ Examples:
   intune-codesign upload --tenant-id $TENANT --client-id $APP --client-secret-file /etc/intune-codesign/secret /srv/certs
   intune-codesign upload --managed-identity --dry-run /srv/certs
   intune-codesign upload --cloud usgov --client-certificate /etc/intune-codesign/app.pem --tenant-id $TENANT --client-id $APP /srv/certs
-  intune-codesign upload --exclude '..*/**' --exclude '*.key' /etc/certs
+  intune-codesign upload --include '*.pem' --include '*.cer' --exclude '*.key' /etc/certs
   intune-codesign upload --dry-run --json /srv/certs | jq .summary
   intune-codesign upload --metrics-file /var/lib/node_exporter/textfile/intune_codesign.prom /srv/certs`;

@@ -9,13 +9,15 @@ import { printable } from "@intune-codesign/sync/printable";
 import { ExitCode } from "../exit-codes.js";
 import { checkPathsExist } from "../options.js";
 import { pfxPassword } from "../secrets.js";
+import { flagSource, fromSettingAsync, type SettingSource } from "../setting-source.js";
 import { writeChunks } from "../write-chunks.js";
 
 /** The `inspect` flags. */
 export interface InspectOptions {
   json: boolean;
-  pfxPasswordFile?: string;
+  pfxPasswordFile?: string | string[];
   maxFileSize: number;
+  maxSignedFileSize: number;
   include?: string[];
   exclude?: string[];
 }
@@ -26,23 +28,33 @@ export type InspectedFile = Omit<ParsedFile, "certificates"> & {
 };
 
 /** The `inspect` command's action: results on stdout, exit 1 when any file failed. */
-export async function inspectAction(paths: string[], options: InspectOptions): Promise<void> {
+export async function inspectAction(
+  paths: string[],
+  options: InspectOptions,
+  source: SettingSource = flagSource,
+): Promise<void> {
   checkPathsExist(paths);
-  const files = await inspectPaths(paths, options);
+  const password = await fromSettingAsync(source, "pfxPasswordFile", () =>
+    pfxPassword(options.pfxPasswordFile),
+  );
+  const files = await inspectPaths(paths, options, password);
   await writeChunks(process.stdout, options.json ? inspectJson(files) : [formatTable(files)]);
   process.exitCode = files.some((file) => file.error) ? ExitCode.failed : ExitCode.ok;
 }
 
 /** Walks, parses on every core and marks duplicates in sorted path order; the DER bytes are not kept. */
-async function inspectPaths(paths: string[], options: InspectOptions): Promise<InspectedFile[]> {
-  const password = await pfxPassword(options.pfxPasswordFile);
+async function inspectPaths(
+  paths: string[],
+  options: InspectOptions,
+  password: string[] | string | undefined,
+): Promise<InspectedFile[]> {
   // Every file is read, so the workers start now and get ready while the walk runs.
   const pool = createParserPool();
   const entries = await walk(paths, options);
   const tracker = new DuplicateTracker();
   const files: InspectedFile[] = [];
   await parseEntries(entries, {
-    parse: { password, maxFileSize: options.maxFileSize },
+    parse: { password, maxFileSize: options.maxFileSize, maxSignedFileSize: options.maxSignedFileSize },
     pool,
     onParsed: (_entry, parsed) => {
       if ("fresh" in parsed) files.push(withoutDer(tracker.mark(parsed.fresh)));

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_FILE_SIZE } from "../options.js";
+import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_SIGNED_FILE_SIZE } from "../options.js";
 import type { UploadFlags } from "./settings.js";
 
 /** `upload`'s defaults: its command declares them, and the demo runs with them. */
@@ -6,9 +6,11 @@ export const UPLOAD_DEFAULTS = {
   cloud: "global",
   managedIdentity: false,
   maxFileSize: DEFAULT_MAX_FILE_SIZE,
+  maxSignedFileSize: DEFAULT_MAX_SIGNED_FILE_SIZE,
   json: false,
   warnDays: 30,
   create: true,
+  allowEmpty: false,
   force: false,
   dryRun: false,
   status: "provisioned",

@@ -86,6 +86,8 @@ describe("loadMappingFile", () => {
     expect(() => loadMappingFile(bad)).toThrow(UsageError);
     expect(() => loadMappingFile(bad)).toThrow(`--map ${bad}: `);
     const missing = join(dir, "missing.json");
-    expect(() => loadMappingFile(missing)).toThrow(`--map ${missing}: ENOENT`);
+    expect(() => loadMappingFile(missing)).toThrow(
+      `--map ${missing}: cannot read it: no such file or directory (ENOENT)`,
+    );
   });
 });

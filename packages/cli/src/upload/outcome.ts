@@ -12,6 +12,8 @@ const EXIT_CODES: Record<RunStatus, ExitCodeValue> = {
   synced: ExitCode.ok,
   failed: ExitCode.failed,
   disk_full: ExitCode.failed,
+  misconfigured: ExitCode.usage,
+  unreachable: ExitCode.unreachable,
   auth_failed: ExitCode.auth,
   interrupted: ExitCode.interrupted,
 };

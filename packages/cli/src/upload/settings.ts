@@ -7,12 +7,20 @@ import {
   cloudEndpoints,
   createTokenProvider,
   parseRateLimit,
+  readSecretFile,
   validateGraphUrl,
 } from "@intune-codesign/uploader";
 import { createLogger } from "../logger.js";
 import type { LogLevel } from "../options.js";
 import { createProgress } from "../progress.js";
-import { checkCredentialFiles, pfxPassword } from "../secrets.js";
+import { pfxPassword } from "../secrets.js";
+import { flagSource, fromSetting, fromSettingAsync, type SettingSource } from "../setting-source.js";
+import {
+  checkAuthorityHost,
+  checkClientCertificate,
+  checkClientId,
+  checkTenantId,
+} from "./credential-checks.js";
 import { loadMappingFile } from "./mapping-file.js";
 import { exitCodeOf } from "./outcome.js";
 
@@ -27,10 +35,11 @@ export interface UploadFlags {
   managedIdentity: boolean;
   accessTokenFile?: string;
   authorityHost?: string;
-  pfxPasswordFile?: string;
+  pfxPasswordFile?: string | string[];
   include?: string[];
   exclude?: string[];
   maxFileSize: number;
+  maxSignedFileSize: number;
   state?: string;
   report?: string;
   json: boolean;
@@ -38,6 +47,7 @@ export interface UploadFlags {
   warnDays: number;
   map?: string;
   create: boolean;
+  allowEmpty: boolean;
   force: boolean;
   dryRun: boolean;
   status: CertificateStatus;
@@ -50,55 +60,81 @@ export interface UploadFlags {
   config?: string;
 }
 
-/** Turns flags into a run's settings; every bad value is a usage error (exit 2) before anything is touched. */
-export async function buildSettings(folders: string[], flags: UploadFlags): Promise<SyncSettings> {
+/**
+ * Turns flags into a run's settings; every bad value is a usage error (exit 2) before anything is touched, and its
+ * message names where the value came from (`source`: flag, environment variable, or config file and key).
+ */
+export async function buildSettings(
+  folders: string[],
+  flags: UploadFlags,
+  source: SettingSource = flagSource,
+): Promise<SyncSettings> {
+  const setting = <T>(key: keyof UploadFlags, read: () => T): T => fromSetting(source, key, read);
   const cloud = cloudEndpoints(flags.cloud);
-  const graphUrl = validateGraphUrl(flags.graphUrl ?? cloud.graphUrl)
+  const graphUrl = setting("graphUrl", () => validateGraphUrl(flags.graphUrl ?? cloud.graphUrl))
     .toString()
     .replace(/\/$/, "");
-  const logger = createLogger(flags.logLevel);
-  await checkCredentialFiles({
-    accessTokenFile: flags.accessTokenFile,
-    // The certificate is read only when no credential before it in the order applies.
-    clientCertificate:
-      flags.accessTokenFile || flags.managedIdentity
-        ? undefined
-        : (flags.clientCertificate ?? process.env.AZURE_CLIENT_CERTIFICATE_PATH),
-  });
+  const tenantId = flags.tenantId && setting("tenantId", () => checkTenantId(flags.tenantId!));
+  const clientId = flags.clientId && setting("clientId", () => checkClientId(flags.clientId!));
+  const authorityHost = setting("authorityHost", () =>
+    checkAuthorityHost(flags.authorityHost ?? cloud.authorityHost),
+  );
+  // Read once before the lock, so a missing, special (FIFO, device) or oversized token file is exit 2 at once; the
+  // provider reads it again when it needs the token.
+  if (flags.accessTokenFile) setting("accessTokenFile", () => readSecretFile(flags.accessTokenFile!));
+  const usesClientCertificate = !flags.accessTokenFile && !flags.managedIdentity && !flags.clientSecretFile;
+  if (flags.clientCertificate && usesClientCertificate && !process.env.AZURE_CLIENT_SECRET) {
+    const password = process.env.AZURE_CLIENT_CERTIFICATE_PASSWORD;
+    setting("clientCertificate", () => checkClientCertificate(flags.clientCertificate!, password));
+  }
+  const rateLimit = setting("rateLimit", () => parseRateLimit(flags.rateLimit));
+  const mapping = flags.map ? setting("map", () => loadMappingFile(flags.map!)) : null;
+  const password = await fromSettingAsync(source, "pfxPasswordFile", () =>
+    pfxPassword(flags.pfxPasswordFile),
+  );
+  const makeTokenProvider = () =>
+    createTokenProvider({
+      accessTokenFile: flags.accessTokenFile,
+      tenantId,
+      clientId,
+      clientSecretFile: flags.clientSecretFile,
+      certificatePath: flags.clientCertificate,
+      managedIdentity: flags.managedIdentity,
+      managedIdentityClientId: flags.managedIdentity ? clientId : undefined,
+      authorityHost,
+      scope: cloud.scope,
+    });
+  // Of the settings it takes, the provider reads only the secret file now; its other errors name no one setting.
+  const tokenProvider = flags.clientSecretFile
+    ? setting("clientSecretFile", makeTokenProvider)
+    : makeTokenProvider();
+  const progress = createProgress();
   return {
     roots: folders,
     include: flags.include,
     exclude: flags.exclude,
     maxFileSize: flags.maxFileSize,
-    pfxPassword: await pfxPassword(flags.pfxPasswordFile),
+    maxSignedFileSize: flags.maxSignedFileSize,
+    pfxPassword: password,
     graphUrl,
-    tokenProvider: createTokenProvider({
-      accessTokenFile: flags.accessTokenFile,
-      tenantId: flags.tenantId,
-      clientId: flags.clientId,
-      clientSecretFile: flags.clientSecretFile,
-      certificatePath: flags.clientCertificate,
-      managedIdentity: flags.managedIdentity,
-      managedIdentityClientId: flags.managedIdentity ? flags.clientId : undefined,
-      authorityHost: flags.authorityHost ?? cloud.authorityHost,
-      scope: cloud.scope,
-    }),
+    tokenProvider,
     statePath: flags.state ?? defaultStatePath(),
     tenantId: flags.tenantId,
     runtimeDir: process.env.XDG_RUNTIME_DIR?.startsWith("/") ? process.env.XDG_RUNTIME_DIR : undefined,
     reportPath: flags.report,
     metricsFile: flags.metricsFile,
-    mapping: flags.map ? loadMappingFile(flags.map) : null,
+    mapping,
     dryRun: flags.dryRun,
     force: flags.force,
     create: flags.create,
+    allowEmpty: flags.allowEmpty,
     body: { status: flags.status, fullDnNames: flags.fullDnNames },
-    rateLimit: parseRateLimit(flags.rateLimit),
+    rateLimit,
     concurrency: flags.concurrency,
     timeoutMs: flags.timeout * 1000,
     retries: flags.retries,
-    logger,
-    progress: createProgress(),
+    logger: createLogger(flags.logLevel, progress),
+    progress,
     statusCode: exitCodeOf,
   };
 }

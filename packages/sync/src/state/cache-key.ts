@@ -1,19 +1,31 @@
 import { createHash, scryptSync } from "node:crypto";
+import type { PfxPasswords } from "@intune-codesign/parser";
 import type { FileStats } from "../walk.js";
 import type { CachedFile } from "./store.js";
 
 /**
- * The key of the options a parse depends on: the size limit and the PKCS#12 password, so that a fixed password or a
- * raised limit parses the files again. The password enters only through scrypt with this tool's salt, and the key
- * keeps 64 bits of a digest of that: the store holds nothing a password could cheaply be guessed back from.
+ * The key of the options a parse depends on: the size limits and the PKCS#12 passwords in the order they are tried,
+ * so that a fixed password or a raised limit parses the files again. Each password enters only through scrypt with
+ * this tool's salt, and the key keeps 64 bits of a digest of those: the store holds nothing a password could cheaply
+ * be guessed back from.
  */
-export function parseOptionsKey(options: { password: string | undefined; maxFileSize: number }): string {
-  const password =
-    options.password === undefined
-      ? null
-      : scryptSync(options.password, "intune-codesign file cache", 32).toString("hex");
+export function parseOptionsKey(options: {
+  password: PfxPasswords;
+  maxFileSize: number;
+  maxSignedFileSize?: number | undefined;
+}): string {
+  const given = options.password === undefined ? [] : [options.password].flat();
+  const passwords = given.map((password) =>
+    scryptSync(password, "intune-codesign file cache", 32).toString("hex"),
+  );
   return createHash("sha256")
-    .update(JSON.stringify({ maxFileSize: options.maxFileSize, password }))
+    .update(
+      JSON.stringify({
+        maxFileSize: options.maxFileSize,
+        maxSignedFileSize: options.maxSignedFileSize ?? null,
+        passwords,
+      }),
+    )
     .digest("hex")
     .slice(0, 16);
 }

@@ -1,8 +1,9 @@
-import { closeSync, constants, mkdirSync, openSync, readFileSync } from "node:fs";
+import { closeSync, constants, openSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { writeFileAtomic } from "../atomic-write.js";
+import { createFolders } from "../output-path.js";
 
 /** Who holds the lock, as far as the holder wrote it down (informational: the kernel lock is the truth). */
 export interface LockOwner {
@@ -41,7 +42,7 @@ export class RunLock {
 
   /** Takes the lock, or returns the current owner's note when another live process holds it. */
   static acquire(path: string, note: { state?: string } = {}): RunLock | { heldBy: LockOwner | null } {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    createFolders(dirname(path), 0o700);
     createPrivate(path);
     const db = new Database(path, { timeout: 0 });
     try {

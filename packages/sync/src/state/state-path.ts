@@ -1,5 +1,7 @@
-import { accessSync, constants, existsSync, mkdirSync, realpathSync, type Stats, statSync } from "node:fs";
+import { accessSync, constants, realpathSync, type Stats, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { osErrorWords } from "../os-error.js";
+import { createFolders, OutputPathError } from "../output-path.js";
 
 /** The state store cannot be used as given (not a regular file, folder not writable, not ours): exit 2, nothing done. */
 export class StateStoreError extends Error {
@@ -14,9 +16,10 @@ export class StateStoreError extends Error {
 export function resolveStatePath(path: string): string {
   const folder = dirname(resolve(path));
   try {
-    makeFolder(folder);
+    createFolders(folder, 0o700);
   } catch (error) {
-    throw new StateStoreError(`--state ${path}: cannot create the folder ${folder}: ${inWords(error)}`);
+    if (!(error instanceof OutputPathError)) throw error;
+    throw new StateStoreError(`--state ${path}: ${error.message}`);
   }
   const stats = statOrNull(path);
   if (stats && !stats.isFile()) {
@@ -29,20 +32,10 @@ export function resolveStatePath(path: string): string {
     accessSync(dirname(real), constants.W_OK);
   } catch (error) {
     throw new StateStoreError(
-      `--state ${path}: the folder ${dirname(real)} is not writable: ${inWords(error)}`,
+      `--state ${path}: the folder ${dirname(real)} is not writable: ${osErrorWords(error)}`,
     );
   }
   return real;
-}
-
-/**
- * Creates the folder and its missing parents one level at a time: Node 20's recursive mkdir never returns under
- * `/proc`, where this fails at once instead.
- */
-function makeFolder(folder: string): void {
-  const missing: string[] = [];
-  for (let at = folder; !existsSync(at) && dirname(at) !== at; at = dirname(at)) missing.unshift(at);
-  for (const path of missing) mkdirSync(path, { mode: 0o700 });
 }
 
 function statOrNull(path: string): Stats | null {
@@ -50,7 +43,7 @@ function statOrNull(path: string): Stats | null {
     return statSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw new StateStoreError(`--state ${path}: ${inWords(error)}`);
+    throw new StateStoreError(`--state ${path}: ${osErrorWords(error)}`);
   }
 }
 
@@ -61,22 +54,4 @@ function kindOf(stats: Stats): string {
   if (stats.isFIFO()) return "a FIFO";
   if (stats.isSocket()) return "a socket";
   return "not a file";
-}
-
-const ERRNO_WORDS: Record<string, string> = {
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EROFS: "read-only file system",
-  ENOSPC: "no space left on device",
-  ENOTDIR: "a part of the path is not a folder",
-  ELOOP: "too many levels of symbolic links",
-  ENOENT: "no such file or folder",
-};
-
-/** An OS error in words, with its code: `read-only file system (EROFS)`. */
-export function inWords(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  const words = code ? ERRNO_WORDS[code] : undefined;
-  if (words) return `${words} (${code})`;
-  return error instanceof Error ? error.message : String(error);
 }

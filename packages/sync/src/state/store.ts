@@ -1,9 +1,10 @@
-import { chmodSync, closeSync, constants, existsSync, fchmodSync, mkdirSync, openSync } from "node:fs";
+import { chmodSync, closeSync, constants, existsSync, fchmodSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import type { CertificateEntry, ParsedFile, ParseErrorCode } from "@intune-codesign/parser";
 import Database from "better-sqlite3";
 import type { Logger } from "pino";
 import { type FoundCertificate, foundCertificate } from "../certificate.js";
+import { createFolders } from "../output-path.js";
 import type { FileStats } from "../walk.js";
 import { APPLICATION_ID, checkStoreFile, isCorruption, moveAside } from "./store-file.js";
 
@@ -155,7 +156,7 @@ export class StateStore {
   }
 
   constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    createFolders(dirname(path), 0o700);
     keepPrivate(path);
     this.db = new Database(path);
     this.db.pragma("journal_mode = WAL");

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
+import { osErrorWords } from "../os-error.js";
 import { RunLock, RunLockedError } from "./lock.js";
-import { inWords, StateStoreError } from "./state-path.js";
+import { StateStoreError } from "./state-path.js";
 
 /** Where a run syncs to: the Graph URL (the cloud, or an emulator) and the tenant, when the credential names one. */
 export interface TenantScope {
@@ -28,7 +29,7 @@ export function takeRunLocks(
     tenantLock = RunLock.acquire(tenantPath, { state: statePath });
   } catch (error) {
     storeLock.release();
-    throw new StateStoreError(`cannot take the tenant lock ${tenantPath}: ${inWords(error)}`);
+    throw new StateStoreError(`cannot take the tenant lock ${tenantPath}: ${osErrorWords(error)}`);
   }
   if (!(tenantLock instanceof RunLock)) {
     storeLock.release();

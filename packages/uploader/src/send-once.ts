@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { NetworkError } from "./network-error.js";
-import { networkErrorCode } from "./retry.js";
+import { classifyNetworkFailure } from "./network-failure.js";
+import type { Transport } from "./transport.js";
 
-/** One HTTP request and its fully read answer. */
-export interface Exchange {
+/** Graph's answer to one request, fully read. */
+export interface GraphAnswer {
   status: number;
   headers: Headers;
   /** The parsed JSON body, or undefined when empty or not JSON. */
@@ -15,21 +16,23 @@ export interface Exchange {
 }
 
 /** What one HTTP request needs; the token goes only into the Authorization header. */
-export interface ExchangeRequest {
-  method: "GET" | "POST" | "PATCH";
+export interface GraphRequest {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   url: string;
   token: string;
   body?: string;
+  /** Requests of this operation sent before this one; a re-send carries it as `Retry-Attempt`, as Microsoft's SDKs do. */
+  retryAttempt: number;
   timeoutMs: number;
   signal?: AbortSignal | undefined;
-  fetch: typeof fetch;
+  transport: Transport;
 }
 
 /**
- * Sends one request and reads the whole answer under a timeout. No answer becomes a NetworkError whose
- * message never quotes the underlying error: fetch can echo header values, and one of them is the token.
+ * Sends one request and reads the whole answer under a timeout. A redirect is not followed (the token and body
+ * stay with the configured host). No answer becomes a NetworkError naming the host, proxy and cause.
  */
-export async function exchange(request: ExchangeRequest): Promise<Exchange> {
+export async function sendOnce(request: GraphRequest): Promise<GraphAnswer> {
   // Linked by hand, not with AbortSignal.any: Node 20 keeps a WeakRef on the caller's signal for every signal
   // derived from it, and the caller's signal lives for the whole run (100,000 requests, 100,000 WeakRefs).
   const controller = new AbortController();
@@ -48,11 +51,13 @@ export async function exchange(request: ExchangeRequest): Promise<Exchange> {
     "client-request-id": clientRequestId,
   };
   if (request.body !== undefined) headers["content-type"] = "application/json";
+  if (request.retryAttempt > 0) headers["retry-attempt"] = String(request.retryAttempt);
   try {
-    const response = await request.fetch(request.url, {
+    const response = await request.transport.fetch(request.url, {
       method: request.method,
       headers,
       body: request.body ?? null,
+      redirect: "manual",
       signal: controller.signal,
     });
     const text = await response.text();
@@ -65,15 +70,18 @@ export async function exchange(request: ExchangeRequest): Promise<Exchange> {
     };
   } catch (error) {
     if (request.signal?.aborted) throw request.signal.reason;
-    const where = `${request.method} ${new URL(request.url).pathname}`;
-    if (timedOut) {
-      throw new NetworkError(`${where} got no answer within ${request.timeoutMs} ms`, {
-        code: "ETIMEDOUT",
-        clientRequestId,
-      });
-    }
-    const code = networkErrorCode(error) ?? "EUNKNOWN";
-    throw new NetworkError(`${where} failed without an HTTP answer (${code})`, { code, clientRequestId });
+    const url = new URL(request.url);
+    const failure = timedOut
+      ? { kind: "timeout" as const, code: "ETIMEDOUT" }
+      : classifyNetworkFailure(error);
+    throw new NetworkError({
+      ...failure,
+      host: url.host,
+      proxy: request.transport.proxyFor(url),
+      request: `${request.method} ${url.pathname}`,
+      timeoutMs: request.timeoutMs,
+      clientRequestId,
+    });
   } finally {
     clearTimeout(timer);
     request.signal?.removeEventListener("abort", onAbort);

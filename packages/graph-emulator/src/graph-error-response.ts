@@ -1,6 +1,6 @@
-/** An error the emulator answers in Graph's error shape. */
-export class GraphError extends Error {
-  override name = "GraphError";
+/** A Graph error the emulator answers with, in Graph's shape (a response, unlike the uploader's client-side GraphError). */
+export class GraphErrorResponse extends Error {
+  override name = "GraphErrorResponse";
 
   /** @param headers extra response headers, such as `Retry-After` or `Allow`. */
   constructor(
@@ -15,7 +15,7 @@ export class GraphError extends Error {
 
 /** Graph's error body: `{"error":{"code","message","innerError":{"request-id","date","client-request-id"}}}`. */
 export function graphErrorBody(
-  error: GraphError,
+  error: GraphErrorResponse,
   requestId: string,
   clientRequestId: string | null,
   date: string,
