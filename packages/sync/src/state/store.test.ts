@@ -273,6 +273,43 @@ describe("StateStore: the file cache", () => {
     ]);
   });
 
+  it("does not cache a file the run's key-derivation budget refused: that depends on the run, not the file", () => {
+    const refused = (path: string, message: string) => ({
+      path,
+      size: 5,
+      mtimeMs: MTIME,
+      ...KEY,
+      parsed: { path, format: null, error: { code: "unsupported" as const, message }, certificates: [] },
+    });
+    store.rememberParses([
+      refused(
+        "/certs/late.pfx",
+        "refused: this run's key-derivation budget (100000000 iterations beyond 4000000 per file) is spent by costlier files",
+      ),
+      refused(
+        "/certs/bundle.pem",
+        "PEM block 2 (PKCS12): refused: this run's key-derivation budget (100000000 iterations beyond 4000000 per file) is spent by costlier files",
+      ),
+      refused(
+        "/certs/costly.pfx",
+        "refused: key derivation for this file would exceed 30000000 iterations (every password candidate counted)",
+      ),
+    ]);
+    expect(
+      lookUp(["/certs/bundle.pem", "/certs/costly.pfx", "/certs/late.pfx"]).map((hit) =>
+        hit ? hit.error : "not cached",
+      ),
+    ).toEqual([
+      "not cached",
+      {
+        code: "unsupported",
+        message:
+          "refused: key derivation for this file would exceed 30000000 iterations (every password candidate counted)",
+      },
+      "not cached",
+    ]);
+  });
+
   it("keeps no DER and no certificate row for a certificate never sent: one row per file", () => {
     store.rememberParses([
       {

@@ -1,6 +1,11 @@
 import { chmodSync, closeSync, constants, existsSync, fchmodSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-import type { CertificateEntry, ParsedFile, ParseErrorCode } from "@intune-codesign/parser";
+import {
+  type CertificateEntry,
+  isRunBudgetRefusal,
+  type ParsedFile,
+  type ParseErrorCode,
+} from "@intune-codesign/parser";
 import Database from "better-sqlite3";
 import type { Logger } from "pino";
 import { type FoundCertificate, foundCertificate } from "../certificate.js";
@@ -243,7 +248,9 @@ export class StateStore {
   rememberParses(files: FreshParse[]): void {
     this.db.transaction(() => {
       for (const { path, size, mtimeMs, ino, ctimeMs, options, parsed } of files) {
-        if (parsed.error && UNCACHED_ERRORS.has(parsed.error.code)) continue;
+        // A run-budget refusal says nothing about the file: the next run parses it again.
+        if (parsed.error && (UNCACHED_ERRORS.has(parsed.error.code) || isRunBudgetRefusal(parsed.error)))
+          continue;
         const certificates = parsed.certificates.map(certificateRow);
         this.statements.putFile.run(
           Buffer.from(path, "latin1"),
