@@ -115,9 +115,7 @@ describe("a state path that cannot be used: exit 2 with the path (issue 17 row 6
     const state = "/proc/self/intune-codesign/state.db";
     const result = await scenario.upload(["--state", state]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(
-      `--state ${state}: cannot create folder /proc/self/intune-codesign: `,
-    );
+    expect(result.stderr).toContain(`--state ${state}: cannot create folder /proc/self/intune-codesign: `);
     expect(scenario.emulator.requests()).toHaveLength(0);
   });
 
