@@ -18,6 +18,7 @@ import { eventOf, failedItem, itemForDecision, PENDING, reportItem } from "./ite
 import { type MappingFile, mappedId } from "./mapping.js";
 import { type ExpiryMetric, writeMetricsFile } from "./metrics.js";
 import { isExpectedOsError, osErrorWords } from "./os-error.js";
+import { OutputPathError } from "./output-path.js";
 import { parseEntries } from "./parse-entries.js";
 import {
   type Candidate,
@@ -551,6 +552,11 @@ function writeOutput(logger: Logger, what: string, path: string, write: () => vo
   try {
     write();
   } catch (error) {
+    // The writer makes a folder removed since the check again; one it cannot make says so in an OutputPathError.
+    if (error instanceof OutputPathError) {
+      logger.error({ path }, `cannot write the ${what} ${path}: ${error.message}`);
+      return;
+    }
     if (!isExpectedOsError(error)) throw error;
     logger.error({ code: error.code, path }, `cannot write the ${what} ${path}: ${osErrorWords(error)}`);
   }
