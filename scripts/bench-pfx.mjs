@@ -5,7 +5,7 @@
 // MAC at 2,048 iterations) and 20 at 600,000 iterations. Goals (issue 13): ratio ≤ 0.25 for the 200, ≤ 1.0 per file
 // for the 20. Exit 1 on wrong output.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,7 +70,8 @@ function generate() {
 
 /** GNU time reports the CPU seconds of a command and its children: the figure a busy machine does not inflate. */
 const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
-const cpuFile = join(dir, "cpu");
+/** One per run: another session's bench over the same folders must not overwrite this one's figures. */
+const cpuFile = join(dir, `cpu-${process.pid}`);
 
 /** Runs a command; wall seconds, CPU seconds (user + system, NaN without GNU time) and its stdout. */
 function measure(command, args) {
@@ -150,3 +151,4 @@ for (const set of SETS) {
       `ratio ${(ca / cb).toFixed(2)}; load average now ${loadavg()[0].toFixed(1)}`,
   );
 }
+rmSync(cpuFile, { force: true });

@@ -1,7 +1,9 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { writeBulkCertificates } from "@intune-codesign/testkit/bulk-certificates";
+import { waitFor } from "@intune-codesign/testkit/wait-for";
 import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { writeBulkCertificates } from "./helpers/bulk-certificates.js";
 import { Scenario } from "./helpers/scenario.js";
 import { recordFigures, SOAK, scaled, TEST_TIMEOUT_MS } from "./helpers/soak.js";
 import { duplicateSubjects } from "./helpers/tenant-checks.js";
@@ -36,11 +38,6 @@ function integrityCheck(path: string): string {
   }
 }
 
-async function until(condition: () => boolean, deadlineMs: number): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-}
-
 describe("crashes and overlapping runs", () => {
   it(
     `SIGKILL at ${KILLS} seeded points, rerun at once: converges, no duplicate, intact store, never locked out`,
@@ -60,11 +57,14 @@ describe("crashes and overlapping runs", () => {
         const remaining = COUNT - scenario.emulator.objects().length;
         if (plan.early) {
           const delayMs = Math.round(100 + plan.share * 700);
-          await until(() => exited, delayMs);
+          // The seeded point in time is the kill under test: it lands then, or not at all if the run has ended.
+          await Promise.race([run.done, delay(delayMs)]);
           kills.push(`${delayMs} ms`);
         } else {
           const writes = 1 + Math.floor(plan.share * Math.max(1, remaining * 0.8));
-          await until(() => exited || scenario.writeRequests() - writesBefore >= writes, 30_000);
+          await waitFor(() => exited || scenario.writeRequests() - writesBefore >= writes, {
+            timeoutMs: 30_000,
+          });
           kills.push(`${writes} writes`);
         }
         run.child.kill("SIGKILL");

@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { makeCa, makeLeaf } from "@intune-codesign/testkit/certificates";
+import { waitFor } from "@intune-codesign/testkit/wait-for";
 import { afterEach, describe, expect, it } from "vitest";
-import { makeCa, makeLeaf } from "./helpers/certificates.js";
 import { runCli, startCli } from "./helpers/cli.js";
 
 const cleanups: Array<() => void | Promise<void>> = [];
@@ -18,15 +19,6 @@ async function occupiedPort(): Promise<number> {
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("no port");
   return address.port;
-}
-
-/** Polls until `condition` holds, failing after `timeoutMs`. */
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe("intune-codesign emulator start-up", () => {
@@ -48,7 +40,7 @@ describe("intune-codesign emulator start-up", () => {
     child.stdout?.on("data", (chunk) => {
       stdout += chunk;
     });
-    await until(() => stdout.includes("ca cert:"));
+    await waitFor(() => stdout.includes("ca cert:"));
     expect(stdout).toContain(`ca cert:    ${join(certDir, "ca.pem")}`);
     expect(readFileSync(join(certDir, "ca.pem"), "utf8")).toMatch(/^-----BEGIN CERTIFICATE-----/);
     child.kill("SIGTERM");
@@ -70,7 +62,7 @@ describe("intune-codesign emulator start-up", () => {
     child.stdout?.on("data", (chunk) => {
       stdout += chunk;
     });
-    await until(() => stdout.includes("token file:"));
+    await waitFor(() => stdout.includes("token file:"));
     const graphUrl = /graph url: +(\S+)/.exec(stdout)?.[1];
     const headers = {
       authorization: `Bearer ${readFileSync(tokenFile, "utf8").trim()}`,
@@ -128,7 +120,7 @@ describe("intune-codesign emulator start-up", () => {
     child.stdout?.on("data", (chunk) => {
       stdout += chunk;
     });
-    await until(() => stdout.includes("token file:"));
+    await waitFor(() => stdout.includes("token file:"));
     const tokenUrl = /token url: +(\S+)/.exec(stdout)?.[1] ?? "";
     expect(tokenUrl).toMatch(/\/contoso\.onmicrosoft\.com\/oauth2\/v2\.0\/token$/);
     const granted = await fetch(tokenUrl, {

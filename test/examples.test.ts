@@ -14,12 +14,12 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { makeCa, makeLeaf } from "@intune-codesign/testkit/certificates";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
-import { ExitCode } from "../packages/cli/dist/exit-codes.js";
-import { PARSE_ERROR_CODES, SKIP_REASONS } from "../packages/parser/dist/index.js";
-import { renderMetrics } from "../packages/sync/dist/metrics.js";
-import { makeCa, makeLeaf } from "./helpers/certificates.js";
+import { ExitCode } from "../packages/cli/src/exit-codes.js";
+import { PARSE_ERROR_CODES, SKIP_REASONS } from "../packages/parser/src/index.js";
+import { renderMetrics } from "../packages/sync/src/metrics.js";
 import { CLI, runCli } from "./helpers/cli.js";
 import { exampleBlock, NAME_EXAMPLES, renderNameExamples } from "./helpers/name-examples.mjs";
 
@@ -364,7 +364,17 @@ describe("examples/prometheus", () => {
     finishedAt: new Date(),
     durationSeconds: 1,
     exitCode: 0,
-    counts: { files: 1, certificates: 1, created: 1, updated: 0, unchanged: 0, skipped: 0, failed: 0 },
+    counts: {
+      files: 1,
+      certificates: 1,
+      created: 1,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+      failed: 0,
+      superseded: 0,
+      deleted: 0,
+    },
     expiries: [{ sha256: "ab", subject: "CN=x", id: "i", notAfter: "2030-01-01T00:00:00Z" }],
   });
   const metricNames = new Set([...written.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));

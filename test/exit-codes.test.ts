@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { makeCa, makeLeaf, type TestCertificate } from "@intune-codesign/testkit/certificates";
+import { waitFor } from "@intune-codesign/testkit/wait-for";
 import Database from "better-sqlite3";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { makeCa, makeLeaf, type TestCertificate } from "./helpers/certificates.js";
 import { CLI, runCli } from "./helpers/cli.js";
 import { Scenario } from "./helpers/scenario.js";
 
@@ -28,12 +29,8 @@ function writeAll(target: Scenario, count = certificates.length) {
 }
 
 /** Waits until the emulator has answered `count` write requests (the run is then mid-batch). */
-async function untilWrites(target: Scenario, count: number): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (target.writeRequests() < count) {
-    if (Date.now() > deadline) throw new Error("the run never started writing");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+function untilWrites(target: Scenario, count: number): Promise<boolean> {
+  return waitFor(() => target.writeRequests() >= count, { timeoutMs: 30_000 });
 }
 
 describe("exit codes", () => {

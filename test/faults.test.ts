@@ -1,6 +1,6 @@
 import { ALL_FAULT_KINDS, type StoredObject } from "@intune-codesign/graph-emulator";
+import { type BulkCertificate, writeBulkCertificates } from "@intune-codesign/testkit/bulk-certificates";
 import { afterEach, describe, expect, it } from "vitest";
-import { type BulkCertificate, writeBulkCertificates } from "./helpers/bulk-certificates.js";
 import { type Report, Scenario } from "./helpers/scenario.js";
 import { recordFigures, SOAK, scaled, TEST_TIMEOUT_MS } from "./helpers/soak.js";
 import { clientTimings, duplicateSubjects, retryAfterViolations } from "./helpers/tenant-checks.js";

@@ -1,8 +1,14 @@
 import { execFileSync } from "node:child_process";
 import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import {
+  makeCa,
+  makeLeaf,
+  sha256Of,
+  type TestCertificate,
+  writePkcs12,
+} from "@intune-codesign/testkit/certificates";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { makeCa, makeLeaf, sha256Of, type TestCertificate, writePkcs12 } from "./helpers/certificates.js";
 import { Scenario } from "./helpers/scenario.js";
 
 let scenario: Scenario;

@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
+import { makeCa, makeLeaf, type TestCertificate } from "@intune-codesign/testkit/certificates";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { makeCa, makeLeaf, type TestCertificate } from "./helpers/certificates.js";
 import { runCli, startCli } from "./helpers/cli.js";
 import { Scenario } from "./helpers/scenario.js";
 

@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { makeCa, makeLeaf } from "@intune-codesign/testkit/certificates";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeCa, makeLeaf } from "./helpers/certificates.js";
 import { CLI, runCli } from "./helpers/cli.js";
 import { Scenario } from "./helpers/scenario.js";
 

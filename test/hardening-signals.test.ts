@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { makeCa, makeLeaf } from "@intune-codesign/testkit/certificates";
 import { afterEach, describe, expect, it } from "vitest";
-import { makeCa, makeLeaf } from "./helpers/certificates.js";
 import { writeCostlyFiles } from "./helpers/costly-files.mjs";
 import { Scenario } from "./helpers/scenario.js";
 

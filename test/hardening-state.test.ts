@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { makeCa, makeLeaf, type TestCertificate } from "@intune-codesign/testkit/certificates";
 import Database from "better-sqlite3";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { makeCa, makeLeaf, type TestCertificate } from "./helpers/certificates.js";
 import { Scenario } from "./helpers/scenario.js";
 
 let certificates: TestCertificate[];

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PARSE_ERROR_CODES } from "../packages/parser/dist/index.js";
+import { PARSE_ERROR_CODES } from "../packages/parser/src/index.js";
 import { runCliMeasured } from "./helpers/cli.js";
 import { type HostileFolder, writeHostileFolder } from "./helpers/hostile-files.js";
 import { Scenario } from "./helpers/scenario.js";

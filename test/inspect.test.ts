@@ -2,8 +2,14 @@ import { createHash, X509Certificate } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  CODE_SIGNING,
+  makeCa,
+  makeLeaf,
+  type TestCertificate,
+  writePkcs12,
+} from "@intune-codesign/testkit/certificates";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CODE_SIGNING, makeCa, makeLeaf, type TestCertificate, writePkcs12 } from "./helpers/certificates.js";
 import { type CliResult, runCli } from "./helpers/cli.js";
 
 const PASSWORD = "correct horse battery";

@@ -18,8 +18,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type RunningEmulator, startEmulator } from "@intune-codesign/graph-emulator";
+import { makeCa, makeLeaf, sha256Of, writePkcs12 } from "@intune-codesign/testkit/certificates";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeCa, makeLeaf, sha256Of, writePkcs12 } from "./helpers/certificates.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const VERSION = (

@@ -1,8 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  makeCa,
+  makeLeaf,
+  sha256Of,
+  type TestCertificate,
+  writePkcs12,
+} from "@intune-codesign/testkit/certificates";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeCa, makeLeaf, sha256Of, type TestCertificate, writePkcs12 } from "./helpers/certificates.js";
 import { runCli } from "./helpers/cli.js";
 
 let root: string;

@@ -1,14 +1,13 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TLSSocket } from "node:tls";
 import type { TlsCertificate } from "@intune-codesign/graph-emulator";
+import { writeBulkCertificates } from "@intune-codesign/testkit/bulk-certificates";
+import { makeCertificate, privateKeyPem } from "@intune-codesign/testkit/certificates";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { writeBulkCertificates } from "./helpers/bulk-certificates.js";
 import { runCli } from "./helpers/cli.js";
 import { APP, clientSecretRun } from "./helpers/client-secret.js";
 import { Scenario } from "./helpers/scenario.js";
@@ -79,36 +78,16 @@ async function startInspectingProxy(
 }
 
 let proxyCertificate: TlsCertificate;
-beforeAll(() => {
-  // The proxy's own CA, by openssl: a self-signed CA certificate for 127.0.0.1, named unlike the emulator's.
-  const dir = mkdtempSync(join(tmpdir(), "proxy-ca-"));
-  const [keyPath, certPath] = [join(dir, "key.pem"), join(dir, "cert.pem")];
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-days",
-      "2",
-      "-subj",
-      "/O=Test Corp/CN=Test TLS-inspecting proxy CA",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-      "-addext",
-      "basicConstraints=critical,CA:TRUE",
-      "-keyout",
-      keyPath,
-      "-out",
-      certPath,
-    ],
-    { stdio: "ignore" },
-  );
-  proxyCertificate = { keyPem: readFileSync(keyPath, "utf8"), certPem: readFileSync(certPath, "utf8") };
+beforeAll(async () => {
+  // The proxy's own CA: a self-signed CA certificate for 127.0.0.1, named unlike the emulator's.
+  const ca = await makeCertificate({
+    subject: "O=Test Corp, CN=Test TLS-inspecting proxy CA",
+    days: 2,
+    ca: true,
+    eku: null,
+    altNames: [{ type: "ip", value: "127.0.0.1" }],
+  });
+  proxyCertificate = { keyPem: await privateKeyPem(ca), certPem: ca.pem };
 });
 
 let scenario: Scenario | undefined;

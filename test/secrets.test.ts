@@ -1,9 +1,10 @@
 import { webcrypto } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeBulkCertificates } from "@intune-codesign/testkit/bulk-certificates";
+import { makeCa, makeLeaf, type TestCertificate, writePkcs12 } from "@intune-codesign/testkit/certificates";
+import { waitFor } from "@intune-codesign/testkit/wait-for";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { writeBulkCertificates } from "./helpers/bulk-certificates.js";
-import { makeCa, makeLeaf, type TestCertificate, writePkcs12 } from "./helpers/certificates.js";
 import { runCli } from "./helpers/cli.js";
 import { APP, clientSecretRun } from "./helpers/client-secret.js";
 import { Scenario, TOKEN } from "./helpers/scenario.js";
@@ -68,7 +69,8 @@ describe("secrets", () => {
     );
     // A run killed mid-batch leaves the state store's WAL behind: its raw bytes are searched too.
     const killed = scenario.startUpload([...common, "--force", "--rate-limit", "2/1s"], env);
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const writesBefore = scenario.writeRequests();
+    await waitFor(() => scenario.writeRequests() >= writesBefore + 2);
     killed.child.kill("SIGKILL");
     const killedResult = await killed.done;
     outputs.push(killedResult.stdout, killedResult.stderr);

@@ -1,5 +1,5 @@
+import { writeBulkCertificates } from "@intune-codesign/testkit/bulk-certificates";
 import { afterEach, describe, expect, it } from "vitest";
-import { writeBulkCertificates } from "./helpers/bulk-certificates.js";
 import { runCli } from "./helpers/cli.js";
 import { APP, clientSecretRun } from "./helpers/client-secret.js";
 import { Scenario } from "./helpers/scenario.js";

@@ -1,8 +1,5 @@
 import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
-import parsePrometheusTextFormat from "parse-prometheus-text-format";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   makeCa,
   makeLeaf,
@@ -10,7 +7,10 @@ import {
   sha256Of,
   type TestCertificate,
   writePkcs12,
-} from "./helpers/certificates.js";
+} from "@intune-codesign/testkit/certificates";
+import Database from "better-sqlite3";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
 import { Scenario } from "./helpers/scenario.js";
 
@@ -69,6 +69,8 @@ describe("upload against the emulator, with faults injected", () => {
       unchanged: 0,
       skipped: 0,
       failed: 0,
+      superseded: 0,
+      deleted: 0,
     });
     const objects = scenario.emulator.objects();
     expect(objects).toHaveLength(2);
@@ -220,6 +222,8 @@ describe("upload against the emulator, with faults injected", () => {
       unchanged: 0,
       skipped: 5,
       failed: 3 + 1,
+      superseded: 0,
+      deleted: 0,
     });
     expect(scenario.writeRequests()).toBe(0);
 

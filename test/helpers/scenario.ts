@@ -85,14 +85,25 @@ export interface ReportItem {
   sha256: string | null;
   id: string | null;
   action: string;
+  subject: string | null;
   reason: string | null;
+  changes: Array<{ field: string; from: string | null; to: string | null }> | null;
   attempts: number;
   error: { code: string; message: string } | null;
 }
 
 export interface Report {
+  dryRun: boolean;
   summary: Record<
-    "files" | "certificates" | "created" | "updated" | "unchanged" | "skipped" | "failed",
+    | "files"
+    | "certificates"
+    | "created"
+    | "updated"
+    | "unchanged"
+    | "skipped"
+    | "failed"
+    | "superseded"
+    | "deleted",
     number
   >;
   items: ReportItem[];
@@ -102,6 +113,6 @@ function parseReport(result: CliResult): Report {
   try {
     return JSON.parse(result.stdout) as Report;
   } catch {
-    return { summary: {} as Report["summary"], items: [] };
+    return { dryRun: false, summary: {} as Report["summary"], items: [] };
   }
 }

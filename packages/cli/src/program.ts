@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { demoCommand } from "./commands/demo.js";
 import { emulatorCommand } from "./commands/emulator.js";
 import { inspectCommand } from "./commands/inspect.js";
+import { statusCommand } from "./commands/status.js";
 import { uploadCommand } from "./commands/upload.js";
 import { VERSION } from "./version.js";
 
@@ -20,10 +21,12 @@ export function createProgram(): Command {
       "  intune-codesign demo                                  # try it against a local emulator\n" +
       "  intune-codesign inspect ./certs                       # what would be uploaded, no Graph\n" +
       "  intune-codesign upload --dry-run --managed-identity ./certs\n" +
-      "  intune-codesign upload --tenant-id $TENANT --client-id $APP --client-secret-file secret.txt ./certs\n\n" +
+      "  intune-codesign upload --tenant-id $TENANT --client-id $APP --client-secret-file secret.txt ./certs\n" +
+      "  intune-codesign status --managed-identity ./certs           # the tenant, classified; read-only\n\n" +
       "Run `intune-codesign <command> --help` for a command's options, exit codes and examples.",
   );
   program.addCommand(uploadCommand());
+  program.addCommand(statusCommand());
   program.addCommand(inspectCommand());
   program.addCommand(emulatorCommand());
   program.addCommand(demoCommand());

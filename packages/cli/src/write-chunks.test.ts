@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { setTimeout as delay } from "node:timers/promises";
+import { waitFor } from "@intune-codesign/testkit/wait-for";
 import { describe, expect, it } from "vitest";
 import { writeChunks } from "./write-chunks.js";
 
@@ -37,7 +37,7 @@ describe("writeChunks", () => {
         for (let i = 0; ; i++) yield `chunk ${i}\n`;
       })(),
     );
-    await delay(5);
+    await waitFor(() => sink.received.length > 0);
     sink.stream.destroy();
     await written;
     expect(sink.received.length).toBeGreaterThan(0);

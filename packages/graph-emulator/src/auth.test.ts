@@ -1,6 +1,6 @@
+import { COLLECTION } from "@intune-codesign/testkit/emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator } from "./emulator.js";
-import { COLLECTION } from "./test-helpers.js";
 import type { RunningEmulator } from "./types.js";
 
 let emulator: RunningEmulator;

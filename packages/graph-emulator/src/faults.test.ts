@@ -1,5 +1,6 @@
+import { COLLECTION, createBody, startTestGraph, type TestGraph } from "@intune-codesign/testkit/emulator";
+import { waitFor } from "@intune-codesign/testkit/wait-for";
 import { afterEach, describe, expect, it } from "vitest";
-import { COLLECTION, createBody, startTestGraph, type TestGraph } from "./test-helpers.js";
 import type { FaultKind } from "./types.js";
 
 let graph: TestGraph;
@@ -125,7 +126,7 @@ describe("fault injection", () => {
     );
     await expect(response).rejects.toMatchObject({ name: "TimeoutError" });
     expect(graph.emulator.objects()).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await waitFor(() => graph.emulator.objects().length > 0);
     expect(graph.emulator.objects().map((object) => object.subjectName)).toEqual(["late"]);
     expect(graph.emulator.requests().map((request) => [request.status, request.fault])).toEqual([
       [201, "latency"],

@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
-import { Client, GraphError as ClientGraphError, PageIterator } from "@microsoft/microsoft-graph-client";
-import { Agent } from "undici";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   COLLECTION,
   certificateContent,
   createBody,
   startTestGraph,
   type TestGraph,
-} from "./test-helpers.js";
+} from "@intune-codesign/testkit/emulator";
+import { Client, GraphError as ClientGraphError, PageIterator } from "@microsoft/microsoft-graph-client";
+import { Agent } from "undici";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // Microsoft's own Graph JS client is the judge: what it can do against the emulator, it can do against Graph.
 let graph: TestGraph;

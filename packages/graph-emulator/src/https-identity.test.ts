@@ -5,9 +5,9 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { COLLECTION } from "@intune-codesign/testkit/emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator } from "./emulator.js";
-import { COLLECTION } from "./test-helpers.js";
 import { generateTlsCertificate } from "./tls-certificate.js";
 import type { RunningEmulator } from "./types.js";
 

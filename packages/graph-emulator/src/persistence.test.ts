@@ -1,9 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { COLLECTION, createBody, startTestGraph, type TestGraph } from "@intune-codesign/testkit/emulator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EmulatorStartError } from "./start-error.js";
-import { COLLECTION, createBody, startTestGraph, type TestGraph } from "./test-helpers.js";
 
 let directory: string;
 let graph: TestGraph | undefined;

@@ -1,5 +1,5 @@
+import { COLLECTION, startTestGraph, type TestGraph } from "@intune-codesign/testkit/emulator";
 import { afterEach, describe, expect, it } from "vitest";
-import { COLLECTION, startTestGraph, type TestGraph } from "./test-helpers.js";
 import type { StoredObject } from "./types.js";
 
 let graph: TestGraph;

@@ -1,32 +1,24 @@
-import "reflect-metadata";
-import { webcrypto } from "node:crypto";
-import * as x509 from "@peculiar/x509";
+import { makeCertificate } from "@intune-codesign/testkit/certificates";
+import { COLLECTION, createBody, startTestGraph, type TestGraph } from "@intune-codesign/testkit/emulator";
+import type { JsonName } from "@peculiar/x509";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { COLLECTION, createBody, startTestGraph, type TestGraph } from "./test-helpers.js";
-
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 let graph: TestGraph;
 afterEach(async () => {
   await graph.emulator.close();
 });
 
-const ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
-
 /** A certificate issued by a CA, with names in their DER order (the outermost RDN first). */
-async function issued(subject: x509.JsonName, issuer: x509.JsonName, notAfter: Date): Promise<string> {
-  const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"]);
-  const certificate = await x509.X509CertificateGenerator.create({
+async function issued(subject: JsonName, issuer: JsonName, notAfter: Date): Promise<string> {
+  const certificate = await makeCertificate({
+    subject,
+    issuerName: issuer,
     serialNumber: "01",
-    subject: new x509.Name(subject),
-    issuer: new x509.Name(issuer),
     notBefore: new Date("2025-01-01T00:00:00Z"),
     notAfter,
-    signingAlgorithm: ALGORITHM,
-    publicKey: keys.publicKey as unknown as x509.PublicKeyType,
-    signingKey: keys.privateKey as unknown as x509.X509CertificateCreateWithKeyParams["signingKey"],
+    eku: null,
   });
-  return Buffer.from(certificate.rawData).toString("base64");
+  return certificate.der.toString("base64");
 }
 
 let content: string;

@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
 import {
   COLLECTION,
   certificateContent,
   createBody,
   startTestGraph,
   type TestGraph,
-} from "./test-helpers.js";
+} from "@intune-codesign/testkit/emulator";
+import { afterEach, describe, expect, it } from "vitest";
 
 let graph: TestGraph;
 afterEach(async () => {

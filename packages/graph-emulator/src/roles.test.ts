@@ -1,6 +1,6 @@
+import { COLLECTION, createBody } from "@intune-codesign/testkit/emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator } from "./emulator.js";
-import { COLLECTION, createBody } from "./test-helpers.js";
 import type { RunningEmulator } from "./types.js";
 
 let emulator: RunningEmulator;

@@ -1,5 +1,5 @@
+import { COLLECTION, createBody, startTestGraph, type TestGraph } from "@intune-codesign/testkit/emulator";
 import { afterEach, describe, expect, it } from "vitest";
-import { COLLECTION, createBody, startTestGraph, type TestGraph } from "./test-helpers.js";
 
 let graph: TestGraph;
 afterEach(async () => {

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   COLLECTION,
   certificateContent,
   createBody,
   startTestGraph,
   type TestGraph,
-} from "./test-helpers.js";
+} from "@intune-codesign/testkit/emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let graph: TestGraph;
 let content: string;

@@ -1,15 +1,19 @@
 import { describe, expect, it } from "vitest";
 import {
+  algorithmOf,
   childrenOf,
   contentOf,
   decodeBer,
   encodingOf,
+  explicitOf,
   firstChildren,
   integerOf,
   isContext,
   isUniversal,
+  octetsOf,
   oidOf,
   Tag,
+  unsignedIntegerOf,
 } from "./asn1.js";
 
 const bytes = (hex: string) => new Uint8Array(Buffer.from(hex.replaceAll(" ", ""), "hex"));
@@ -110,5 +114,60 @@ describe("oidOf", () => {
     const block = decodeBer(bytes("a0 00"));
     expect(isContext(block ?? undefined, 0)).toBe(true);
     expect(isUniversal(block ?? undefined, Tag.sequence)).toBe(false);
+  });
+});
+
+describe("decodeBer whole", () => {
+  it("takes an element that fills the bytes exactly, indefinite lengths included", () => {
+    expect(decodeBer(bytes("30 03 02 01 05"), true)?.end).toBe(5);
+    expect(decodeBer(bytes("30 80 02 01 05 00 00"), true)?.end).toBe(7);
+  });
+
+  it.each([
+    ["trailing bytes, as a wrong key leaves them", "30 03 02 01 05 8f"],
+    ["trailing end-of-contents octets", "30 03 02 01 05 00 00"],
+    ["a broken element", "30 04 02 01 05"],
+  ])("refuses %s", (_, input) => {
+    expect(decodeBer(bytes(input), true)).toBeNull();
+    expect(decodeBer(bytes(input), false) === null).toBe(input === "30 04 02 01 05");
+  });
+});
+
+describe("field readers", () => {
+  it("explicitOf opens an explicit [n] wrapper and nothing else", () => {
+    const root = decodeBer(bytes("30 0a a0 03 02 01 07 a1 03 02 01 08"));
+    const [zero, one] = childrenOf(root!);
+    expect(integerOf(explicitOf(zero, 0), "n")).toBe(7n);
+    expect(explicitOf(one, 0)).toBeUndefined();
+    expect(explicitOf(decodeBer(bytes("80 01 07")) ?? undefined, 0)).toBeUndefined();
+  });
+
+  it("octetsOf joins a BER-segmented OCTET STRING and refuses other elements", () => {
+    expect(hex(octetsOf(decodeBer(bytes("24 80 04 01 aa 04 02 bb cc 00 00")) ?? undefined, "x"))).toBe(
+      "aabbcc",
+    );
+    expect(() => octetsOf(decodeBer(bytes("02 01 05")) ?? undefined, "salt")).toThrow(
+      "salt: expected an OCTET STRING",
+    );
+  });
+
+  it("unsignedIntegerOf refuses a negative count", () => {
+    expect(unsignedIntegerOf(decodeBer(bytes("02 02 00 ff")) ?? undefined, "n")).toBe(255n);
+    expect(() => unsignedIntegerOf(decodeBer(bytes("02 01 ff")) ?? undefined, "iterations")).toThrow(
+      "iterations: negative INTEGER",
+    );
+  });
+
+  it("algorithmOf reads an AlgorithmIdentifier with and without parameters", () => {
+    const sha256 = decodeBer(bytes("30 0d 06 09 60 86 48 01 65 03 04 02 01 05 00"));
+    const { oid: id, parameters } = algorithmOf(sha256 ?? undefined, "digest");
+    expect([id, parameters && hex(encodingOf(parameters))]).toEqual(["2.16.840.1.101.3.4.2.1", "0500"]);
+    expect(algorithmOf(decodeBer(bytes("30 03 06 01 2a")) ?? undefined, "x")).toEqual({
+      oid: "1.2",
+      parameters: undefined,
+    });
+    expect(() => algorithmOf(decodeBer(bytes("31 03 06 01 2a")) ?? undefined, "PRF")).toThrow(
+      "PRF: unexpected ASN.1 structure",
+    );
   });
 });

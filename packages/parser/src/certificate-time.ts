@@ -1,32 +1,42 @@
-import * as asn1js from "asn1js";
 import { ParseError } from "./parse-error.js";
 
-/** The forms DER prescribes (RFC 5280 4.1.2.5): whole seconds in UTC, which nearly every certificate uses. */
-const DER_UTC_TIME = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/;
-const DER_GENERALIZED_TIME = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/;
+/**
+ * The BER forms of the two time types (X.680 47, 46): DER and RFC 5280 want seconds and `Z`, but minutes-only
+ * UTCTime, offsets and GeneralizedTime fractions of the last unit given are valid BER and occur in old files.
+ */
+const UTC_TIME = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?(Z|[+-]\d{4})$/;
+const GENERALIZED_TIME = /^(\d{4})(\d\d)(\d\d)(\d\d)(?:(\d\d)(\d\d)?)?(?:[.,](\d+))?(Z|[+-]\d\d(?:\d\d)?)$/;
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** Milliseconds to subtract from local time for a `Z`, `±hh` or `±hhmm` zone. */
+function zoneOffset(zone: string): number {
+  if (zone === "Z") return 0;
+  const sign = zone.startsWith("-") ? -1 : 1;
+  return sign * (Number(zone.slice(1, 3)) * HOUR + Number(zone.slice(3, 5) || 0) * MINUTE);
+}
 
 /**
- * Milliseconds since the epoch of a UTCTime or GeneralizedTime text. The DER forms are converted directly, with
- * asn1js's arithmetic (UTCTime years 50–99 are 19xx); any other form goes through asn1js's own time classes, so
- * lenient encodings (fractions, offsets) keep the values this project has always produced.
+ * Milliseconds since the epoch of a UTCTime or GeneralizedTime text, NaN for any other text (a GeneralizedTime
+ * without a zone is local time of an unknown place). UTCTime years 50–99 are 19xx (RFC 5280 4.1.2.5.1). Out-of-range
+ * fields carry over as `Date.UTC` carries them.
  */
 function timeMilliseconds(generalized: boolean, text: string): number {
-  const fields = (generalized ? DER_GENERALIZED_TIME : DER_UTC_TIME).exec(text);
-  if (fields === null) {
-    return (generalized ? new asn1js.GeneralizedTime({ value: text }) : new asn1js.UTCTime({ value: text }))
-      .toDate()
-      .getTime();
+  const fields = (generalized ? GENERALIZED_TIME : UTC_TIME).exec(text);
+  if (fields === null) return Number.NaN;
+  const [, year, month, day, hour, minute, second] = fields;
+  const yy = Number(year);
+  const fullYear = generalized ? yy : yy >= 50 ? 1900 + yy : 2000 + yy;
+  const local = Date.UTC(fullYear, Number(month) - 1, Number(day), Number(hour), Number(minute ?? 0));
+  let time = local + Number(second ?? 0) * 1000;
+  const fraction = generalized ? fields[7] : undefined;
+  if (fraction !== undefined) {
+    // The fraction belongs to the last unit written: hour, minute or second.
+    const unit = second !== undefined ? 1000 : minute !== undefined ? MINUTE : HOUR;
+    time += Number(`0.${fraction}`) * unit;
   }
-  const [year, month, day, hour, minute, second] = fields.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const fullYear = generalized ? year : year >= 50 ? 1900 + year : 2000 + year;
-  return Date.UTC(fullYear, month - 1, day, hour, minute, second);
+  return time - zoneOffset(fields[generalized ? 8 : 7] as string);
 }
 
 /** A validity time (its content as text) as ISO 8601 UTC without fractional seconds, or throws `malformed`. */
@@ -34,5 +44,5 @@ export function certificateTime(generalized: boolean, text: string, what: string
   const time = timeMilliseconds(generalized, text);
   if (Number.isNaN(time)) throw new ParseError("malformed", `${what}: invalid time`);
   // toISOString always ends in `.sssZ` (whatever the year's width); the fraction is dropped.
-  return `${new Date(time).toISOString().slice(0, -5)}Z`;
+  return `${new Date(Math.floor(time / 1000) * 1000).toISOString().slice(0, -5)}Z`;
 }

@@ -39,12 +39,16 @@ const TBS_FIELDS = 10;
 const RSA = "1.2.840.113549.1.1.1";
 const RSA_PSS = "1.2.840.113549.1.1.10";
 
+/** A TBSCertificate's fields, and where its serial number sits (after the version, when there is one). */
+function tbsFields(tbsBlock: Asn1Block | undefined): { tbs: Asn1Block[]; at: number } {
+  const tbs = isUniversal(tbsBlock, Tag.sequence) ? firstChildren(tbsBlock, TBS_FIELDS) : [];
+  return { tbs, at: isContext(tbs[0], 0) ? 1 : 0 };
+}
+
 /** True when an element has the shape of an X.509 Certificate (not a CSR, CRL or key): the one shape check. */
 function isCertificateShaped(block: Asn1Block): boolean {
   const outer = isUniversal(block, Tag.sequence) ? firstChildren(block, 4) : [];
-  const tbs =
-    outer.length === 3 && isUniversal(outer[0], Tag.sequence) ? firstChildren(outer[0], TBS_FIELDS) : [];
-  const at = isContext(tbs[0], 0) ? 1 : 0;
+  const { tbs, at } = tbsFields(outer.length === 3 ? outer[0] : undefined);
   return (
     isUniversal(tbs[at], Tag.integer) &&
     [1, 2, 3, 4, 5].every((i) => isUniversal(tbs[at + i], Tag.sequence)) &&
@@ -116,11 +120,18 @@ function isoTime(time: Asn1Block | undefined, what: string): string {
   return certificateTime(time.tagNumber === Tag.generalizedTime, latin1Text(contentOf(time)), what);
 }
 
+/** A certificate-shaped element's SubjectPublicKeyInfo as encoded, found in the tree already decoded. */
+export function subjectPublicKeyInfo({ tree }: CertificateDer): Uint8Array {
+  const { tbs, at } = tbsFields(firstChildren(tree, 1)[0]);
+  const spki = tbs[at + 5];
+  if (!spki) throw new ParseError("malformed", "subjectPublicKeyInfo is missing");
+  return encodingOf(spki);
+}
+
 /** Reads a certificate-shaped element's fields; `malformed` when a field is broken. */
 export function readCertificate({ der: bytes, tree }: CertificateDer): DecodedCertificate {
   const [tbsBlock, signatureAlgorithm] = expectConstructed(tree, Tag.sequence, "certificate");
-  const tbs = isUniversal(tbsBlock, Tag.sequence) ? firstChildren(tbsBlock, TBS_FIELDS) : [];
-  const at = isContext(tbs[0], 0) ? 1 : 0;
+  const { tbs, at } = tbsFields(tbsBlock);
   const issuer = renderName(tbs[at + 2], "issuer");
   const [notBefore, notAfter] = expectConstructed(tbs[at + 3], Tag.sequence, "validity");
   const subject = renderName(tbs[at + 4], "subject");

@@ -5,7 +5,6 @@ import { ParseError } from "./parse-error.js";
 import { decodeBase64, findPemBlocks, type PemBlock } from "./pem.js";
 import { pkcs7Certificates } from "./pkcs7.js";
 import { readPkcs12 } from "./pkcs12.js";
-import { decodeOrThrow } from "./pkcs12-asn1.js";
 import { bytesToText } from "./text.js";
 import type { ContainerFormat, ParseErrorCode, PfxPasswords } from "./types.js";
 
@@ -53,8 +52,7 @@ function readClassified(
           error: null,
         };
       case "pkcs12": {
-        const pfx = decodeOrThrow(kind.block.input.subarray(kind.block.start, kind.block.end), "PFX");
-        const { certificates, keyPublicKeys, warning } = readPkcs12(pfx, password);
+        const { certificates, keyPublicKeys, warning } = readPkcs12(kind.block, password);
         return {
           format,
           certificates: certificates.map(readCertificate),

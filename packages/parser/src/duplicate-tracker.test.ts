@@ -1,7 +1,7 @@
 import { join } from "node:path";
+import { generateFixtures } from "@intune-codesign/testkit/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuplicateTracker } from "./duplicate-tracker.js";
-import { generateFixtures } from "./fixtures.test-helper.js";
 import { parseFile } from "./parse-file.js";
 
 let dir: string;

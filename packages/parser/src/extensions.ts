@@ -40,7 +40,7 @@ function decodeBasicConstraints(value: Uint8Array): boolean {
     Tag.sequence,
     "basicConstraints",
   );
-  // A BOOLEAN is true when any content byte is non-zero (how asn1js, used before, read it too).
+  // BER: a BOOLEAN is true when any content byte is non-zero (DER would insist on 0xff).
   return isUniversal(first, Tag.boolean) && !first.constructed && contentOf(first).some((byte) => byte !== 0);
 }
 

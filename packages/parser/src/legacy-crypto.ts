@@ -74,11 +74,16 @@ export function requireCipher(name: string): void {
   nativeDecipher(name, Buffer.alloc(info.keyLength), info.ivLength ? Buffer.alloc(info.ivLength) : null);
 }
 
-/** Checks once that a digest can run here, so that the hot loops need no try. */
+/** Digests known to run here: a failed check is not remembered, so each one records the legacy demand. */
+const availableDigests = new Set<string>();
+
+/** Checks that a digest can run here, so that the hot loops need no try. */
 export function requireDigest(name: string): void {
+  if (availableDigests.has(name)) return;
   try {
     createHash(name);
   } catch (error) {
     throw unavailable(name, error);
   }
+  availableDigests.add(name);
 }

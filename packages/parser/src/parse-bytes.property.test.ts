@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { FIXTURE_PASSWORD, generateFixtures } from "@intune-codesign/testkit/fixtures";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURE_PASSWORD, generateFixtures } from "./fixtures.test-helper.js";
 import { parseBytes } from "./parse-bytes.js";
 import { PARSE_ERROR_CODES, type ParseErrorCode } from "./types.js";
 

@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { FIXTURE_PASSWORD, generateFixtures } from "@intune-codesign/testkit/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURE_PASSWORD, generateFixtures } from "./fixtures.test-helper.js";
 import type * as Parser from "./index.js";
 import { parseFile } from "./parse-file.js";
 

@@ -1,4 +1,13 @@
 import { getCipherInfo, hash, pbkdf2Sync, scryptSync } from "node:crypto";
+import {
+  type Asn1Block,
+  algorithmOf,
+  expectConstructed,
+  isUniversal,
+  octetsOf,
+  Tag,
+  unsignedIntegerOf,
+} from "./asn1.js";
 import { chargeKdfWork, checkIterations, MAX_KDF_ITERATIONS } from "./kdf-budget.js";
 import { nativeDecipher, requireCipher, requireDigest } from "./legacy-crypto.js";
 import { ParseError } from "./parse-error.js";
@@ -11,17 +20,6 @@ import {
   rc2CipherName,
   rc2EffectiveBits,
 } from "./pbe-algorithms.js";
-import {
-  algorithm,
-  INTEGER,
-  integer,
-  isUniversal,
-  type Node,
-  OCTET_STRING,
-  octets,
-  SEQUENCE,
-  sequence,
-} from "./pkcs12-asn1.js";
 import { Pkcs12KeyId, pbkdf1, pkcs12Kdf } from "./pkcs12-kdf.js";
 import { bmpPassword, type Pkcs12Password, utf8Password } from "./pkcs12-password.js";
 
@@ -46,30 +44,30 @@ interface CipherSetup {
 }
 
 /** Reads a PBES2 encryption scheme: the cipher, its IV and the key size its parameters imply. */
-function cipherSetup(node: Node | undefined): CipherSetup {
-  const { oid, parameters } = algorithm(node, "PBES2 encryption scheme");
+function cipherSetup(node: Asn1Block | undefined): CipherSetup {
+  const { oid, parameters } = algorithmOf(node, "PBES2 encryption scheme");
   const cipher = PBES2_CIPHERS.get(oid);
   if (!cipher) throw new ParseError("unsupported", `PBES2 encryption scheme ${oid} is not supported`);
   if (cipher.endsWith("-ecb")) return { cipher, iv: null, keyLength: undefined };
-  if (cipher === "rc2-cbc" && isUniversal(parameters, SEQUENCE)) {
-    const fields = sequence(parameters, "RC2 parameters");
+  if (cipher === "rc2-cbc" && isUniversal(parameters, Tag.sequence)) {
+    const fields = expectConstructed(parameters, Tag.sequence, "RC2 parameters");
     const [version, iv] = fields.length === 2 ? fields : [undefined, fields[0]];
     // RFC 8018: an absent version means 32 effective bits, which OpenSSL cannot run either.
-    const bits = version ? rc2EffectiveBits(Number(integer(version, "RC2 parameter version"))) : 32;
+    const bits = version ? rc2EffectiveBits(Number(unsignedIntegerOf(version, "RC2 parameter version"))) : 32;
     const name = bits === null ? null : rc2CipherName(bits);
     if (!name)
       throw new ParseError(
         "unsupported",
         `RC2 with ${bits ?? "unknown"} effective key bits is not supported`,
       );
-    return { cipher: name, iv: Buffer.from(octets(iv, "RC2 IV")), keyLength: (bits ?? 0) / 8 };
+    return { cipher: name, iv: Buffer.from(octetsOf(iv, "RC2 IV")), keyLength: (bits ?? 0) / 8 };
   }
-  if (cipher === "cast5-cbc" && isUniversal(parameters, SEQUENCE)) {
-    const [iv, bits] = sequence(parameters, "CAST5 parameters");
-    const keyLength = Number(integer(bits, "CAST5 key length")) / 8;
-    return { cipher, iv: Buffer.from(octets(iv, "CAST5 IV")), keyLength };
+  if (cipher === "cast5-cbc" && isUniversal(parameters, Tag.sequence)) {
+    const [iv, bits] = expectConstructed(parameters, Tag.sequence, "CAST5 parameters");
+    const keyLength = Number(unsignedIntegerOf(bits, "CAST5 key length")) / 8;
+    return { cipher, iv: Buffer.from(octetsOf(iv, "CAST5 IV")), keyLength };
   }
-  return { cipher, iv: Buffer.from(octets(parameters, `${cipher} IV`)), keyLength: undefined };
+  return { cipher, iv: Buffer.from(octetsOf(parameters, `${cipher} IV`)), keyLength: undefined };
 }
 
 /** The digest's output length, which also proves that this process's OpenSSL has it. */
@@ -79,41 +77,43 @@ function digestLength(name: string): number {
 }
 
 function pbkdf2Key(
-  parameters: Node | undefined,
+  parameters: Asn1Block | undefined,
   password: Pkcs12Password,
   keyLength: number | undefined,
   cipher: string,
 ) {
-  const [salt, iterationsNode, ...rest] = sequence(parameters, "PBKDF2 parameters");
-  if (!isUniversal(salt, OCTET_STRING)) {
+  const [salt, iterationsNode, ...rest] = expectConstructed(parameters, Tag.sequence, "PBKDF2 parameters");
+  if (!isUniversal(salt, Tag.octetString)) {
     throw new ParseError("unsupported", "PBKDF2 with a salt from another source is not supported");
   }
-  const iterations = checkIterations(integer(iterationsNode, "PBKDF2 iterations"), "PBKDF2");
-  const lengthNode = rest.find((node) => isUniversal(node, INTEGER));
-  const prfNode = rest.find((node) => isUniversal(node, SEQUENCE));
-  const prfOid = prfNode ? algorithm(prfNode, "PBKDF2 PRF").oid : "1.2.840.113549.2.7";
+  const iterations = checkIterations(unsignedIntegerOf(iterationsNode, "PBKDF2 iterations"), "PBKDF2");
+  const lengthNode = rest.find((node) => isUniversal(node, Tag.integer));
+  const prfNode = rest.find((node) => isUniversal(node, Tag.sequence));
+  const prfOid = prfNode ? algorithmOf(prfNode, "PBKDF2 PRF").oid : "1.2.840.113549.2.7";
   const prf = PRFS.get(prfOid);
   if (!prf) throw new ParseError("unsupported", `PBKDF2 PRF ${prfOid} is not supported`);
   const length = lengthNode
-    ? Number(integer(lengthNode, "PBKDF2 key length"))
+    ? Number(unsignedIntegerOf(lengthNode, "PBKDF2 key length"))
     : (keyLength ?? getCipherInfo(cipher)?.keyLength ?? 0);
   if (length < 1 || length > 1024) throw new ParseError("malformed", `PBKDF2 key length ${length}`);
   chargeKdfWork(iterations * Math.ceil(length / digestLength(prf)));
-  return pbkdf2Sync(utf8Password(password), octets(salt, "PBKDF2 salt"), iterations, length, prf);
+  return pbkdf2Sync(utf8Password(password), octetsOf(salt, "PBKDF2 salt"), iterations, length, prf);
 }
 
 function scryptKey(
-  parameters: Node | undefined,
+  parameters: Asn1Block | undefined,
   password: Pkcs12Password,
   keyLength: number | undefined,
   cipher: string,
 ) {
-  const [salt, costNode, blockNode, parallelNode, lengthNode] = sequence(parameters, "scrypt parameters");
-  const [N, r, p] = [costNode, blockNode, parallelNode].map((node) => integer(node, "scrypt parameters")) as [
-    bigint,
-    bigint,
-    bigint,
-  ];
+  const [salt, costNode, blockNode, parallelNode, lengthNode] = expectConstructed(
+    parameters,
+    Tag.sequence,
+    "scrypt parameters",
+  );
+  const [N, r, p] = [costNode, blockNode, parallelNode].map((node) =>
+    unsignedIntegerOf(node, "scrypt parameters"),
+  ) as [bigint, bigint, bigint];
   if (N < 2n || (N & (N - 1n)) !== 0n || r < 1n || p < 1n) {
     throw new ParseError("malformed", `scrypt parameters N=${N} r=${r} p=${p} are invalid`);
   }
@@ -129,11 +129,11 @@ function scryptKey(
     throw new ParseError("unsupported", `scrypt cost 2·N·r·p = ${work} exceeds ${MAX_KDF_ITERATIONS}`);
   }
   const length = lengthNode
-    ? Number(integer(lengthNode, "scrypt key length"))
+    ? Number(unsignedIntegerOf(lengthNode, "scrypt key length"))
     : (keyLength ?? getCipherInfo(cipher)?.keyLength ?? 0);
   if (length < 1 || length > 1024) throw new ParseError("malformed", `scrypt key length ${length}`);
   chargeKdfWork(Number(work));
-  return scryptSync(utf8Password(password), octets(salt, "scrypt salt"), length, {
+  return scryptSync(utf8Password(password), octetsOf(salt, "scrypt salt"), length, {
     N: Number(N),
     r: Number(r),
     p: Number(p),
@@ -142,9 +142,9 @@ function scryptKey(
 }
 
 /** PBES2 (RFC 8018): PBKDF2 or scrypt, then any cipher OpenSSL has. */
-function pbes2(parameters: Node | undefined, password: Pkcs12Password): Keyed {
-  const [kdfNode, schemeNode] = sequence(parameters, "PBES2 parameters");
-  const kdf = algorithm(kdfNode, "PBES2 key derivation");
+function pbes2(parameters: Asn1Block | undefined, password: Pkcs12Password): Keyed {
+  const [kdfNode, schemeNode] = expectConstructed(parameters, Tag.sequence, "PBES2 parameters");
+  const kdf = algorithmOf(kdfNode, "PBES2 key derivation");
   const { cipher, iv, keyLength } = cipherSetup(schemeNode);
   requireCipher(cipher);
   if (kdf.oid === PBE_OID.pbkdf2)
@@ -155,12 +155,12 @@ function pbes2(parameters: Node | undefined, password: Pkcs12Password): Keyed {
 }
 
 /** The PKCS#12 PBEs and PKCS#5 v1.5 PBES1, whose OID fixes digest and cipher. */
-function fixedPbe(oid: string, parameters: Node | undefined, password: Pkcs12Password): Keyed {
+function fixedPbe(oid: string, parameters: Asn1Block | undefined, password: Pkcs12Password): Keyed {
   const scheme = FIXED_PBES.get(oid);
   if (!scheme) throw new ParseError("unsupported", `PKCS#12 encryption algorithm ${oid} is not supported`);
-  const [saltNode, iterationsNode] = sequence(parameters, "PBE parameters");
-  const salt = octets(saltNode, "PBE salt");
-  const iterations = checkIterations(integer(iterationsNode, "PBE iterations"), "PBE");
+  const [saltNode, iterationsNode] = expectConstructed(parameters, Tag.sequence, "PBE parameters");
+  const salt = octetsOf(saltNode, "PBE salt");
+  const iterations = checkIterations(unsignedIntegerOf(iterationsNode, "PBE iterations"), "PBE");
   const { cipher, keyLength } = scheme;
   requireCipher(cipher);
   if (scheme.kdf === "pbkdf1") {
@@ -180,11 +180,11 @@ function fixedPbe(oid: string, parameters: Node | undefined, password: Pkcs12Pas
  * run is `unsupported` naming it. Stream modes have no padding: the caller's structure check decides.
  */
 export function decryptPbe(
-  algorithmNode: Node | undefined,
+  algorithmNode: Asn1Block | undefined,
   ciphertext: Uint8Array,
   password: Pkcs12Password,
 ): Buffer {
-  const { oid, parameters } = algorithm(algorithmNode, "PKCS#12 encryption algorithm");
+  const { oid, parameters } = algorithmOf(algorithmNode, "PKCS#12 encryption algorithm");
   const { cipher, key, iv } =
     oid === PBE_OID.pbes2 ? pbes2(parameters, password) : fixedPbe(oid, parameters, password);
   const decipher = nativeDecipher(cipher, key, iv);

@@ -1,8 +1,8 @@
 import { createDecipheriv } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { FIXTURE_PASSWORD, generateFixtures } from "@intune-codesign/testkit/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURE_PASSWORD, generateFixtures } from "./fixtures.test-helper.js";
 import type * as Parser from "./index.js";
 import { parseFile as parseInThisThread } from "./parse-file.js";
 

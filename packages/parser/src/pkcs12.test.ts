@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { FIXTURE_PASSWORD, generateFixtures } from "@intune-codesign/testkit/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURE_PASSWORD, generateFixtures } from "./fixtures.test-helper.js";
 import { parseFile } from "./parse-file.js";
 
 let dir: string;

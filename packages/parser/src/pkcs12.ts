@@ -1,24 +1,23 @@
 import { createPrivateKey, createPublicKey } from "node:crypto";
-import { type CertificateDer, decodeCertificateDer } from "./certificate.js";
+import {
+  type Asn1Block,
+  childrenOf,
+  contentOf,
+  decodeBer,
+  decodeBerOrThrow,
+  encodingOf,
+  expectConstructed,
+  explicitOf,
+  isContext,
+  isUniversal,
+  octetsOf,
+  oidOf,
+  Tag,
+} from "./asn1.js";
+import { type CertificateDer, decodeCertificateDer, subjectPublicKeyInfo } from "./certificate.js";
 import { startFileKdfWork } from "./kdf-budget.js";
 import { ParseError } from "./parse-error.js";
 import { decryptPbe, WrongPassword } from "./pbe.js";
-import {
-  children,
-  decodeExact,
-  decodeOrThrow,
-  encoding,
-  explicit,
-  implicitOctets,
-  isUniversal,
-  type Node,
-  octets,
-  oid,
-  SEQUENCE,
-  SET,
-  sequence,
-  subjectPublicKeyInfo,
-} from "./pkcs12-asn1.js";
 import { readMac } from "./pkcs12-mac.js";
 import { type Pkcs12Password, passwordCandidates } from "./pkcs12-password.js";
 import type { PfxPasswords } from "./types.js";
@@ -63,19 +62,19 @@ interface Opening {
  * 1 time in 256 (and stream modes have none).
  */
 function open(
-  algorithm: Node | undefined,
+  algorithm: Asn1Block | undefined,
   ciphertext: Uint8Array,
   opening: Opening,
   what: string,
-): Node | null {
+): Asn1Block | null {
   for (const candidate of opening.candidates) {
-    let plain: Node | null = null;
+    let plain: Asn1Block | null = null;
     try {
-      plain = decodeExact(decryptPbe(algorithm, ciphertext, candidate));
+      plain = decodeBer(decryptPbe(algorithm, ciphertext, candidate), true);
     } catch (error) {
       if (!(error instanceof WrongPassword)) throw error;
     }
-    if (isUniversal(plain ?? undefined, SEQUENCE)) {
+    if (isUniversal(plain ?? undefined, Tag.sequence)) {
       opening.candidates = [candidate, ...opening.candidates.filter((c) => c !== candidate)];
       return plain;
     }
@@ -107,48 +106,54 @@ function publicKeyOf(privateKeyInfo: Uint8Array): Uint8Array | null {
 interface Reading {
   contents: Pkcs12Contents;
   certificatesByKeyId: Map<string, CertificateDer[]>;
-  deferredKeys: { keyId: string | null; algorithm: Node | undefined; ciphertext: Uint8Array }[];
+  deferredKeys: { keyId: string | null; algorithm: Asn1Block | undefined; ciphertext: Uint8Array }[];
+}
+
+/** The content of an `[0] IMPLICIT OCTET STRING`, primitive or BER-segmented, or `malformed`. */
+function implicitOctets(block: Asn1Block, what: string): Uint8Array {
+  if (!isContext(block, 0)) throw new ParseError("malformed", `${what}: expected [0] content`);
+  return contentOf(block);
 }
 
 /** A SafeBag's localKeyId attribute (hex), which ties a key to its certificate; null when absent. */
-function localKeyId(attributes: Node | undefined): string | null {
-  if (!isUniversal(attributes, SET)) return null;
-  for (const attribute of children(attributes)) {
-    const [type, values] = sequence(attribute, "SafeBag attribute");
-    if (oid(type, "SafeBag attribute") !== OID.localKeyId || !isUniversal(values, SET)) continue;
-    const [value] = children(values);
-    return value ? Buffer.from(octets(value, "localKeyId")).toString("hex") : null;
+function localKeyId(attributes: Asn1Block | undefined): string | null {
+  if (!isUniversal(attributes, Tag.set)) return null;
+  for (const attribute of childrenOf(attributes)) {
+    const [type, values] = expectConstructed(attribute, Tag.sequence, "SafeBag attribute");
+    if (oidOf(type, "SafeBag attribute") !== OID.localKeyId || !isUniversal(values, Tag.set)) continue;
+    const [value] = childrenOf(values);
+    return value ? Buffer.from(octetsOf(value, "localKeyId")).toString("hex") : null;
   }
   return null;
 }
 
-function readCertBag(value: Node | undefined, keyId: string | null, reading: Reading): void {
-  const [certId, certWrapper] = sequence(value, "CertBag");
-  if (oid(certId, "CertBag") !== OID.x509Certificate) return;
-  const certificate = decodeCertificateDer(octets(explicit(certWrapper, 0), "CertBag certificate"));
+function readCertBag(value: Asn1Block | undefined, keyId: string | null, reading: Reading): void {
+  const [certId, certWrapper] = expectConstructed(value, Tag.sequence, "CertBag");
+  if (oidOf(certId, "CertBag") !== OID.x509Certificate) return;
+  const certificate = decodeCertificateDer(octetsOf(explicitOf(certWrapper, 0), "CertBag certificate"));
   if (!certificate) throw new ParseError("malformed", "PKCS#12 certificate is broken");
   reading.contents.certificates.push(certificate);
   if (keyId !== null)
     reading.certificatesByKeyId.set(keyId, [...(reading.certificatesByKeyId.get(keyId) ?? []), certificate]);
 }
 
-function readSafeContents(safeContents: Node, opening: Opening, reading: Reading, depth: number): void {
+function readSafeContents(safeContents: Asn1Block, opening: Opening, reading: Reading, depth: number): void {
   if (depth > MAX_NESTING)
     throw new ParseError("malformed", `SafeContents nested deeper than ${MAX_NESTING}`);
   const { contents } = reading;
-  for (const bag of sequence(safeContents, "SafeContents")) {
-    const [bagId, wrapper, attributes] = sequence(bag, "SafeBag");
-    const type = oid(bagId, "SafeBag");
-    const value = explicit(wrapper, 0);
+  for (const bag of expectConstructed(safeContents, Tag.sequence, "SafeContents")) {
+    const [bagId, wrapper, attributes] = expectConstructed(bag, Tag.sequence, "SafeBag");
+    const type = oidOf(bagId, "SafeBag");
+    const value = explicitOf(wrapper, 0);
     if (type === OID.certBag) readCertBag(value, localKeyId(attributes), reading);
     else if (type === OID.safeContentsBag) {
       if (value) readSafeContents(value, opening, reading, depth + 1);
     } else if (type === OID.keyBag) {
-      const publicKey = value ? publicKeyOf(encoding(value)) : null;
+      const publicKey = value ? publicKeyOf(encodingOf(value)) : null;
       if (publicKey) contents.keyPublicKeys.push(publicKey);
     } else if (type === OID.shroudedKeyBag) {
-      const [algorithm, encrypted] = sequence(value, "EncryptedPrivateKeyInfo");
-      const ciphertext = octets(encrypted, "EncryptedPrivateKeyInfo");
+      const [algorithm, encrypted] = expectConstructed(value, Tag.sequence, "EncryptedPrivateKeyInfo");
+      const ciphertext = octetsOf(encrypted, "EncryptedPrivateKeyInfo");
       // Once the MAC has proved the password, a key's decryption can wait: its localKeyId may name its certificate.
       if (opening.trusted)
         reading.deferredKeys.push({ keyId: localKeyId(attributes), algorithm, ciphertext });
@@ -158,20 +163,20 @@ function readSafeContents(safeContents: Node, opening: Opening, reading: Reading
 }
 
 function decryptKey(
-  algorithm: Node | undefined,
+  algorithm: Asn1Block | undefined,
   ciphertext: Uint8Array,
   opening: Opening,
   into: Pkcs12Contents,
 ): void {
   const plain = open(algorithm, ciphertext, opening, "private key");
-  const publicKey = plain ? publicKeyOf(encoding(plain)) : null;
+  const publicKey = plain ? publicKeyOf(encodingOf(plain)) : null;
   if (publicKey) into.keyPublicKeys.push(publicKey);
 }
 
 /** The public key of the one certificate a key's localKeyId names, else null. */
 function pairedPublicKey(reading: Reading, keyId: string | null): Uint8Array | null {
   const [certificate, ...others] = keyId === null ? [] : (reading.certificatesByKeyId.get(keyId) ?? []);
-  return certificate && others.length === 0 ? subjectPublicKeyInfo(certificate.der) : null;
+  return certificate && others.length === 0 ? subjectPublicKeyInfo(certificate) : null;
 }
 
 /**
@@ -193,19 +198,32 @@ function readAuthenticatedSafe(
 ): Pkcs12Contents {
   const contents: Pkcs12Contents = { certificates: [], keyPublicKeys: [], warning };
   const reading: Reading = { contents, certificatesByKeyId: new Map(), deferredKeys: [] };
-  for (const contentInfo of sequence(decodeOrThrow(authSafe, "AuthenticatedSafe"), "AuthenticatedSafe")) {
-    const [typeNode, wrapper] = sequence(contentInfo, "PKCS#12 ContentInfo");
-    const type = oid(typeNode, "PKCS#12 ContentInfo");
-    const content = explicit(wrapper, 0);
+  for (const contentInfo of expectConstructed(
+    decodeBerOrThrow(authSafe, "AuthenticatedSafe", true),
+    Tag.sequence,
+    "AuthenticatedSafe",
+  )) {
+    const [typeNode, wrapper] = expectConstructed(contentInfo, Tag.sequence, "PKCS#12 ContentInfo");
+    const type = oidOf(typeNode, "PKCS#12 ContentInfo");
+    const content = explicitOf(wrapper, 0);
     if (type === OID.data) {
-      readSafeContents(decodeOrThrow(octets(content, "PKCS#12 data"), "SafeContents"), opening, reading, 0);
+      readSafeContents(
+        decodeBerOrThrow(octetsOf(content, "PKCS#12 data"), "SafeContents", true),
+        opening,
+        reading,
+        0,
+      );
     } else if (type === OID.encryptedData) {
-      const [, encryptedContentInfo] = sequence(content, "PKCS#12 EncryptedData");
-      const [, algorithm, encrypted] = sequence(encryptedContentInfo, "EncryptedContentInfo");
+      const [, encryptedContentInfo] = expectConstructed(content, Tag.sequence, "PKCS#12 EncryptedData");
+      const [, algorithm, encrypted] = expectConstructed(
+        encryptedContentInfo,
+        Tag.sequence,
+        "EncryptedContentInfo",
+      );
       if (encrypted === undefined) continue;
       const plain = open(
         algorithm,
-        implicitOctets(encrypted, 0, "EncryptedContentInfo"),
+        implicitOctets(encrypted, "EncryptedContentInfo"),
         opening,
         "certificate bag",
       );
@@ -228,16 +246,19 @@ function readAuthenticatedSafe(
 }
 
 /** The AuthenticatedSafe's bytes, and a warning when its integrity rests on a signature that is not checked. */
-function authenticatedSafe(authSafeInfo: Node | undefined): { bytes: Uint8Array; warning: string | null } {
-  const [typeNode, wrapper] = sequence(authSafeInfo, "PFX authSafe");
-  const type = oid(typeNode, "PFX authSafe");
-  if (type === OID.data) return { bytes: octets(explicit(wrapper, 0), "PFX authSafe"), warning: null };
+function authenticatedSafe(authSafeInfo: Asn1Block | undefined): {
+  bytes: Uint8Array;
+  warning: string | null;
+} {
+  const [typeNode, wrapper] = expectConstructed(authSafeInfo, Tag.sequence, "PFX authSafe");
+  const type = oidOf(typeNode, "PFX authSafe");
+  if (type === OID.data) return { bytes: octetsOf(explicitOf(wrapper, 0), "PFX authSafe"), warning: null };
   if (type !== OID.signedData)
     throw new ParseError("unsupported", `PFX authSafe content type ${type} is not supported`);
-  const [, , encapsulated] = sequence(explicit(wrapper, 0), "PFX SignedData");
-  const [, eContent] = sequence(encapsulated, "PFX SignedData content");
+  const [, , encapsulated] = expectConstructed(explicitOf(wrapper, 0), Tag.sequence, "PFX SignedData");
+  const [, eContent] = expectConstructed(encapsulated, Tag.sequence, "PFX SignedData content");
   return {
-    bytes: octets(explicit(eContent, 0), "PFX SignedData content"),
+    bytes: octetsOf(explicitOf(eContent, 0), "PFX SignedData content"),
     warning:
       "integrity not verified: the file uses public-key integrity mode (a signature, not a password MAC)",
   };
@@ -253,9 +274,9 @@ function givenPasswords(passwords: PfxPasswords): string[] {
  * OpenSSL 1.0.x encoding when not ASCII), then the empty password, then an absent one. `bad_password` means the
  * MAC, or the decryption's padding and structure, rejected every candidate.
  */
-export function readPkcs12(pfx: Node, passwords: PfxPasswords): Pkcs12Contents {
+export function readPkcs12(pfx: Asn1Block, passwords: PfxPasswords): Pkcs12Contents {
   startFileKdfWork();
-  const [, authSafeInfo, macData] = sequence(pfx, "PFX");
+  const [, authSafeInfo, macData] = expectConstructed(pfx, Tag.sequence, "PFX");
   const { bytes, warning } = authenticatedSafe(authSafeInfo);
   const given = givenPasswords(passwords);
   const candidates = passwordCandidates(given);

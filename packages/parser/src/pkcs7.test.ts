@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { generateFixtures } from "@intune-codesign/testkit/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateFixtures } from "./fixtures.test-helper.js";
 import { parseBytes } from "./parse-bytes.js";
 
 let dir: string;

@@ -16,6 +16,25 @@ function normalizedSpki(spki: Uint8Array): string | null {
   }
 }
 
+const hex = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
+
+/**
+ * Whether a certificate's SPKI is one of the keys' (always, when no keys are known). Byte-equal SPKIs match at
+ * once: a paired key's SPKI is its certificate's own bytes, and re-encoding both through OpenSSL cost more than
+ * the rest of judging a PKCS#12. Only when no bytes match are the encodings normalised, once per key.
+ */
+function keyHolder(keyPublicKeys: Uint8Array[] | null): (spki: Uint8Array) => boolean {
+  if (!keyPublicKeys || keyPublicKeys.length === 0) return () => true;
+  const raw = new Set(keyPublicKeys.map(hex));
+  let normalized: Set<string | null> | undefined;
+  return (spki) => {
+    if (raw.has(hex(spki))) return true;
+    normalized ??= new Set(keyPublicKeys.map(normalizedSpki));
+    return normalized.has(normalizedSpki(spki));
+  };
+}
+
 /** Why one certificate is not uploaded (`holdsKey`: its private key is in the file, or no keys are), else null. */
 export function skipReason(
   certificate: DecodedCertificate,
@@ -50,10 +69,9 @@ export function judgeCertificates(
   keyPublicKeys: Uint8Array[] | null,
   now: Date,
 ): CertificateEntry[] {
-  const keys = keyPublicKeys && keyPublicKeys.length > 0 ? new Set(keyPublicKeys.map(normalizedSpki)) : null;
+  const holdsKey = keyHolder(keyPublicKeys);
   const entries = certificates.map((certificate): CertificateEntry => {
-    const holdsKey = keys === null || keys.has(normalizedSpki(certificate.spki));
-    const reason = skipReason(certificate, holdsKey, now.getTime());
+    const reason = skipReason(certificate, holdsKey(certificate.spki), now.getTime());
     return { ...certificate.info, upload: reason === null, skipReason: reason };
   });
   const candidates = entries.filter((entry) => !CHAIN_MATERIAL.has(entry.skipReason));

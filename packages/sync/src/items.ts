@@ -10,10 +10,17 @@ export function reportItem(
   path: string,
   sha256: string | null,
   action: ItemAction,
-  more: { id?: string | null; reason?: string | null; attempts?: number; error?: ReportItem["error"] } = {},
+  more: {
+    id?: string | null;
+    subject?: string | null;
+    reason?: string | null;
+    changes?: ReportItem["changes"];
+    attempts?: number;
+    error?: ReportItem["error"];
+  } = {},
 ): ReportItem {
-  const { id = null, reason = null, attempts = 0, error = null } = more;
-  return { path, sha256, id, action, reason, attempts, error };
+  const { id = null, subject = null, reason = null, changes = null, attempts = 0, error = null } = more;
+  return { path, sha256, id, action, subject, reason, changes, attempts, error };
 }
 
 /** An item that failed with a code and message. */
@@ -22,7 +29,7 @@ export function failedItem(
   sha256: string | null,
   code: string,
   message: string,
-  more: { attempts?: number; id?: string | null } = {},
+  more: { attempts?: number; id?: string | null; subject?: string | null } = {},
 ): ReportItem {
   return reportItem(path, sha256, "failed", { ...more, error: { code, message } });
 }
@@ -36,21 +43,24 @@ export const PENDING: Readonly<{ code: string; message: string }> = Object.freez
 /** The item a plan decision stands for (in a dry run, what would be done). */
 export function itemForDecision(candidate: Candidate, decision: Decision, dryRun: boolean): ReportItem {
   const { path, sha256 } = candidate;
+  const subject = candidate.fields.subject;
   switch (decision.action) {
     case "create":
       return dryRun
-        ? reportItem(path, sha256, "created")
-        : reportItem(path, sha256, "failed", { error: PENDING });
-    case "update":
+        ? reportItem(path, sha256, "created", { subject })
+        : reportItem(path, sha256, "failed", { subject, error: PENDING });
+    case "update": {
+      const { id, changes, cause: reason } = decision;
       return dryRun
-        ? reportItem(path, sha256, "updated", { id: decision.id })
-        : reportItem(path, sha256, "failed", { id: decision.id, error: PENDING });
+        ? reportItem(path, sha256, "updated", { id, subject, reason, changes })
+        : reportItem(path, sha256, "failed", { id, subject, reason, changes, error: PENDING });
+    }
     case "unchanged":
-      return reportItem(path, sha256, "unchanged", { id: decision.id });
+      return reportItem(path, sha256, "unchanged", { id: decision.id, subject });
     case "skip":
-      return reportItem(path, sha256, "skipped", { reason: decision.reason });
+      return reportItem(path, sha256, "skipped", { subject, reason: decision.reason });
     case "fail":
-      return failedItem(path, sha256, decision.code, decision.message, { id: decision.id });
+      return failedItem(path, sha256, decision.code, decision.message, { id: decision.id, subject });
   }
 }
 

@@ -8,7 +8,17 @@ const METRICS: RunMetrics = {
   finishedAt: new Date("2026-03-01T12:00:00.999Z"),
   durationSeconds: 12.34567,
   exitCode: 1,
-  counts: { files: 4, certificates: 3, created: 1, updated: 1, unchanged: 0, skipped: 0, failed: 1 },
+  counts: {
+    files: 4,
+    certificates: 3,
+    created: 1,
+    updated: 1,
+    unchanged: 0,
+    skipped: 0,
+    failed: 1,
+    superseded: 2,
+    deleted: 1,
+  },
   expiries: [
     {
       sha256: "ab".repeat(32),
@@ -52,6 +62,10 @@ describe("renderMetrics", () => {
         'intune_codesign_last_run_certificates{action="unchanged"} 0',
         'intune_codesign_last_run_certificates{action="skipped"} 0',
         'intune_codesign_last_run_certificates{action="failed"} 1',
+        "# HELP intune_codesign_last_run_objects Objects no file backs that the last run found superseded by a renewal (kept) or deleted (--prune).",
+        "# TYPE intune_codesign_last_run_objects gauge",
+        'intune_codesign_last_run_objects{action="superseded"} 2',
+        'intune_codesign_last_run_objects{action="deleted"} 1',
         "",
       ].join("\n"),
     );

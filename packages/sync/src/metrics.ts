@@ -55,6 +55,11 @@ export function renderMetrics(metrics: RunMetrics): string {
       metrics.counts[action],
     ]),
   );
+  gauge(
+    "intune_codesign_last_run_objects",
+    "Objects no file backs that the last run found superseded by a renewal (kept) or deleted (--prune).",
+    (["superseded", "deleted"] as const).map((action) => [`{action="${action}"}`, metrics.counts[action]]),
+  );
   return `${lines.join("\n")}\n`;
 }
 

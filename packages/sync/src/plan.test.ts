@@ -7,9 +7,9 @@ import {
   planCandidates,
   type SentFields,
   serializeFields,
-  TenantIndex,
 } from "./plan.js";
 import type { SentRecord } from "./state/store.js";
+import { renderingDigest, TenantIndex } from "./tenant.js";
 
 const ID_A = "aaaaaaaa-0000-4000-8000-000000000001";
 const ID_B = "bbbbbbbb-0000-4000-8000-000000000002";
@@ -47,8 +47,26 @@ function remote(id: string, fields: Partial<SentFields> = {}): RemoteCertificate
   };
 }
 
+/** The store's record of a write of `fields` to `id`, after which the tenant showed `remote(id)`. */
 function sentTo(id: string, fields: SentFields = FIELDS): SentRecord {
-  return { remoteId: id, fields: serializeFields(fields), lastSent: "2026-01-01T00:00:00Z" };
+  return {
+    remoteId: id,
+    fields: serializeFields(fields),
+    lastSent: "2026-01-01T00:00:00Z",
+    shown: renderingDigest(remote(id)),
+    path: "/certs/alpha.cer",
+  };
+}
+
+/** A decision without the update's field changes and cause, for the route tables. */
+type Routed =
+  | Exclude<Decision, { action: "update" }>
+  | Omit<Extract<Decision, { action: "update" }>, "changes" | "cause">;
+
+function routeOf(decision: Decision): Routed {
+  if (decision.action !== "update") return decision;
+  const { changes: _changes, cause: _cause, ...rest } = decision;
+  return rest;
 }
 
 function context(overrides: {
@@ -74,7 +92,7 @@ function planOne(c: Candidate, ctx: PlanContext): Decision {
 describe("planCandidates: routes, in the documented order", () => {
   // Every case offers the routes after the expected one too, so a wrong order picks another id.
   const GUID_PATH = `/certs/${ID_C}.cer`;
-  it.each<[string, Candidate, Parameters<typeof context>[0], Decision]>([
+  it.each<[string, Candidate, Parameters<typeof context>[0], Routed]>([
     [
       "the map file beats everything",
       candidate({ path: GUID_PATH, mapped: ID_A }),
@@ -85,10 +103,26 @@ describe("planCandidates: routes, in the documented order", () => {
       { action: "update", id: ID_A, route: "map" },
     ],
     [
-      "a mapped id the tenant does not list is still the target (Graph answers not_found)",
+      "a mapped id the tenant does not list is not_found, as the real write would be (never a create)",
       candidate({ mapped: ID_A }),
       { tenant: [remote(ID_D)] },
-      { action: "update", id: ID_A, route: "map" },
+      {
+        action: "fail",
+        code: "not_found",
+        message: `object ${ID_A} (named by the map file) is not in the tenant`,
+        id: ID_A,
+      },
+    ],
+    [
+      "a GUID file name the tenant does not list is not_found",
+      candidate({ path: `/certs/${ID_C}.cer` }),
+      { tenant: [remote(ID_D)] },
+      {
+        action: "fail",
+        code: "not_found",
+        message: `object ${ID_C} (named by the file name) is not in the tenant`,
+        id: ID_C,
+      },
     ],
     [
       "state, when the tenant still lists its id",
@@ -111,13 +145,13 @@ describe("planCandidates: routes, in the documented order", () => {
     [
       "not state when the tenant no longer lists its id: the GUID file name is next",
       candidate({ path: GUID_PATH }),
-      { sent: { [SHA_1]: sentTo(ID_B) }, tenant: [remote(ID_D)] },
+      { sent: { [SHA_1]: sentTo(ID_B) }, tenant: [remote(ID_C, { status: "notProvisioned" }), remote(ID_D)] },
       { action: "update", id: ID_C, route: "file-name" },
     ],
     [
       "a GUID file name (upper-case) beats a remote match",
       candidate({ path: `/certs/${ID_C.toUpperCase()}.pem` }),
-      { tenant: [remote(ID_D)] },
+      { tenant: [remote(ID_C, { status: "notProvisioned" }), remote(ID_D)] },
       { action: "update", id: ID_C, route: "file-name" },
     ],
     [
@@ -166,7 +200,7 @@ describe("planCandidates: routes, in the documented order", () => {
       { action: "update", id: ID_D, route: "match" },
     ],
   ])("%s", (_name, c, ctx, expected) => {
-    expect(planOne(c, context(ctx))).toEqual(expected);
+    expect(routeOf(planOne(c, context(ctx)))).toEqual(expected);
   });
 
   it("a GUID only in a folder's name is not a file-name route", () => {
@@ -189,7 +223,7 @@ describe("planCandidates: failures, never a guess", () => {
 
   it("an earlier route wins over an ambiguous match", () => {
     const decision = planOne(candidate({ mapped: ID_B }), context({ tenant: [remote(ID_A), remote(ID_B)] }));
-    expect(decision).toEqual({ action: "update", id: ID_B, route: "map" });
+    expect(routeOf(decision)).toEqual({ action: "update", id: ID_B, route: "map" });
   });
 
   it("one object claimed by two certificates: the second is id_conflict", () => {
@@ -198,7 +232,7 @@ describe("planCandidates: failures, never a guess", () => {
       [candidate({ mapped: ID_A }), second],
       context({ tenant: [remote(ID_A)] }),
     );
-    expect(decisions).toEqual([
+    expect(decisions.map(routeOf)).toEqual([
       { action: "update", id: ID_A, route: "map" },
       {
         action: "fail",
@@ -236,61 +270,106 @@ describe("planCandidates: failures, never a guess", () => {
 
 describe("planCandidates: unchanged", () => {
   const inSync = { sent: { [SHA_1]: sentTo(ID_A) }, tenant: [remote(ID_A)] };
+  const unchanged = (route: string, shown: string | null = null) => ({
+    action: "unchanged",
+    id: ID_A,
+    route,
+    shown,
+  });
 
-  it("unchanged when the state's fields equal the certificate's and the listed object shows them", () => {
-    expect(planOne(candidate(), context(inSync))).toEqual({ action: "unchanged", id: ID_A, route: "state" });
+  it("unchanged when the state's fields equal the certificate's and the tenant shows the rendering recorded", () => {
+    expect(planOne(candidate(), context(inSync))).toEqual(unchanged("state"));
   });
 
   it("unchanged through the map route too", () => {
-    expect(planOne(candidate({ mapped: ID_A }), context(inSync))).toEqual({
-      action: "unchanged",
-      id: ID_A,
-      route: "map",
-    });
+    expect(planOne(candidate({ mapped: ID_A }), context(inSync))).toEqual(unchanged("map"));
   });
 
-  it("the listed expiry may carry 7 fractional digits and an offset", () => {
-    const tenant = [remote(ID_A, { expirationDateTime: "2027-11-30T00:38:25.0000000+02:00" })];
-    expect(planOne(candidate(), context({ ...inSync, tenant }))).toEqual({
-      action: "unchanged",
-      id: ID_A,
-      route: "state",
-    });
+  it.each<[string, Partial<SentFields>]>([
+    [
+      "an expiry with 7 fractional digits and an offset",
+      { expirationDateTime: "2027-11-30T00:38:25.0000000+02:00" },
+    ],
+    ["the subject in RFC 4514 order and spacing", { subject: "C=US,O=Contoso,CN=Alpha Signing" }],
+    [
+      "the issuer with spaces folded and no space after commas",
+      { issuer: "CN=Test  Root CA,O=Test Org,C=US" },
+    ],
+    ["another subjectName (simple names count only through the full names)", { subjectName: "Alpha" }],
+    ["another issuerName", { issuerName: null as unknown as string }],
+  ])("unchanged when the tenant shows %s, and that rendering is to be recorded", (_name, shown) => {
+    const object = remote(ID_A, shown);
+    expect(planOne(candidate(), context({ ...inSync, tenant: [object] }))).toEqual(
+      unchanged("state", renderingDigest(object)),
+    );
   });
 
-  it("--force sends anyway", () => {
+  it("a rendering recorded is compared exactly: no change to record", () => {
+    const object = remote(ID_A, { subject: "C=US,O=Contoso,CN=Alpha Signing" });
+    const sent = { ...sentTo(ID_A), shown: renderingDigest(object) };
+    expect(planOne(candidate(), context({ sent: { [SHA_1]: sent }, tenant: [object] }))).toEqual(
+      unchanged("state"),
+    );
+  });
+
+  it("--force sends anyway, and says so", () => {
     expect(planOne(candidate(), context({ ...inSync, force: true }))).toEqual({
       action: "update",
       id: ID_A,
       route: "state",
+      changes: [],
+      cause: "force",
     });
   });
 
-  it.each<[string, Partial<SentFields>]>([
-    ["status", { status: "notProvisioned" }],
-    ["subjectName", { subjectName: "Alpha" }],
-    ["issuerName", { issuerName: "Root" }],
-    ["expiry 100 ns later", { expirationDateTime: "2027-11-29T22:38:25.0000001Z" }],
-    ["expiry null", { expirationDateTime: null as unknown as string }],
-  ])("updated when the listed object no longer shows the %s sent", (_name, shown) => {
-    // subject/issuer unchanged so the state route still applies; only what the object shows differs.
-    const tenant = [remote(ID_A, shown)];
-    expect(planOne(candidate(), context({ ...inSync, tenant }))).toEqual({
+  it("an object the tenant shows as the certificate, with no write of it recorded, is updated: 'unrecorded'", () => {
+    expect(planOne(candidate(), context({ tenant: [remote(ID_A)] }))).toEqual({
       action: "update",
       id: ID_A,
-      route: "state",
+      route: "match",
+      changes: [],
+      cause: "unrecorded",
     });
   });
+
+  it.each<[string, Partial<SentFields>, Array<[string, string | null, string | null]>]>([
+    ["status", { status: "notProvisioned" }, [["status", "notProvisioned", "provisioned"]]],
+    [
+      "expiry 100 ns later",
+      { expirationDateTime: "2027-11-29T22:38:25.0000001Z" },
+      [["expirationDateTime", "2027-11-29T22:38:25.0000001Z", FIELDS.expirationDateTime]],
+    ],
+    [
+      "expiry null",
+      { expirationDateTime: null as unknown as string },
+      [["expirationDateTime", null, FIELDS.expirationDateTime]],
+    ],
+  ])(
+    "updated, naming the field, when the listed object no longer shows the %s sent",
+    (_name, shown, changes) => {
+      // subject/issuer unchanged so the state route still applies; only what the object shows differs.
+      const tenant = [remote(ID_A, shown)];
+      expect(planOne(candidate(), context({ ...inSync, tenant }))).toEqual({
+        action: "update",
+        id: ID_A,
+        route: "state",
+        changes: changes.map(([field, from, to]) => ({ field, from, to })),
+        cause: null,
+      });
+    },
+  );
 
   it.each<[string, Partial<SentFields>]>([
     ["subject", { subject: "CN=Alpha Signing" }],
     ["issuer", { issuer: "CN=Other" }],
-  ])("updated when the listed object shows another %s", (_name, shown) => {
+  ])("updated when the listed object shows another %s", (field, shown) => {
     const tenant = [remote(ID_A, shown)];
     expect(planOne(candidate(), context({ ...inSync, tenant }))).toEqual({
       action: "update",
       id: ID_A,
       route: "state",
+      changes: [{ field, from: Object.values(shown)[0], to: FIELDS[field as "subject" | "issuer"] }],
+      cause: null,
     });
   });
 
@@ -301,22 +380,29 @@ describe("planCandidates: unchanged", () => {
       action: "update",
       id: ID_A,
       route: "state",
+      changes: [],
+      cause: "settings_changed",
     });
   });
 
   it("updated when the certificate was last sent to another object than the one found", () => {
     const ctx = context({ sent: { [SHA_1]: sentTo(ID_B) }, tenant: [remote(ID_A), remote(ID_B)] });
-    expect(planOne(candidate({ mapped: ID_A }), ctx)).toEqual({ action: "update", id: ID_A, route: "map" });
+    expect(routeOf(planOne(candidate({ mapped: ID_A }), ctx))).toEqual({
+      action: "update",
+      id: ID_A,
+      route: "map",
+    });
   });
 
   it("updated, not unchanged, when the state's object is gone and a remote match is found", () => {
     const ctx = context({ sent: { [SHA_1]: sentTo(ID_B) }, tenant: [remote(ID_D)] });
-    expect(planOne(candidate(), ctx)).toEqual({ action: "update", id: ID_D, route: "match" });
+    expect(routeOf(planOne(candidate(), ctx))).toEqual({ action: "update", id: ID_D, route: "match" });
   });
 
   it("unchanged when the state recorded the id in upper case", () => {
-    const ctx = context({ sent: { [SHA_1]: sentTo(ID_A.toUpperCase()) }, tenant: [remote(ID_A)] });
-    expect(planOne(candidate(), ctx)).toEqual({ action: "unchanged", id: ID_A, route: "state" });
+    const sent = { ...sentTo(ID_A), remoteId: ID_A.toUpperCase() };
+    const ctx = context({ sent: { [SHA_1]: sent }, tenant: [remote(ID_A)] });
+    expect(planOne(candidate(), ctx)).toEqual(unchanged("state"));
   });
 });
 
@@ -336,16 +422,15 @@ describe("TenantIndex", () => {
     expect(index.matching(FIELDS)).toEqual([ID_A.toUpperCase()]);
   });
 
-  it("shows: every compared field counts, the expiry as an instant; content and uploadDateTime do not", () => {
+  it("matching compares names as names and the expiry as an instant", () => {
     const index = new TenantIndex([
-      { ...remote(ID_A, { expirationDateTime: "2027-11-30T00:38:25.00+02:00" }), content: "AQID" },
-      remote(ID_B, { issuerName: "Other Root" }),
+      remote(ID_A, {
+        subject: "C=US,O=Contoso,CN=Alpha Signing",
+        expirationDateTime: "2027-11-30T00:38:25.00+02:00",
+      }),
+      remote(ID_B, { issuer: "CN=Test Root CA,O=Test Org,ST=WA,C=US" }),
     ]);
-    expect([
-      index.shows(ID_A.toUpperCase(), FIELDS),
-      index.shows(ID_B, FIELDS),
-      index.shows(ID_C, FIELDS),
-    ]).toEqual([true, false, false]);
+    expect(index.matching(FIELDS)).toEqual([ID_A]);
   });
 
   it("matching lists every object with the certificate's identity, in listing order", () => {

@@ -1,8 +1,7 @@
-import { hash } from "node:crypto";
-import type { BodyFields, RemoteCertificate } from "@intune-codesign/uploader";
-import { instantKey } from "@intune-codesign/uploader";
+import type { BodyFields } from "@intune-codesign/uploader";
 import { idFromFileName } from "./mapping.js";
 import type { SentRecord } from "./state/store.js";
+import { type FieldChange, fieldChanges, renderingDigest, type TenantIndex } from "./tenant.js";
 
 /** The body's fields that identify what was written: everything but content (implied by the SHA-256) and uploadDateTime. */
 export type SentFields = BodyFields;
@@ -17,89 +16,33 @@ export interface Candidate {
   readonly fields: SentFields;
 }
 
+/**
+ * Why an update is sent although the tenant shows the certificate's fields: `--force`; no write of this
+ * certificate to this object is recorded (its content cannot be known: Intune nulls it); the fields last sent
+ * differ from today's (e.g. `--full-dn-names` changed).
+ */
+export type UpdateCause = "force" | "unrecorded" | "settings_changed";
+
 /** How a certificate's object was found (kept in logs and the event journal). */
 export type Route = "map" | "state" | "file-name" | "match";
 
 /** What the run will do with one candidate. */
 export type Decision =
   | { action: "create" }
-  | { action: "update"; id: string; route: Route }
-  | { action: "unchanged"; id: string; route: Route }
+  /** `cause`: why an update whose fields the tenant already shows is sent anyway; null when `changes` say why. */
+  | { action: "update"; id: string; route: Route; changes: FieldChange[]; cause: UpdateCause | null }
+  /** `shown`: the tenant's rendering to record, when it differs from the one recorded but means the same. */
+  | { action: "unchanged"; id: string; route: Route; shown: string | null }
   | { action: "skip"; reason: "unmapped" }
-  | { action: "fail"; code: "ambiguous_match" | "id_conflict"; message: string; id: string | null };
+  | {
+      action: "fail";
+      code: "ambiguous_match" | "id_conflict" | "not_found";
+      message: string;
+      id: string | null;
+    };
 
 const CREATE: Decision = Object.freeze({ action: "create" });
 const UNMAPPED: Decision = Object.freeze({ action: "skip", reason: "unmapped" });
-
-/**
- * The tenant as one listing showed it, reduced to what the plan compares: per object, a digest of the fields it
- * shows, and its id under a digest of its subject, issuer and expiry. At 100,000 objects a listed object's strings
- * (content above all, though Intune nulls it) would cost far more than the two digests.
- */
-export class TenantIndex {
-  /** Lower-cased id → digest of what the object shows. */
-  private readonly shown = new Map<string, string>();
-  /** Digest of subject, issuer and expiry instant → the id (as listed) of each object with them. */
-  private readonly byIdentity = new Map<string, string | string[]>();
-
-  constructor(objects: Iterable<RemoteCertificate> = []) {
-    for (const object of objects) this.add(object);
-  }
-
-  add(object: RemoteCertificate): void {
-    this.shown.set(object.id.toLowerCase(), shownDigest(object));
-    if (object.subject === null || object.issuer === null) return;
-    const key = identityDigest(object.subject, object.issuer, object.expirationDateTime);
-    const ids = this.byIdentity.get(key);
-    if (ids === undefined) this.byIdentity.set(key, object.id);
-    else if (typeof ids === "string") this.byIdentity.set(key, [ids, object.id]);
-    else ids.push(object.id);
-  }
-
-  /** Objects listed. */
-  get size(): number {
-    return this.shown.size;
-  }
-
-  has(id: string): boolean {
-    return this.shown.has(id.toLowerCase());
-  }
-
-  /** Whether the object with this id still shows what was sent (Intune nulls `content`, so it is not compared). */
-  shows(id: string, fields: SentFields): boolean {
-    return this.shown.get(id.toLowerCase()) === shownDigest(fields);
-  }
-
-  /** Ids (as listed) of the objects whose subject, issuer and expiry (as an instant, to Graph's 100 ns) equal these. */
-  matching(fields: SentFields): string[] {
-    const ids = this.byIdentity.get(identityDigest(fields.subject, fields.issuer, fields.expirationDateTime));
-    return ids === undefined ? [] : typeof ids === "string" ? [ids] : ids;
-  }
-}
-
-type Shown = Pick<RemoteCertificate, "subject" | "issuer" | "subjectName" | "issuerName" | "status"> & {
-  expirationDateTime: string | null;
-};
-
-function shownDigest(o: Shown): string {
-  return digest([
-    o.subject,
-    o.issuer,
-    o.subjectName,
-    o.issuerName,
-    o.status,
-    instantKey(o.expirationDateTime),
-  ]);
-}
-
-function identityDigest(subject: string, issuer: string, expiry: string | null): string {
-  return digest([subject, issuer, instantKey(expiry)]);
-}
-
-/** 128 bits of SHA-256 over the values' JSON: a collision is as likely as guessing a random GUID. */
-function digest(values: Array<string | null>): string {
-  return hash("sha256", JSON.stringify(values), "base64").slice(0, 22);
-}
 
 /** The serialized form of the fields, as the state store keeps them. */
 export function serializeFields(fields: SentFields): string {
@@ -138,12 +81,27 @@ export function planCandidates(candidates: Candidate[], context: PlanContext): D
       };
     }
     claimedBy.set(id, candidate.sha256);
-    const unchanged =
-      !context.force &&
-      sent?.remoteId.toLowerCase() === id &&
-      sent.fields === serializeFields(fields) &&
-      context.tenant.shows(id, fields);
-    return unchanged ? { action: "unchanged", id, route } : { action: "update", id, route };
+    const object = context.tenant.get(id);
+    if (object === undefined) {
+      return {
+        action: "fail",
+        code: "not_found",
+        message: `object ${id} (named by the ${route === "map" ? "map file" : "file name"}) is not in the tenant`,
+        id,
+      };
+    }
+    const changes = fieldChanges(object, fields);
+    const recorded = sent?.remoteId.toLowerCase() === id;
+    const sameFields = recorded && sent?.fields === serializeFields(fields);
+    if (!context.force && sameFields) {
+      // What the tenant showed after our last write, exactly, or another rendering of the same meaning (recorded).
+      const rendering = renderingDigest(object);
+      if (rendering === sent?.shown) return { action: "unchanged", id, route, shown: null };
+      if (changes.length === 0) return { action: "unchanged", id, route, shown: rendering };
+    }
+    const cause =
+      changes.length > 0 ? null : context.force ? "force" : recorded ? "settings_changed" : "unrecorded";
+    return { action: "update", id, route, changes, cause };
   });
 }
 

@@ -11,7 +11,9 @@ const item = (overrides: Partial<ReportItem>): ReportItem => ({
   sha256: null,
   id: null,
   action: "skipped",
+  subject: null,
   reason: null,
+  changes: null,
   attempts: 0,
   error: null,
   ...overrides,
@@ -38,16 +40,56 @@ const ITEMS: ReportItem[] = [
 
 describe("buildReport", () => {
   it("derives the summary: certificates are items with a sha256, a failed file counts as failed only", () => {
-    expect(buildReport(6, ITEMS)).toEqual({
-      summary: { files: 6, certificates: 5, created: 1, updated: 1, unchanged: 1, skipped: 1, failed: 2 },
+    expect(buildReport(6, ITEMS, [], false)).toEqual({
+      dryRun: false,
+      summary: {
+        files: 6,
+        certificates: 5,
+        created: 1,
+        updated: 1,
+        unchanged: 1,
+        skipped: 1,
+        failed: 2,
+        superseded: 0,
+        deleted: 0,
+      },
       warnings: [],
       items: ITEMS,
     });
   });
 
+  it("objects superseded or deleted are counted as such, not as certificates", () => {
+    const objects = [
+      item({ sha256: SHA_A, id: "id-old", action: "superseded", reason: `renewed by ${SHA_B}` }),
+      item({ sha256: SHA_C, id: "id-gone", action: "deleted", reason: "orphan" }),
+    ];
+    expect(buildReport(1, [ITEMS[0]!, ...objects], [], true).summary).toEqual({
+      files: 1,
+      certificates: 1,
+      created: 1,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+      failed: 0,
+      superseded: 1,
+      deleted: 1,
+    });
+  });
+
   it("an empty run", () => {
-    expect(buildReport(0, [])).toEqual({
-      summary: { files: 0, certificates: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 },
+    expect(buildReport(0, [], [], true)).toEqual({
+      dryRun: true,
+      summary: {
+        files: 0,
+        certificates: 0,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        skipped: 0,
+        failed: 0,
+        superseded: 0,
+        deleted: 0,
+      },
       warnings: [],
       items: [],
     });
@@ -56,7 +98,7 @@ describe("buildReport", () => {
 
 describe("formatSummary", () => {
   it("prints the counts and each failure with its code, message and short sha256", () => {
-    expect(formatSummary(buildReport(6, ITEMS), false)).toBe(
+    expect(formatSummary(buildReport(6, ITEMS, [], false), false)).toBe(
       [
         "6 file(s), 5 certificate(s): 1 created, 1 updated, 1 unchanged, 1 skipped, 2 failed",
         "  failed   /certs/broken.cer: malformed: truncated DER",
@@ -88,7 +130,7 @@ describe("formatSummary", () => {
   });
 
   it("says 'would be' for a dry run", () => {
-    expect(formatSummary(buildReport(1, [ITEMS[0]!, ITEMS[1]!]), true)).toBe(
+    expect(formatSummary(buildReport(1, [ITEMS[0]!, ITEMS[1]!], [], true), true)).toBe(
       "1 file(s), 2 certificate(s): 1 would be created, 1 would be updated, 0 unchanged, 0 skipped, 0 failed",
     );
   });

@@ -1,17 +1,32 @@
 import { writeFileAtomic } from "./atomic-write.js";
 import { printable } from "./printable.js";
 import type { RunCounts } from "./state/store.js";
+import type { FieldChange } from "./tenant.js";
 
-/** What happened to one certificate (or to one file that yielded none). */
-export type ItemAction = "created" | "updated" | "unchanged" | "skipped" | "failed";
+/**
+ * What happened to one certificate (or to one file that yielded none), or to an object no file backs: `superseded`
+ * (a renewal replaced its certificate; kept) or `deleted` (pruned).
+ */
+export type ItemAction =
+  | "created"
+  | "updated"
+  | "unchanged"
+  | "skipped"
+  | "failed"
+  | "superseded"
+  | "deleted";
 
-/** One line of the report: a certificate, or a file that could not be read. */
+/** One line of the report: a certificate, a file that could not be read, or an object a renewal or prune concerns. */
 export interface ReportItem {
   path: string;
   sha256: string | null;
   id: string | null;
   action: ItemAction;
+  /** The certificate's (or object's) subject, when known. */
+  subject: string | null;
   reason: string | null;
+  /** For an update: the fields that differ, old → new (by meaning); else null. */
+  changes: FieldChange[] | null;
   attempts: number;
   error: { code: string; message: string } | null;
 }
@@ -27,15 +42,21 @@ export interface RunWarning {
   subject: string;
 }
 
-/** The report `--report` writes and `--json` prints. */
+/** The report `--report` writes and `--json` prints; a dry run's items say what the real run would do. */
 export interface Report {
+  dryRun: boolean;
   summary: RunCounts;
   warnings: RunWarning[];
   items: ReportItem[];
 }
 
 /** Builds the report from the items of a run; the summary is derived, never kept separately. */
-export function buildReport(files: number, items: ReportItem[], warnings: RunWarning[] = []): Report {
+export function buildReport(
+  files: number,
+  items: ReportItem[],
+  warnings: RunWarning[] = [],
+  dryRun = false,
+): Report {
   const summary: RunCounts = {
     files,
     certificates: 0,
@@ -44,12 +65,16 @@ export function buildReport(files: number, items: ReportItem[], warnings: RunWar
     unchanged: 0,
     skipped: 0,
     failed: 0,
+    superseded: 0,
+    deleted: 0,
   };
   for (const item of items) {
-    if (item.sha256 !== null) summary.certificates += 1;
+    if (item.sha256 !== null && item.action !== "superseded" && item.action !== "deleted") {
+      summary.certificates += 1;
+    }
     summary[item.action] += 1;
   }
-  return { summary, warnings, items };
+  return { dryRun, summary, warnings, items };
 }
 
 /** Items per chunk of the report's JSON: large batches are written piecewise, never held as one string. */
@@ -58,7 +83,7 @@ const ITEMS_PER_CHUNK = 1000;
 /** The report as JSON text, in chunks: one item per line, so a report of 100,000 items stays readable and small. */
 export function* reportJson(report: Report): Generator<string> {
   const warnings = report.warnings.map((warning) => `\n    ${JSON.stringify(warning)}`).join(",");
-  yield `{\n  "summary": ${JSON.stringify(report.summary)},\n  "warnings": [${warnings}${warnings ? "\n  " : ""}],\n  "items": [`;
+  yield `{\n  "dryRun": ${report.dryRun},\n  "summary": ${JSON.stringify(report.summary)},\n  "warnings": [${warnings}${warnings ? "\n  " : ""}],\n  "items": [`;
   for (let start = 0; start < report.items.length; start += ITEMS_PER_CHUNK) {
     const lines = report.items
       .slice(start, start + ITEMS_PER_CHUNK)
@@ -82,7 +107,9 @@ export function formatSummary(report: Report, dryRun: boolean): string {
   const verb = dryRun ? "would be " : "";
   const lines = [
     `${s.files} file(s), ${s.certificates} certificate(s): ${s.created} ${verb}created, ${s.updated} ${verb}updated, ` +
-      `${s.unchanged} unchanged, ${s.skipped} skipped, ${s.failed} failed`,
+      `${s.unchanged} unchanged, ${s.skipped} skipped, ${s.failed} failed` +
+      (s.superseded > 0 ? `, ${s.superseded} object(s) superseded` : "") +
+      (s.deleted > 0 ? `, ${s.deleted} object(s) ${verb}deleted` : ""),
   ];
   for (const warning of report.warnings) {
     lines.push(`  warning  ${warning.code}: ${printable(warning.message)}`);

@@ -1,12 +1,13 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningEmulator, startEmulator } from "@intune-codesign/graph-emulator";
+import { makeCertificate } from "@intune-codesign/testkit/certificates";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunStatus, runSync, type SyncSettings } from "./run.js";
 import { RunLock, RunLockedError } from "./state/lock.js";
+import { tenantScope } from "./tenant.js";
 
 const CODES: Record<RunStatus, number> = {
   synced: 10,
@@ -25,14 +26,8 @@ beforeAll(async () => {
   emulator = await startEmulator();
   folder = join(mkdtempSync(join(tmpdir(), "sync-run-")), "certificates");
   mkdirSync(folder);
-  execFileSync(
-    "openssl",
-    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "30"]
-      .concat(["-subj", "/CN=Sync Run Test", "-addext", "extendedKeyUsage=codeSigning"])
-      .concat(["-addext", "basicConstraints=critical,CA:FALSE"])
-      .concat(["-keyout", join(folder, "..", "key.pem"), "-out", join(folder, "signing.pem")]),
-    { stdio: "ignore" },
-  );
+  const signer = await makeCertificate({ subject: "CN=Sync Run Test", days: 30, ca: false });
+  writeFileSync(join(folder, "signing.pem"), signer.pem);
 });
 
 afterAll(async () => {
@@ -49,9 +44,9 @@ function settings(token: string): SyncSettings {
     maxSignedFileSize: 1024 * 1024,
     pfxPassword: undefined,
     graphUrl: emulator.url,
+    scope: tenantScope("global", undefined, emulator.url),
     tokenProvider: { getToken: async () => token },
     statePath: join(state, "state.db"),
-    tenantId: undefined,
     runtimeDir: state,
     reportPath: undefined,
     metricsFile: join(state, "metrics.prom"),
@@ -59,6 +54,7 @@ function settings(token: string): SyncSettings {
     dryRun: false,
     force: false,
     create: true,
+    prune: null,
     allowEmpty: false,
     body: { status: "provisioned", fullDnNames: false },
     rateLimit: { limit: 100, windowMs: 20_000 },

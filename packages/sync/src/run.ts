@@ -1,43 +1,35 @@
-import { statSync } from "node:fs";
-import { DuplicateTracker, parseFile } from "@intune-codesign/parser";
+import { parseFile } from "@intune-codesign/parser";
 import {
   type BodyOptions,
   bodyFields,
   buildBody,
   type CertificateBody,
-  GraphClient,
-  RateLimiter,
+  type GraphClient,
   type TokenProvider,
 } from "@intune-codesign/uploader";
 import type { Logger } from "pino";
-import type { FoundCertificate } from "./certificate.js";
 import { describeFailure, FILE_CHANGED } from "./failure.js";
-import { foundFile } from "./found-file.js";
 import { type Interruption, watchSignals } from "./interruption.js";
 import { eventOf, failedItem, itemForDecision, PENDING, reportItem } from "./items.js";
-import { type MappingFile, mappedId } from "./mapping.js";
+import { graphClient, listTenant } from "./list-tenant.js";
+import type { MappingFile } from "./mapping.js";
 import { type ExpiryMetric, writeMetricsFile } from "./metrics.js";
 import { isExpectedOsError, osErrorWords } from "./os-error.js";
 import { OutputPathError } from "./output-path.js";
-import { parseEntries } from "./parse-entries.js";
-import {
-  type Candidate,
-  type Decision,
-  planCandidates,
-  type SentFields,
-  serializeFields,
-  TenantIndex,
-} from "./plan.js";
+import { phaseDone } from "./phase-log.js";
+import { type Decision, planCandidates, serializeFields } from "./plan.js";
 import type { Progress } from "./progress.js";
+import { type PruneSettings, pruneTargets } from "./prune.js";
+import { type CertificateReading, type PlannedCandidate, readCertificates } from "./read-certificates.js";
+import { backersOf, type ClassifiedObject, classifyObjects } from "./reconcile.js";
 import { buildReport, type Report, type ReportItem, type RunWarning, writeReportFile } from "./report.js";
-import { mapWarnings, walkWarnings } from "./run-warnings.js";
-import { parseOptionsKey, stillValid } from "./state/cache-key.js";
 import { DISK_FULL, isDiskFull } from "./state/disk-full.js";
 import { resolveStatePath } from "./state/state-path.js";
-import { type CachedFile, type FreshParse, StateStore } from "./state/store.js";
+import { StateStore } from "./state/store.js";
 import { checkStoreFile } from "./state/store-file.js";
 import { takeRunLocks } from "./state/tenant-lock.js";
-import { pathBytes, underRoots, type WalkEntry, walk } from "./walk.js";
+import { renderingDigest, type TenantIndex } from "./tenant.js";
+import { pathBytes } from "./walk.js";
 
 /** Everything one run needs; the caller resolves it (the CLI from flags, environment and config file). */
 export interface SyncSettings {
@@ -48,10 +40,10 @@ export interface SyncSettings {
   maxSignedFileSize: number;
   pfxPassword: string[] | string | undefined;
   graphUrl: string;
+  /** Keys the state store's records: cloud, tenant and Graph base URL (see tenantScope). */
+  scope: string;
   tokenProvider: TokenProvider;
   statePath: string;
-  /** The tenant the credential names, if it names one: with the Graph URL, what the per-tenant lock guards. */
-  tenantId: string | undefined;
   /** A per-user runtime folder for the per-tenant lock (`$XDG_RUNTIME_DIR`); default: the state folder's parent. */
   runtimeDir: string | undefined;
   reportPath: string | undefined;
@@ -62,6 +54,8 @@ export interface SyncSettings {
   create: boolean;
   /** A folder that yields no file is then only a warning, not a failed run. */
   allowEmpty: boolean;
+  /** Null: nothing is ever deleted. */
+  prune: PruneSettings | null;
   body: BodyOptions;
   rateLimit: { limit: number; windowMs: number };
   concurrency: number;
@@ -77,7 +71,7 @@ export interface SyncSettings {
  * How a run ended, by precedence: stopped by a signal; stopped by a full disk under the state store; refused to send
  * because the input contradicts a setting (`--no-create` with a map key that matches no file); Microsoft could not be
  * reached (DNS, connection, TLS, proxy) so nothing could be sent; refused by Graph's auth; some item failed (or a
- * folder yielded no file); all in sync.
+ * folder yielded no file, or pruning was refused); all in sync.
  */
 export type RunStatus =
   | "interrupted"
@@ -100,36 +94,6 @@ export interface SyncOutcome {
 }
 
 /**
- * A candidate with its slot in the report, its file (a walk's path) and its certificate, to build the body when it
- * is sent. One is kept per eligible certificate until the run ends, so it holds references only: its fields are
- * derived when asked.
- */
-class PlannedCandidate implements Candidate {
-  constructor(
-    readonly path: string,
-    readonly file: string,
-    readonly certificate: FoundCertificate,
-    readonly mapped: string | null,
-    readonly item: number,
-    private readonly body: BodyOptions,
-  ) {}
-
-  get sha256(): string {
-    return this.certificate.sha256;
-  }
-
-  get fields(): SentFields {
-    return bodyFields(this.certificate, this.body);
-  }
-}
-
-/** Intune's documented allowance for any request, per app and tenant. */
-const INTUNE_READ_LIMIT = { limit: 1000, windowMs: 20_000 };
-
-/** Fresh parses are written to the cache in batches: one transaction per file would dominate a large first run. */
-const CACHE_BATCH = 2048;
-
-/**
  * One batch: lock, walk, parse (reusing unchanged files' parses), list the tenant once, plan, write, record.
  * State is written as the run goes; the report is derived from the items at the end.
  */
@@ -137,14 +101,11 @@ export async function runSync(config: SyncSettings): Promise<SyncOutcome> {
   const statePath = resolveStatePath(config.statePath);
   // A file this tool did not create is refused before the locks are made beside it.
   checkStoreFile(statePath);
-  const lock = takeRunLocks(
-    statePath,
-    { graphUrl: config.graphUrl, tenantId: config.tenantId },
-    config.runtimeDir,
-  );
+  // One tenant (the store's scope: cloud, tenant and Graph URL) is synced by one run at a time on this host.
+  const lock = takeRunLocks(statePath, config.scope, config.runtimeDir);
   let store: StateStore;
   try {
-    store = StateStore.open(statePath, config.logger);
+    store = StateStore.open(statePath, config.scope, config.logger);
   } catch (error) {
     lock.release();
     throw error;
@@ -152,17 +113,21 @@ export async function runSync(config: SyncSettings): Promise<SyncOutcome> {
   const interruption = watchSignals(config.logger);
   try {
     const startedAt = new Date();
-    const run = new UploadRun(config, store, store.startRun(startedAt, config.dryRun), interruption);
+    // A dry run is no run: it is not in the journal, and the metrics keep the last real run's (staleness alerts).
+    const runId = config.dryRun ? null : store.startRun(startedAt, false);
+    const run = new UploadRun(config, store, runId, interruption);
     const outcome = await run.execute();
     const finishedAt = new Date();
     const code = config.statusCode(outcome.status);
-    run.persist("the run's row", () => store.endRun(run.runId, finishedAt, code, outcome.report.summary));
+    if (runId !== null) {
+      run.persist("the run's row", () => store.endRun(runId, finishedAt, code, outcome.report.summary));
+    }
     // The paths were checked before the run; a disk that filled up since is logged, and the summary still printed.
     if (config.reportPath) {
       const path = config.reportPath;
       writeOutput(config.logger, "report", path, () => writeReportFile(path, outcome.report));
     }
-    if (config.metricsFile) {
+    if (config.metricsFile && !config.dryRun) {
       const path = config.metricsFile;
       writeOutput(config.logger, "metrics file", path, () =>
         writeMetricsFile(path, {
@@ -182,12 +147,30 @@ export async function runSync(config: SyncSettings): Promise<SyncOutcome> {
   }
 }
 
+/** The order of objects in the report: by the file last sent to them, then by id. */
+function objectOrder(o: ClassifiedObject): string {
+  return `${o.managed?.path ?? ""}\u0000${o.object.id.toLowerCase()}`;
+}
+
+/** A delete the plan makes: the object, its slot in the report, and why. */
+interface PlannedDelete {
+  object: ClassifiedObject;
+  slot: number;
+  reason: string;
+}
+
+/** A delete not yet done: if the run stops before it, the report says so. */
+const PENDING_DELETE: Readonly<{ code: string; message: string }> = Object.freeze({
+  code: "interrupted",
+  message: "the run stopped before this object was deleted; the next run deletes it",
+});
+
 /** One run's working state: the report's items in file order, and which of them a write already journaled. */
 class UploadRun {
-  private readonly items: ReportItem[] = [];
+  private items: ReportItem[] = [];
   private readonly journaled: boolean[] = [];
-  private readonly candidates: PlannedCandidate[] = [];
-  private readonly warnings: RunWarning[] = [];
+  private candidates: PlannedCandidate[] = [];
+  private warnings: RunWarning[] = [];
   private files = 0;
   private emptyFolder = false;
   private misconfigured = false;
@@ -200,7 +183,7 @@ class UploadRun {
   constructor(
     private readonly config: SyncSettings,
     private readonly store: StateStore,
-    readonly runId: number,
+    readonly runId: number | null,
     private readonly interruption: Interruption,
   ) {
     interruption.stopping.addEventListener("abort", () => this.halt.abort(), { once: true });
@@ -227,28 +210,42 @@ class UploadRun {
   }
 
   async execute(): Promise<SyncOutcome> {
-    await this.readFiles();
+    const { config, interruption } = this;
+    const reading = await readCertificates(config, this.store, {
+      writeCache: (write) => this.persist("the file cache", write),
+      stop: this.halt.signal,
+    });
+    ({
+      items: this.items,
+      candidates: this.candidates,
+      files: this.files,
+      warnings: this.warnings,
+    } = reading);
+    this.emptyFolder =
+      !config.allowEmpty && reading.warnings.some((warning) => warning.code === "empty_folder");
+    // Without creates the map is the only way to an object, so a key that missed is an error, not a guess.
+    this.misconfigured = !config.create && reading.warnings.some((w) => w.code === "unused_map_key");
+    // An unmounted volume looks empty: with nothing found, pruning would delete everything this tool wrote.
+    const pruning = config.prune !== null && !this.misconfigured && !this.refusePrune(reading);
     if (this.misconfigured) this.refuseAll();
-    else if (this.candidates.length > 0 && !this.halt.signal.aborted) {
-      const client = new GraphClient({
-        baseUrl: this.config.graphUrl,
-        tokenProvider: this.config.tokenProvider,
-        logger: this.config.logger,
-        timeoutMs: this.config.timeoutMs,
-        retries: this.config.retries,
-        writeLimiter: new RateLimiter(this.config.rateLimit),
-        // Reads have their own allowance; the limiter also makes reads wait out a Retry-After that writes got.
-        readLimiter: new RateLimiter(INTUNE_READ_LIMIT),
-        signal: this.interruption.aborting,
-      });
-      const decisions = await this.plan(client);
-      if (decisions && !this.config.dryRun) await this.writeAll(client, decisions);
+    else if ((this.candidates.length > 0 || pruning) && !this.halt.signal.aborted) {
+      const client = graphClient(config, interruption.aborting);
+      const tenant = await this.list(client);
+      if (tenant) {
+        const decisions = this.plan(tenant);
+        const deletes = this.reconcile(tenant, reading, decisions, pruning);
+        if (!config.dryRun) {
+          await this.writeAll(client, decisions);
+          // Deletes come after the writes: a renewal's new object exists before its predecessor goes.
+          await this.deleteAll(client, deletes);
+        }
+      }
     }
     // The journal keeps what changed or went wrong; unchanged and skipped items repeat every run and are counted
     // in the run's row only. Writes journal themselves as they finish; a dry run changes nothing.
     if (this.diskFull) this.markUnsent();
-    if (!this.config.dryRun) this.journal((item) => item.action === "failed");
-    const report = buildReport(this.files, this.items, this.warnings);
+    this.journal((item) => item.action === "failed");
+    const report = buildReport(this.files, this.items, this.warnings, config.dryRun);
     const expiries = () =>
       this.candidates.map((c) => ({
         sha256: c.sha256,
@@ -259,141 +256,142 @@ class UploadRun {
     return { report, status: this.status(report), expiries };
   }
 
-  /** Walks and parses; failed files and skipped certificates become items at once, candidates wait for the plan. */
-  private async readFiles(): Promise<void> {
-    const { config, store } = this;
-    const now = new Date();
-    let phase = performance.now();
-    const entries = await walk(config.roots, { include: config.include, exclude: config.exclude });
-    this.files = entries.length;
-    const found = walkWarnings(config.roots, entries, config.include, isFolder);
-    this.emptyFolder = !config.allowEmpty && found.some((warning) => warning.code === "empty_folder");
-    this.warn(found);
-    // What the map's keys are checked against: every path walked and every certificate read, skipped ones too.
-    const relatives = new Set(config.mapping ? entries.map((entry) => entry.relative) : []);
-    const sha256s = new Set<string>();
-    phaseDone(config.logger, phase, "files found", { files: entries.length });
-    phase = performance.now();
-    let parsedNow = 0;
-    const fileCache = store.scanFileCache(underRoots(config.roots));
-    const fresh: FreshParse[] = [];
-    const options = parseOptionsKey({
-      password: config.pfxPassword,
-      maxFileSize: config.maxFileSize,
-      maxSignedFileSize: config.maxSignedFileSize,
-    });
-    const tracker = new DuplicateTracker();
-    const issuers = new Map<string, string>();
-    config.progress.start("reading", entries.length);
+  /** Lists the tenant once; null (and every candidate failed) when it could not be listed. */
+  private async list(client: GraphClient): Promise<TenantIndex | null> {
     try {
-      await parseEntries<CachedFile>(entries, {
-        parse: {
-          password: config.pfxPassword,
-          maxFileSize: config.maxFileSize,
-          maxSignedFileSize: config.maxSignedFileSize,
-          now,
-        },
-        onParsed: (entry, parsed) => {
-          config.progress.tick();
-          if ("fresh" in parsed) {
-            parsedNow += 1;
-            if (entry.stats) fresh.push({ path: entry.path, ...entry.stats, options, parsed: parsed.fresh });
-            if (fresh.length >= CACHE_BATCH) {
-              const batch = fresh.splice(0);
-              this.persist("the file cache", () => store.rememberParses(batch));
-            }
-          }
-          const file = foundFile(entry.display, parsed, tracker, issuers, now);
-          if (file.error) {
-            config.logger.warn({ file: file.path, code: file.error.code }, file.error.message);
-            this.items.push(failedItem(file.path, null, file.error.code, file.error.message));
-          }
-          for (const certificate of file.certificates) {
-            if (config.mapping?.bySha256.size) sha256s.add(certificate.sha256);
-            this.addCertificate(file.path, entry, certificate);
-          }
-        },
-        cached: (entry) => stillValid(fileCache.get(entry.path), entry.stats, options),
-        stop: this.halt.signal,
-      });
-      // Cached parses of files the walk no longer finds are forgotten; a run stopped early saw only some files.
-      if (!this.halt.signal.aborted) {
-        fileCache.finish();
-        this.persist("the file cache", () => store.forgetFiles(fileCache.passed));
-      }
-    } finally {
-      fileCache.close();
-    }
-    this.persist("the file cache", () => store.rememberParses(fresh));
-    config.progress.done();
-    phaseDone(config.logger, phase, "files read", { parsed: parsedNow, cached: this.files - parsedNow });
-    const unused = mapWarnings(config.mapping, relatives, sha256s);
-    this.warn(unused);
-    // Without creates the map is the only way to an object, so a key that missed is an error, not a guess.
-    this.misconfigured = !config.create && unused.length > 0;
-  }
-
-  /** Keeps warnings for the report and logs each as it is found. */
-  private warn(warnings: RunWarning[]): void {
-    for (const warning of warnings) {
-      this.config.logger.warn({ code: warning.code, subject: warning.subject }, warning.message);
-      this.warnings.push(warning);
-    }
-  }
-
-  /** A run that must send nothing: every candidate fails with the reason. */
-  private refuseAll(): void {
-    const message = "nothing was sent: --no-create and --map keys that match no file (see the warnings)";
-    for (const c of this.candidates)
-      this.items[c.item] = failedItem(c.path, c.sha256, "unused_map_key", message);
-  }
-
-  private addCertificate(path: string, entry: WalkEntry, certificate: FoundCertificate): void {
-    const { sha256, skipReason } = certificate;
-    if (skipReason !== null) {
-      this.items.push(reportItem(path, sha256, "skipped", { reason: skipReason }));
-      return;
-    }
-    const mapped = mappedId(this.config.mapping, entry.relative, sha256);
-    this.candidates.push(
-      new PlannedCandidate(path, entry.path, certificate, mapped, this.items.length, this.config.body),
-    );
-    // Until the plan says otherwise, a candidate is a write that did not happen.
-    this.items.push(reportItem(path, sha256, "failed", { error: PENDING }));
-  }
-
-  /** Lists the tenant once and decides every candidate's fate; null when the tenant could not be listed. */
-  private async plan(client: GraphClient): Promise<Decision[] | null> {
-    const phase = performance.now();
-    const tenant = new TenantIndex();
-    try {
-      for await (const page of client.listPages()) for (const object of page) tenant.add(object);
+      return await listTenant(client, this.config.logger);
     } catch (error) {
       const failure = describeFailure(error, this.interruption.aborting.aborted);
       this.config.logger.error({ code: failure.code }, `listing the tenant failed: ${failure.message}`);
       for (const c of this.candidates) {
         this.items[c.item] = failedItem(c.path, c.sha256, failure.code, failure.message, {
           attempts: failure.attempts,
+          subject: c.certificate.subject,
         });
       }
       this.authFailed = failure.auth;
       this.unreachable = failure.unreachable;
       return null;
     }
-    phaseDone(this.config.logger, phase, "tenant listed", { objects: tenant.size });
+  }
+
+  /** Decides every candidate's fate against the listing. */
+  private plan(tenant: TenantIndex): Decision[] {
+    const { config, store } = this;
     // One read transaction for the plan's look-ups: each on its own would open and close one (~9 µs against ~1 µs).
-    const decisions = this.store.transaction(() =>
+    const decisions = store.transaction(() =>
       planCandidates(this.candidates, {
         tenant,
-        sent: (sha256) => this.store.sent(sha256),
-        force: this.config.force,
-        create: this.config.create,
+        sent: (sha256) => store.sent(sha256),
+        force: config.force,
+        create: config.create,
       }),
     );
     this.candidates.forEach((candidate, index) => {
-      this.items[candidate.item] = itemForDecision(candidate, decisions[index]!, this.config.dryRun);
+      const decision = decisions[index]!;
+      this.items[candidate.item] = itemForDecision(candidate, decision, config.dryRun);
+      // Another rendering of what was sent, meaning the same: recorded, so that the next run compares it exactly.
+      const shown = decision.action === "unchanged" ? decision.shown : null;
+      if (shown !== null && !config.dryRun) {
+        this.persist("the state store's record of a rendering", () =>
+          store.recordShown(candidate.sha256, shown),
+        );
+      }
     });
     return decisions;
+  }
+
+  /**
+   * Classifies the objects no candidate backs: superseded objects are reported (and kept), and with `--prune` the
+   * objects to delete are chosen, within the guard of `--max-deletes`. Returns the deletes to make.
+   */
+  private reconcile(
+    tenant: TenantIndex,
+    reading: CertificateReading,
+    decisions: Decision[],
+    pruning: boolean,
+  ): PlannedDelete[] {
+    const { config, store } = this;
+    const planned = this.candidates.map((candidate, index) => ({ candidate, decision: decisions[index]! }));
+    const expired = reading.expired.map(({ path, certificate }) => ({
+      path,
+      sha256: certificate.sha256,
+      fields: bodyFields(certificate, config.body),
+    }));
+    const backers = store.transaction(() =>
+      backersOf(planned, expired, { tenant, sent: (sha256) => store.sent(sha256) }),
+    );
+    const classified = classifyObjects(tenant, backers, store.managed());
+    const targets = pruning && config.prune ? pruneTargets(classified, config.prune, new Date()) : [];
+    const limit = config.prune?.maxDeletes ?? 0;
+    for (const { object: target, reason } of targets) {
+      config.logger.warn(
+        { id: target.object.id, class: target.class, reason, subject: target.object.subject },
+        config.dryRun || targets.length > limit ? "would delete" : "deleting",
+      );
+    }
+    if (targets.length > limit) {
+      this.items.push(
+        failedItem(
+          "",
+          null,
+          "prune_limit",
+          `${targets.length} objects would be deleted, more than --max-deletes ${limit}: nothing was deleted`,
+        ),
+      );
+    }
+    const deleting = new Map<ClassifiedObject, string>(
+      targets.length > limit ? [] : targets.map((t) => [t.object, t.reason]),
+    );
+    const deletes: PlannedDelete[] = [];
+    // Objects in the report after the certificates, by file then id: the listing's order is the tenant's, not ours.
+    const concerned = classified
+      .filter((o) => deleting.has(o) || o.class === "superseded")
+      .sort((a, b) => (objectOrder(a) < objectOrder(b) ? -1 : 1));
+    for (const o of concerned) {
+      const path = o.managed?.path ?? "";
+      const sha256 = o.managed?.sha256 ?? null;
+      const more = { id: o.object.id, subject: o.object.subject };
+      const reason = deleting.get(o);
+      if (reason !== undefined) {
+        deletes.push({ object: o, slot: this.items.length, reason });
+        this.items.push(
+          config.dryRun
+            ? reportItem(path, sha256, "deleted", { ...more, reason })
+            : reportItem(path, sha256, "failed", { ...more, reason, error: PENDING_DELETE }),
+        );
+      } else {
+        this.items.push(
+          reportItem(path, sha256, "superseded", { ...more, reason: `renewed by ${o.backer?.sha256}` }),
+        );
+      }
+    }
+    return deletes;
+  }
+
+  /** A run that must send nothing: every candidate fails with the reason. */
+  private refuseAll(): void {
+    const message = "nothing was sent: --no-create and --map keys that match no file (see the warnings)";
+    for (const c of this.candidates) {
+      this.items[c.item] = failedItem(c.path, c.sha256, "unused_map_key", message, {
+        subject: c.certificate.subject,
+      });
+    }
+  }
+
+  /** Refuses `--prune` when the walk found no certificate at all: one failed item says why. */
+  private refusePrune(reading: CertificateReading): boolean {
+    if (reading.certificates > 0) return false;
+    this.config.logger.error("no certificate found in the folders: pruning refused");
+    this.items.push(
+      failedItem(
+        "",
+        null,
+        "prune_empty_walk",
+        "the folders hold no certificate (an unmounted volume looks empty): nothing was deleted",
+      ),
+    );
+    return true;
   }
 
   /** Sends the planned writes with `concurrency` workers sharing one rate limiter. */
@@ -422,12 +420,7 @@ class UploadRun {
           refusal ??= item.error;
         } else if (item.error?.code === "network_error") networkFailures += 1;
         this.items[candidate.item] = item;
-        this.journaled[candidate.item] = true;
-        this.persist("the journal", () => this.store.recordEvent(this.runId, eventOf(item)), {
-          file: item.path,
-          action: item.action,
-          id: item.id,
-        });
+        this.record(candidate.item);
         config.progress.tick();
       }
     };
@@ -438,7 +431,10 @@ class UploadRun {
         const c = this.candidates[index]!;
         const decision = decisions[index]!;
         const id = decision.action === "update" ? decision.id : null;
-        this.items[c.item] = failedItem(c.path, c.sha256, code, message, { id });
+        this.items[c.item] = failedItem(c.path, c.sha256, code, message, {
+          id,
+          subject: c.certificate.subject,
+        });
         authFailures += 1;
       }
     }
@@ -446,6 +442,46 @@ class UploadRun {
     phaseDone(config.logger, phase, "writes done", { planned: queue.length, succeeded });
     this.authFailed = authFailures > 0 && succeeded === 0;
     this.unreachable = networkFailures === queue.length && queue.length > 0;
+  }
+
+  /** Deletes the pruned objects, paced as writes; each is recorded (store, journal) the moment Graph confirms it. */
+  private async deleteAll(client: GraphClient, deletes: PlannedDelete[]): Promise<void> {
+    const { config, interruption } = this;
+    if (deletes.length === 0) return;
+    const phase = performance.now();
+    let deleted = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < deletes.length && !this.halt.signal.aborted) {
+        const { object, slot, reason } = deletes[next++]!;
+        const { id, subject } = object.object;
+        const logger = config.logger.child({ id, class: object.class });
+        const item = this.items[slot]!;
+        try {
+          const result = await client.delete(id, { logger });
+          this.persist("the state store's record of a delete", () => this.store.forgetObject(id), { id });
+          deleted += 1;
+          logger.info({ attempts: result.attempts, status: result.status, reason }, "deleted");
+          this.items[slot] = reportItem(item.path, item.sha256, "deleted", {
+            id,
+            subject,
+            reason,
+            attempts: result.attempts,
+          });
+        } catch (error) {
+          const failure = describeFailure(error, interruption.aborting.aborted);
+          logger.error({ code: failure.code, attempts: failure.attempts }, failure.message);
+          this.items[slot] = failedItem(item.path, item.sha256, failure.code, failure.message, {
+            id,
+            subject,
+            attempts: failure.attempts,
+          });
+        }
+        this.record(slot);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(config.concurrency, deletes.length) }, worker));
+    phaseDone(config.logger, phase, "deletes done", { planned: deletes.length, deleted });
   }
 
   /** One create or update; the state store records it the moment Graph accepts it. */
@@ -456,10 +492,14 @@ class UploadRun {
   ): Promise<ReportItem> {
     const logger = this.config.logger.child({ file: candidate.path, certificate: candidate.sha256 });
     const targetId = decision.action === "update" ? decision.id : null;
+    const changes = decision.action === "update" ? decision.changes : null;
+    const reason = decision.action === "update" ? decision.cause : null;
+    const subject = candidate.certificate.subject;
     const der = await this.readDer(candidate);
     if (!der) {
       return failedItem(candidate.path, candidate.sha256, FILE_CHANGED.code, FILE_CHANGED.message, {
         id: targetId,
+        subject,
       });
     }
     const body: CertificateBody = buildBody(
@@ -470,26 +510,30 @@ class UploadRun {
       const result = targetId
         ? await client.update(targetId, body, { logger })
         : await client.create(body, { logger });
+      const action = targetId ? "updated" : "created";
       const record = {
         remoteId: result.id,
         fields: serializeFields(candidate.fields),
         lastSent: body.uploadDateTime,
+        // What the tenant answered with (after a 204, what was sent): a tenant that renders names later shows
+        // another rendering, which the next run compares by meaning and records.
+        shown: renderingDigest(result.object ?? body),
+        path: candidate.path,
       };
       this.persist(
         "the state store's record of a write",
         () => this.store.recordSent(candidate.sha256, record),
-        {
-          id: result.id,
-          action: targetId ? "updated" : "created",
-        },
+        { id: result.id, action },
       );
-      const action = targetId ? "updated" : "created";
       logger.info(
         { id: result.id, action, attempts: result.attempts, recovered: result.recovered ?? false },
         action,
       );
       return reportItem(candidate.path, candidate.sha256, action, {
         id: result.id,
+        subject,
+        reason,
+        changes,
         attempts: result.attempts,
       });
     } catch (error) {
@@ -501,6 +545,7 @@ class UploadRun {
       return failedItem(candidate.path, candidate.sha256, failure.code, failure.message, {
         attempts: failure.attempts,
         id: targetId,
+        subject,
       });
     }
   }
@@ -515,24 +560,46 @@ class UploadRun {
     return file.certificates.find((c) => c.sha256 === candidate.sha256)?.der ?? null;
   }
 
-  /** Journals the items not journaled yet that `which` selects, in one transaction. */
+  /** Journals the item in this slot (a dry run journals nothing). */
+  private record(slot: number): void {
+    const { runId } = this;
+    if (runId === null) return;
+    const item = this.items[slot]!;
+    this.journaled[slot] = true;
+    this.persist("the journal", () => this.store.recordEvent(runId, eventOf(item)), {
+      file: item.path,
+      action: item.action,
+      id: item.id,
+    });
+  }
+
+  /** Journals the items not journaled yet that `which` selects, in one transaction (a dry run journals nothing). */
   private journal(which: (item: ReportItem) => boolean): void {
+    const { runId } = this;
+    if (runId === null) return;
     this.persist("the journal", () =>
       this.store.transaction(() => {
         this.items.forEach((item, index) => {
           if (this.journaled[index] || !which(item)) return;
-          this.store.recordEvent(this.runId, eventOf(item));
+          this.store.recordEvent(runId, eventOf(item));
           this.journaled[index] = true;
         });
       }),
     );
   }
 
-  /** Writes the full disk kept from being sent say so, rather than that a signal stopped them. */
+  /** Writes and deletes the full disk kept from being made say so, rather than that a signal stopped them. */
   private markUnsent(): void {
     this.items.forEach((item, index) => {
-      if (item.error !== PENDING) return;
-      this.items[index] = failedItem(item.path, item.sha256, DISK_FULL.code, DISK_FULL.message);
+      const { path, sha256, id, subject } = item;
+      if (item.error === PENDING) {
+        this.items[index] = failedItem(path, sha256, DISK_FULL.code, DISK_FULL.message, { subject });
+      } else if (item.error === PENDING_DELETE) {
+        this.items[index] = failedItem(path, sha256, DISK_FULL.code, DISK_FULL.deleteMessage, {
+          id,
+          subject,
+        });
+      }
     });
   }
 
@@ -560,21 +627,4 @@ function writeOutput(logger: Logger, what: string, path: string, write: () => vo
     if (!isExpectedOsError(error)) throw error;
     logger.error({ code: error.code, path }, `cannot write the ${what} ${path}: ${osErrorWords(error)}`);
   }
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Logs the end of a phase: what it did, how long it took and the process's peak memory so far, so that an operator
- * sees where a large run spends its time and memory.
- */
-function phaseDone(logger: Logger, startedAt: number, message: string, counts: Record<string, number>): void {
-  const seconds = Math.round(performance.now() - startedAt) / 1000;
-  logger.info({ ...counts, seconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }, message);
 }

@@ -1,8 +1,8 @@
 import type { RunningEmulator } from "@intune-codesign/graph-emulator";
+import { makeCertificateInfo } from "@intune-codesign/testkit/certificates";
+import { faultsOffAfterFirst, requestLine, withEmulator } from "@intune-codesign/testkit/emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildBody } from "./body.js";
-import { makeCertificate } from "./test-certificates.js";
-import { faultsOffAfterFirst, requestLine, withEmulator } from "./test-emulator.js";
 
 let emulator: RunningEmulator | undefined;
 afterEach(async () => {
@@ -14,7 +14,7 @@ describe("creates whose outcome is unknown are never blindly re-sent", () => {
   it("reset after the create: finds the object, does not re-send, exactly one object", async () => {
     const setup = await withEmulator({ faults: { rate: 1, kinds: ["reset-after-create"] } });
     emulator = setup.emulator;
-    const body = buildBody(await makeCertificate("Reset Trap"));
+    const body = buildBody(await makeCertificateInfo("Reset Trap"));
     const result = await setup.client({ transport: faultsOffAfterFirst(emulator) }).create(body);
     const objects = emulator.objects();
     expect(objects).toHaveLength(1);
@@ -35,7 +35,7 @@ describe("creates whose outcome is unknown are never blindly re-sent", () => {
   ] as const)("%s: looks, finds nothing, re-sends once", async (kind, first) => {
     const setup = await withEmulator({ faults: { rate: 1, kinds: [kind] } });
     emulator = setup.emulator;
-    const body = buildBody(await makeCertificate(`Unknown ${kind}`));
+    const body = buildBody(await makeCertificateInfo(`Unknown ${kind}`));
     const result = await setup.client({ transport: faultsOffAfterFirst(emulator) }).create(body);
     expect(result).toMatchObject({ status: 201, attempts: 2 });
     expect(result.recovered).toBeUndefined();
@@ -46,7 +46,7 @@ describe("creates whose outcome is unknown are never blindly re-sent", () => {
   it("a timed-out create that lands late is found after recoveryDelayMs and not re-sent", async () => {
     const setup = await withEmulator({ faults: { rate: 1, kinds: ["latency"], latencyMs: 300 } });
     emulator = setup.emulator;
-    const body = buildBody(await makeCertificate("Slow Create"));
+    const body = buildBody(await makeCertificateInfo("Slow Create"));
     const client = setup.client({
       transport: faultsOffAfterFirst(emulator),
       timeoutMs: 100,
@@ -67,7 +67,7 @@ describe("creates whose outcome is unknown are never blindly re-sent", () => {
     emulator = setup.emulator;
     const result = await setup
       .client({ transport: faultsOffAfterFirst(emulator) })
-      .create(buildBody(await makeCertificate("Throttled")));
+      .create(buildBody(await makeCertificateInfo("Throttled")));
     expect(result).toMatchObject({ status: 201, attempts: 2 });
     expect(requestLine(emulator)).toEqual(["POST 429 429", "POST 201"]);
   });
@@ -75,7 +75,7 @@ describe("creates whose outcome is unknown are never blindly re-sent", () => {
   it("a match on another certificate's subject or expiry is not taken for ours", async () => {
     const setup = await withEmulator({ faults: { rate: 1, kinds: ["reset-before-response"] } });
     emulator = setup.emulator;
-    const body = buildBody(await makeCertificate("Look Alike", "2031-01-01T00:00:00Z"));
+    const body = buildBody(await makeCertificateInfo("Look Alike", "2031-01-01T00:00:00Z"));
     emulator.seed([
       { subject: body.subject, issuer: body.issuer, expirationDateTime: "2031-01-01T00:00:01Z" },
       { subject: "CN=Other", issuer: body.issuer, expirationDateTime: "2031-01-01T00:00:00Z" },
@@ -92,7 +92,7 @@ describe("creates whose outcome is unknown are never blindly re-sent", () => {
     emulator = setup.emulator;
     const client = setup.client({ retries: 12 });
     const bodies = await Promise.all(
-      Array.from({ length: 25 }, async (_, i) => buildBody(await makeCertificate(`Chaos ${i}`))),
+      Array.from({ length: 25 }, async (_, i) => buildBody(await makeCertificateInfo(`Chaos ${i}`))),
     );
     for (const body of bodies) await client.create(body);
     const subjects = emulator.objects().map((o) => o.subject);

@@ -1,8 +1,8 @@
 import type { RunningEmulator } from "@intune-codesign/graph-emulator";
+import { faultsOffAfterFirst, requestLine, withEmulator } from "@intune-codesign/testkit/emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { GraphError } from "./graph-error.js";
 import { RateLimiter } from "./pacing.js";
-import { faultsOffAfterFirst, requestLine, withEmulator } from "./test-emulator.js";
 
 let emulator: RunningEmulator | undefined;
 afterEach(async () => {

@@ -1,11 +1,11 @@
 import { Writable } from "node:stream";
 import type { RunningEmulator } from "@intune-codesign/graph-emulator";
+import { makeCertificateInfo } from "@intune-codesign/testkit/certificates";
+import { listAll, TEST_TOKEN, withEmulator } from "@intune-codesign/testkit/emulator";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildBody } from "./body.js";
 import { REDACT_PATHS } from "./redact.js";
-import { makeCertificate } from "./test-certificates.js";
-import { listAll, TEST_TOKEN, withEmulator } from "./test-emulator.js";
 
 let emulator: RunningEmulator | undefined;
 afterEach(async () => {
@@ -36,13 +36,15 @@ describe("logging", () => {
     const client = setup.client({ logger, retries: 12 });
     const errors: unknown[] = [];
     for (let i = 0; i < 6; i++) {
-      const body = buildBody(await makeCertificate(`Logged ${i}`));
+      const body = buildBody(await makeCertificateInfo(`Logged ${i}`));
       const created = await client.create(body, { logger: logger.child({ certificate: i }) });
       await client.update(created.id, body);
     }
     await listAll(client);
     errors.push(
-      await client.update("missing", buildBody(await makeCertificate("Missing"))).catch((e: unknown) => e),
+      await client
+        .update("missing", buildBody(await makeCertificateInfo("Missing")))
+        .catch((e: unknown) => e),
     );
     const output = lines.join("");
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);

@@ -2,6 +2,16 @@ import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RunningEmulator } from "@intune-codesign/graph-emulator";
+import { makeCertificateInfo } from "@intune-codesign/testkit/certificates";
+import {
+  afterEachRequest,
+  faultsOffAfterFirst,
+  listAll,
+  requestLine,
+  TEST_TOKEN,
+  withEmulator,
+} from "@intune-codesign/testkit/emulator";
+import { waitFor } from "@intune-codesign/testkit/wait-for";
 import { afterEach, describe, expect, it } from "vitest";
 import { AuthError } from "./auth-error.js";
 import { buildBody, type CertificateBody } from "./body.js";
@@ -12,15 +22,6 @@ import { NetworkError } from "./network-error.js";
 import { RateLimiter } from "./pacing.js";
 import { PermissionError } from "./permission-error.js";
 import { THROTTLED_MIN_DELAY_MS } from "./retry.js";
-import { makeCertificate } from "./test-certificates.js";
-import {
-  afterEachRequest,
-  faultsOffAfterFirst,
-  listAll,
-  requestLine,
-  TEST_TOKEN,
-  withEmulator,
-} from "./test-emulator.js";
 
 let emulator: RunningEmulator | undefined;
 let server: Server | undefined;
@@ -35,7 +36,7 @@ afterEach(async () => {
 async function seeded(options: Parameters<typeof withEmulator>[0] = {}) {
   const setup = await withEmulator({ patchResponse: 204, ...options });
   emulator = setup.emulator;
-  const body = buildBody(await makeCertificate("Retry Target"));
+  const body = buildBody(await makeCertificateInfo("Retry Target"));
   const [object] = emulator.seed([
     { subject: body.subject, issuer: body.issuer, expirationDateTime: body.expirationDateTime },
   ]);
@@ -45,6 +46,16 @@ async function seeded(options: Parameters<typeof withEmulator>[0] = {}) {
 function gapMs(e: RunningEmulator, from = 0): number {
   const requests = e.requests();
   return requests[from + 1]!.startedAt - requests[from]!.startedAt;
+}
+
+/** The real limiter, telling the test when a throttled answer has paused it. */
+class ObservedLimiter extends RateLimiter {
+  paused = false;
+
+  override pauseUntil(epochMs: number): void {
+    super.pauseUntil(epochMs);
+    this.paused = true;
+  }
 }
 
 describe("retries against the emulator", () => {
@@ -160,12 +171,10 @@ describe("retries against the emulator", () => {
     } = await seeded({
       faults: { rate: 1, kinds: ["429"], retryAfterSeconds: 0.2 },
     });
-    const c = client({
-      transport: faultsOffAfterFirst(e),
-      writeLimiter: new RateLimiter({ limit: 100, windowMs: 1000 }),
-    });
+    const writeLimiter = new ObservedLimiter({ limit: 100, windowMs: 1000 });
+    const c = client({ transport: faultsOffAfterFirst(e), writeLimiter });
     const first = c.update(id, body);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await waitFor(() => writeLimiter.paused);
     const second = c.update(id, body);
     expect((await Promise.all([first, second])).map((r) => r.attempts)).toEqual([2, 1]);
     const [throttled, ...rest] = e.requests();
@@ -183,7 +192,8 @@ describe("retries against the emulator", () => {
     const controller = new AbortController();
     const started = Date.now();
     const pending = client({ signal: controller.signal }).update(id, body);
-    setTimeout(() => controller.abort(new Error("shutting down")), 100);
+    await waitFor(() => e.requests().length === 1);
+    controller.abort(new Error("shutting down"));
     await expect(pending).rejects.toThrow("shutting down");
     expect(Date.now() - started).toBeLessThan(2000);
     expect(e.requests()).toHaveLength(1);

@@ -1,10 +1,10 @@
 import { getEventListeners } from "node:events";
 import type { RunningEmulator } from "@intune-codesign/graph-emulator";
+import { makeCertificateInfo } from "@intune-codesign/testkit/certificates";
+import { listAll, requestLine, withEmulator } from "@intune-codesign/testkit/emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildBody } from "./body.js";
 import { GraphError } from "./graph-error.js";
-import { makeCertificate } from "./test-certificates.js";
-import { listAll, requestLine, withEmulator } from "./test-emulator.js";
 
 let emulator: RunningEmulator | undefined;
 afterEach(async () => {
@@ -28,7 +28,7 @@ describe("GraphClient operations against the emulator", () => {
     const setup = await withEmulator();
     emulator = setup.emulator;
     const client = setup.client();
-    const body = buildBody(await makeCertificate("Create One", "2027-11-29T22:38:25Z"), {
+    const body = buildBody(await makeCertificateInfo("Create One", "2027-11-29T22:38:25Z"), {
       now: new Date("2026-03-01T00:00:00Z"),
     });
     const created = await client.create(body);
@@ -48,8 +48,8 @@ describe("GraphClient operations against the emulator", () => {
     emulator = setup.emulator;
     const run = new AbortController();
     const client = setup.client({ signal: run.signal });
-    const created = await client.create(buildBody(await makeCertificate("Signal Hygiene")));
-    await client.update(created.id, buildBody(await makeCertificate("Signal Hygiene")));
+    const created = await client.create(buildBody(await makeCertificateInfo("Signal Hygiene")));
+    await client.update(created.id, buildBody(await makeCertificateInfo("Signal Hygiene")));
     await listAll(client);
     const dependants = Object.getOwnPropertySymbols(run.signal).filter((s) =>
       String(s).includes("Dependant"),
@@ -62,7 +62,7 @@ describe("GraphClient operations against the emulator", () => {
     emulator = setup.emulator;
     const error = await setup
       .client()
-      .update("00000000-0000-0000-0000-000000000000", buildBody(await makeCertificate("Gone")))
+      .update("00000000-0000-0000-0000-000000000000", buildBody(await makeCertificateInfo("Gone")))
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GraphError);
     expect(error).toMatchObject({ status: 404, attempts: 1 });
@@ -74,7 +74,7 @@ describe("GraphClient operations against the emulator", () => {
     const setup = await withEmulator({ patchResponse });
     emulator = setup.emulator;
     const client = setup.client();
-    const cert = await makeCertificate("Patch Me");
+    const cert = await makeCertificateInfo("Patch Me");
     const created = await client.create(buildBody(cert, { status: "notProvisioned" }));
     const updated = await client.update(created.id, buildBody(cert));
     expect(updated.status).toBe(patchResponse);
@@ -119,7 +119,7 @@ describe("GraphClient operations against the emulator", () => {
   it("a non-retryable 400 aborts after exactly one request, with Graph's code and request-id", async () => {
     const setup = await withEmulator();
     emulator = setup.emulator;
-    const body = buildBody(await makeCertificate("Bad Body"));
+    const body = buildBody(await makeCertificateInfo("Bad Body"));
     const error = await setup
       .client()
       .create({ ...body, content: "not base64!" })

@@ -35,6 +35,11 @@ export interface GraphClientOptions {
   signal?: AbortSignal;
   /** How requests leave the process; default the process's proxy-aware transport (HTTPS_PROXY, NO_PROXY). */
   transport?: Transport;
+  /**
+   * Whether a listed object is the certificate a create sent, when its answer was lost; default the same subject,
+   * issuer and expiry instant as strings. A tenant that renders names itself needs names compared as names.
+   */
+  isCreated?: (remote: RemoteCertificate, body: CertificateBody) => boolean;
 }
 
 /** The outcome of a create or update. */
@@ -166,7 +171,8 @@ export class GraphClient {
   /** The object a create with an unknown outcome may have made: the listing is read only up to the page holding it. */
   private async findCreated(body: CertificateBody, signal: AbortSignal | undefined) {
     for await (const page of this.pages({ signal, logger: this.logger })) {
-      const found = page.find((remote) => matchesCertificate(remote, body));
+      const isCreated = this.options.isCreated ?? matchesCertificate;
+      const found = page.find((remote) => isCreated(remote, body));
       if (found) return found;
     }
     return undefined;

@@ -19,6 +19,7 @@ export {
 } from "./client.js";
 export { type CloudName, cloudEndpoints, validateGraphUrl } from "./cloud.js";
 export { ConfigError } from "./config-error.js";
+export { FileTokenProvider } from "./file-token-provider.js";
 export { GraphError } from "./graph-error.js";
 export { NetworkError, type NetworkFailureKind } from "./network-error.js";
 export { DEFAULT_RATE_LIMIT, type Grant, parseRateLimit, RateLimiter } from "./pacing.js";

@@ -1,9 +1,9 @@
 import type { RunningEmulator } from "@intune-codesign/graph-emulator";
+import { makeCertificateInfo } from "@intune-codesign/testkit/certificates";
+import { withEmulator } from "@intune-codesign/testkit/emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildBody } from "./body.js";
 import { RateLimiter } from "./pacing.js";
-import { makeCertificate } from "./test-certificates.js";
-import { withEmulator } from "./test-emulator.js";
 
 let emulator: RunningEmulator | undefined;
 afterEach(async () => {
@@ -18,7 +18,7 @@ describe("pacing against the emulator's throttling", () => {
     emulator = setup.emulator;
     const client = setup.client({ writeLimiter: new RateLimiter(allowance) });
     const bodies = await Promise.all(
-      Array.from({ length: 45 }, async (_, i) => buildBody(await makeCertificate(`Paced ${i}`))),
+      Array.from({ length: 45 }, async (_, i) => buildBody(await makeCertificateInfo(`Paced ${i}`))),
     );
     let next = 0;
     const started = Date.now();

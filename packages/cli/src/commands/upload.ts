@@ -1,82 +1,18 @@
 import { Command, Option } from "commander";
-import {
-  globOptions,
-  LOG_LEVELS,
-  maxFileSizeOption,
-  maxSignedFileSizeOption,
-  PATTERNS_HELP,
-  parseNonNegativeInteger,
-  parsePositiveInteger,
-  pfxPasswordFileOption,
-} from "../options.js";
+import { PATTERNS_HELP, parseNonNegativeInteger, parsePositiveInteger } from "../options.js";
 import { UPLOAD_DEFAULTS } from "../upload/defaults.js";
+import { parseDuration, parsePruneClasses } from "../upload/flag-parsers.js";
 import type { UploadFlags } from "../upload/settings.js";
+import { addTenantAndFileOptions, logLevelOption, stateOption } from "../upload/shared-options.js";
 
 /** `upload`: the unattended batch. */
 export function uploadCommand(): Command {
-  const [include, exclude] = globOptions();
-  return new Command("upload")
+  return addTenantAndFileOptions(new Command("upload"))
     .summary("sync the certificates in folders to Intune (the cron job)")
     .description(
       "Walks the folders, reads every certificate file, and makes Intune's enterpriseCodeSigningCertificates match: each eligible certificate is found in the tenant (--map file, state store, GUID file name, or an object with the same subject, issuer and expiry) and updated with a full PATCH, or created. Certificates already in sync are not sent again. Folders are walked recursively in sorted path order; symlinks are followed only inside the folders, and entries named `..*` (Kubernetes volume internals) are skipped. Settings: flags > environment variables > --config file > defaults.",
     )
     .argument("<folder...>", "folders (or files) of certificates")
-    .optionsGroup("Graph and authentication:")
-    .addOption(
-      new Option("--graph-url <url>", "Graph base URL (default: the cloud's, with /beta)").env(
-        "INTUNE_CODESIGN_GRAPH_URL",
-      ),
-    )
-    .addOption(
-      new Option("--cloud <name>", "national cloud: sets Graph host, login authority and scope")
-        .choices(["global", "usgov", "usgovdod", "china"])
-        .default(UPLOAD_DEFAULTS.cloud)
-        .env("INTUNE_CODESIGN_CLOUD"),
-    )
-    .addOption(
-      new Option(
-        "--tenant-id <id>",
-        "Entra ID tenant: its GUID or a verified domain (contoso.onmicrosoft.com)",
-      ).env("AZURE_TENANT_ID"),
-    )
-    .addOption(
-      new Option("--client-id <id>", "app registration's Application (client) ID, a GUID").env(
-        "AZURE_CLIENT_ID",
-      ),
-    )
-    .addOption(
-      new Option(
-        "--client-secret-file <file>",
-        "file whose first line is the client secret (or set AZURE_CLIENT_SECRET)",
-      ).env("INTUNE_CODESIGN_CLIENT_SECRET_FILE"),
-    )
-    .addOption(
-      new Option("--client-certificate <file>", "PEM with the app's certificate and private key").env(
-        "AZURE_CLIENT_CERTIFICATE_PATH",
-      ),
-    )
-    .option(
-      "--managed-identity",
-      "authenticate as the host's managed identity (AZURE_CLIENT_ID for a user-assigned one)",
-      UPLOAD_DEFAULTS.managedIdentity,
-    )
-    .addOption(
-      new Option(
-        "--access-token-file <file>",
-        "file whose first line is a bearer token (break-glass use)",
-      ).env("INTUNE_CODESIGN_ACCESS_TOKEN_FILE"),
-    )
-    .addOption(
-      new Option("--authority-host <url>", "login authority, https (default: the cloud's)").env(
-        "AZURE_AUTHORITY_HOST",
-      ),
-    )
-    .optionsGroup("Files:")
-    .addOption(pfxPasswordFileOption())
-    .addOption(include)
-    .addOption(exclude)
-    .addOption(maxFileSizeOption("larger files are too_large"))
-    .addOption(maxSignedFileSizeOption())
     .option(
       "--allow-empty",
       "a folder with no file is not an error (default: a warning and exit 1, as for an unmounted volume)",
@@ -92,7 +28,30 @@ export function uploadCommand(): Command {
       "never create objects: certificates without an object are skipped as unmapped, and a --map key that matches no file is an error",
     )
     .option("--force", "send every eligible certificate, even those already in sync", UPLOAD_DEFAULTS.force)
-    .option("--dry-run", "list the tenant and print the plan; send no write", UPLOAD_DEFAULTS.dryRun)
+    .option(
+      "--dry-run",
+      "list the tenant and print the plan (what the real run would do, deletes included); send no write",
+      UPLOAD_DEFAULTS.dryRun,
+    )
+    .addOption(
+      new Option(
+        "--prune <classes>",
+        "delete objects this tool wrote that are orphan, expired and/or superseded (comma-separated; never unmanaged ones)",
+      ).argParser(parsePruneClasses),
+    )
+    .addOption(
+      new Option(
+        "--prune-grace <duration>",
+        "expired and superseded objects are pruned this long after expiry",
+      )
+        .default(UPLOAD_DEFAULTS.pruneGrace, "30d")
+        .argParser(parseDuration),
+    )
+    .addOption(
+      new Option("--max-deletes <n>", "a run that would delete more deletes nothing and fails (prune_limit)")
+        .default(UPLOAD_DEFAULTS.maxDeletes)
+        .argParser(parseNonNegativeInteger),
+    )
     .addOption(
       new Option("--status <status>", "the status written")
         .choices(["provisioned", "notProvisioned"])
@@ -125,11 +84,7 @@ export function uploadCommand(): Command {
         .argParser(parseNonNegativeInteger),
     )
     .optionsGroup("State and output:")
-    .addOption(
-      new Option("--state <path>", "SQLite state store (a lock file sits beside it)")
-        .env("INTUNE_CODESIGN_STATE")
-        .default(undefined, "$XDG_STATE_HOME/intune-codesign/state.db"),
-    )
+    .addOption(stateOption())
     .option("--report <file>", "write the JSON report to this file")
     .option("--json", "print the JSON report on stdout instead of a summary", UPLOAD_DEFAULTS.json)
     .option("--metrics-file <file>", "write a Prometheus textfile-collector file (node_exporter)")
@@ -138,12 +93,7 @@ export function uploadCommand(): Command {
         .default(UPLOAD_DEFAULTS.warnDays)
         .argParser(parseNonNegativeInteger),
     )
-    .addOption(
-      new Option("--log-level <level>", "log level on stderr")
-        .choices(LOG_LEVELS)
-        .default(UPLOAD_DEFAULTS.logLevel)
-        .env("LOG_LEVEL"),
-    )
+    .addOption(logLevelOption())
     .option("--config <file>", "JSON file of settings (keys as the long flags in camelCase)")
     .addHelpText("after", UPLOAD_HELP_FOOTER + PATTERNS_HELP)
     .action(async (folders: string[], _flags: UploadFlags, command: Command) => {
@@ -179,4 +129,5 @@ Examples:
   intune-codesign upload --cloud usgov --client-certificate /etc/intune-codesign/app.pem --tenant-id $TENANT --client-id $APP /srv/certs
   intune-codesign upload --include '*.pem' --include '*.cer' --exclude '*.key' /etc/certs
   intune-codesign upload --dry-run --json /srv/certs | jq .summary
+  intune-codesign upload --prune orphan,expired,superseded --max-deletes 5 /srv/certs
   intune-codesign upload --metrics-file /var/lib/node_exporter/textfile/intune_codesign.prom /srv/certs`;

@@ -10,7 +10,7 @@ import { buildSettings, type UploadFlags } from "./settings.js";
 
 /** The `upload` command's action, loaded only when the command runs. */
 export async function uploadAction(folders: string[], command: Command): Promise<void> {
-  const flags = resolveFlags(command);
+  const flags = resolveFlags<UploadFlags>(command);
   const source = settingSources(command, flags.config);
   checkPathsExist(folders);
   const settings = await buildSettings(folders, flags, source);
@@ -53,8 +53,8 @@ function prepareOutputs(
 }
 
 /** Options after the config file is applied (flags and environment win over it). */
-function resolveFlags(command: Command): UploadFlags {
+export function resolveFlags<Flags extends object>(command: Command): Flags {
   const configPath = command.getOptionValue("config") as string | undefined;
   if (configPath) applyConfigFile(command, configPath);
-  return command.opts<UploadFlags>();
+  return command.opts<Flags>();
 }

@@ -13,6 +13,8 @@ export const UPLOAD_DEFAULTS = {
   allowEmpty: false,
   force: false,
   dryRun: false,
+  pruneGrace: 30 * 24 * 60 * 60 * 1000,
+  maxDeletes: 10,
   status: "provisioned",
   fullDnNames: false,
   rateLimit: "100/20s",

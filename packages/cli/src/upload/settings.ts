@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
-import { join } from "node:path";
-import type { SyncSettings } from "@intune-codesign/sync";
+import { isAbsolute, join } from "node:path";
+import { type PruneClass, type SyncSettings, tenantScope } from "@intune-codesign/sync";
 import {
   type CertificateStatus,
   type CloudName,
@@ -50,6 +50,9 @@ export interface UploadFlags {
   allowEmpty: boolean;
   force: boolean;
   dryRun: boolean;
+  prune?: PruneClass[];
+  pruneGrace: number;
+  maxDeletes: number;
   status: CertificateStatus;
   fullDnNames: boolean;
   rateLimit: string;
@@ -60,15 +63,38 @@ export interface UploadFlags {
   config?: string;
 }
 
+/** The flags `upload` and `status` share (see shared-options.ts). */
+export type TenantFlags = Pick<
+  UploadFlags,
+  | "graphUrl"
+  | "cloud"
+  | "tenantId"
+  | "clientId"
+  | "clientSecretFile"
+  | "clientCertificate"
+  | "managedIdentity"
+  | "accessTokenFile"
+  | "authorityHost"
+  | "pfxPasswordFile"
+  | "include"
+  | "exclude"
+  | "maxFileSize"
+  | "maxSignedFileSize"
+  | "state"
+  | "logLevel"
+  | "map"
+>;
+
 /**
- * Turns flags into a run's settings; every bad value is a usage error (exit 2) before anything is touched, and its
- * message names where the value came from (`source`: flag, environment variable, or config file and key).
+ * The settings both commands derive alike from the shared flags: the tenant and its store scope, the files, the map.
+ * Every bad value is a usage error (exit 2) before anything is touched, and its message names where the value came
+ * from (`source`: flag, environment variable, or config file and key).
  */
-export async function buildSettings(
+export async function tenantSettings(
   folders: string[],
-  flags: UploadFlags,
+  flags: TenantFlags,
   source: SettingSource = flagSource,
-): Promise<SyncSettings> {
+) {
   const setting = <T>(key: keyof UploadFlags, read: () => T): T => fromSetting(source, key, read);
   const cloud = cloudEndpoints(flags.cloud);
   const graphUrl = setting("graphUrl", () => validateGraphUrl(flags.graphUrl ?? cloud.graphUrl))
@@ -87,7 +113,6 @@ export async function buildSettings(
     const password = process.env.AZURE_CLIENT_CERTIFICATE_PASSWORD;
     setting("clientCertificate", () => checkClientCertificate(flags.clientCertificate!, password));
   }
-  const rateLimit = setting("rateLimit", () => parseRateLimit(flags.rateLimit));
   const mapping = flags.map ? setting("map", () => loadMappingFile(flags.map!)) : null;
   const password = await fromSettingAsync(source, "pfxPasswordFile", () =>
     pfxPassword(flags.pfxPasswordFile),
@@ -117,30 +142,50 @@ export async function buildSettings(
     maxSignedFileSize: flags.maxSignedFileSize,
     pfxPassword: password,
     graphUrl,
+    scope: tenantScope(flags.cloud, tenantId || undefined, graphUrl),
     tokenProvider,
     statePath: flags.state ?? defaultStatePath(),
-    tenantId: flags.tenantId,
-    runtimeDir: process.env.XDG_RUNTIME_DIR?.startsWith("/") ? process.env.XDG_RUNTIME_DIR : undefined,
+    mapping,
+    logger: createLogger(flags.logLevel, progress),
+    progress,
+  };
+}
+
+/** Turns flags into a run's settings (see tenantSettings for how bad values are reported). */
+export async function buildSettings(
+  folders: string[],
+  flags: UploadFlags,
+  source: SettingSource = flagSource,
+): Promise<SyncSettings> {
+  const rateLimit = fromSetting(source, "rateLimit", () => parseRateLimit(flags.rateLimit));
+  return {
+    ...(await tenantSettings(folders, flags, source)),
+    runtimeDir: absoluteOrUndefined(process.env.XDG_RUNTIME_DIR),
     reportPath: flags.report,
     metricsFile: flags.metricsFile,
-    mapping,
     dryRun: flags.dryRun,
     force: flags.force,
     create: flags.create,
     allowEmpty: flags.allowEmpty,
+    prune: flags.prune?.length
+      ? { classes: flags.prune, graceMs: flags.pruneGrace, maxDeletes: flags.maxDeletes }
+      : null,
     body: { status: flags.status, fullDnNames: flags.fullDnNames },
     rateLimit,
     concurrency: flags.concurrency,
     timeoutMs: flags.timeout * 1000,
     retries: flags.retries,
-    logger: createLogger(flags.logLevel, progress),
-    progress,
     statusCode: exitCodeOf,
   };
 }
 
 /** `$XDG_STATE_HOME/intune-codesign/state.db`, falling back to `~/.local/state/…` as the XDG spec says. */
 function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_STATE_HOME?.startsWith("/") ? env.XDG_STATE_HOME : join(homedir(), ".local", "state");
+  const base = absoluteOrUndefined(env.XDG_STATE_HOME) ?? join(homedir(), ".local", "state");
   return join(base, "intune-codesign", "state.db");
+}
+
+/** An XDG base folder as the spec reads it: a relative one is invalid and ignored. */
+function absoluteOrUndefined(folder: string | undefined): string | undefined {
+  return folder && isAbsolute(folder) ? folder : undefined;
 }

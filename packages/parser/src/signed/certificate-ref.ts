@@ -1,4 +1,18 @@
-import * as asn1js from "asn1js";
+import {
+  type Asn1Block,
+  childrenOf,
+  contentOf,
+  decodeBer,
+  encodingOf,
+  explicitOf,
+  firstChildren,
+  isContext,
+  isUniversal,
+  oidOf,
+  Tag,
+  TagClass,
+} from "../asn1.js";
+import { type CertificateDer, certificateOf } from "../certificate.js";
 import { ParseError } from "../parse-error.js";
 
 /** How a SignerInfo names its signer: issuer and serial number, or subject key identifier (hex of the DER). */
@@ -6,7 +20,8 @@ export type SignerId = { issuer: string; serial: string } | { keyId: string };
 
 /** A certificate from a signature, with what a SignerInfo's sid is matched against. */
 export interface CertificateRef {
-  der: Uint8Array;
+  /** The element as found in the signature, read later without decoding it again; null when not certificate-shaped. */
+  certificate: CertificateDer | null;
   /** Hex of the issuer Name's encoding. */
   issuer: string;
   /** Hex of the serial number INTEGER's content octets. */
@@ -17,51 +32,39 @@ export interface CertificateRef {
 
 const SUBJECT_KEY_IDENTIFIER = "2.5.29.14";
 
-/** Signatures, keys and extension values stay undecoded (decoding them is most of asn1js' cost); inputs are not copied. */
-export const BER_OPTIONS = { parseEmbedded: false, copyInput: false } as const;
-
-/** The content octets of a primitive element (an INTEGER's or OCTET STRING's value bytes). */
-export function contentOctets(block: asn1js.BaseBlock): Uint8Array {
-  return block.valueBeforeDecodeView.subarray(block.idBlock.blockLength + block.lenBlock.blockLength);
-}
-
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
-function keyIdOf(extensions: asn1js.BaseBlock | undefined): string | null {
-  if (!(extensions instanceof asn1js.Constructed)) return null;
-  const list = extensions.valueBlock.value[0];
-  if (!(list instanceof asn1js.Sequence)) return null;
-  for (const extension of list.valueBlock.value) {
-    if (!(extension instanceof asn1js.Sequence)) continue;
-    const [id, ...rest] = extension.valueBlock.value;
+function keyIdOf(extensions: Asn1Block | undefined): string | null {
+  const list = explicitOf(extensions, 3);
+  if (!isUniversal(list, Tag.sequence)) return null;
+  for (const extension of childrenOf(list)) {
+    if (!isUniversal(extension, Tag.sequence)) continue;
+    const [id, ...rest] = childrenOf(extension);
     const value = rest.at(-1);
-    if (!(id instanceof asn1js.ObjectIdentifier) || id.getValue() !== SUBJECT_KEY_IDENTIFIER) continue;
-    if (!(value instanceof asn1js.OctetString)) return null;
-    const inner = asn1js.fromBER(contentOctets(value), BER_OPTIONS);
-    return inner.offset === -1 || !(inner.result instanceof asn1js.OctetString)
-      ? null
-      : hex(contentOctets(inner.result));
+    if (!isUniversal(id, Tag.oid) || oidOf(id, "extension") !== SUBJECT_KEY_IDENTIFIER) continue;
+    if (!isUniversal(value, Tag.octetString)) return null;
+    const inner = decodeBer(contentOf(value));
+    return inner !== null && isUniversal(inner, Tag.octetString) ? hex(contentOf(inner)) : null;
   }
   return null;
 }
 
-/** Reads the fields a sid names from a decoded certificate; `malformed` when it is not certificate-shaped. */
-export function certificateRef(certificate: asn1js.BaseBlock): CertificateRef {
-  const tbs = certificate instanceof asn1js.Sequence ? certificate.valueBlock.value[0] : undefined;
-  const fields = tbs instanceof asn1js.Sequence ? tbs.valueBlock.value : [];
-  const at = fields[0]?.idBlock.tagClass === 3 ? 1 : 0;
+/** Reads the fields a sid names from a certificate element; `malformed` when it has no serial and issuer. */
+export function certificateRef(certificate: Asn1Block): CertificateRef {
+  const tbs = isUniversal(certificate, Tag.sequence) ? firstChildren(certificate, 1)[0] : undefined;
+  const fields = isUniversal(tbs, Tag.sequence) ? childrenOf(tbs) : [];
+  const at = fields[0]?.tagClass === TagClass.context ? 1 : 0;
   const serial = fields[at];
   const issuer = fields[at + 2];
-  if (!(serial instanceof asn1js.Integer) || !(issuer instanceof asn1js.Sequence))
-    throw new ParseError("malformed", "signature: a certificate in the signature is broken");
-  const extensions = fields.slice(at + 6).find((f) => f.idBlock.tagClass === 3 && f.idBlock.tagNumber === 3);
+  if (!isUniversal(serial, Tag.integer) || !isUniversal(issuer, Tag.sequence))
+    throw new ParseError("malformed", "a certificate in the signature is broken");
+  const extensions = fields.slice(at + 6).find((field) => isContext(field, 3));
   return {
-    // A copy: the certificate outlives the artefact's buffer.
-    der: new Uint8Array(certificate.valueBeforeDecodeView),
-    issuer: hex(issuer.valueBeforeDecodeView),
-    serial: hex(contentOctets(serial)),
+    certificate: certificateOf(certificate),
+    issuer: hex(encodingOf(issuer)),
+    serial: hex(contentOf(serial)),
     keyId: keyIdOf(extensions),
   };
 }

@@ -1,5 +1,9 @@
-import CFB from "cfb";
+import { createRequire } from "node:module";
+import type * as CFB from "cfb";
 import { ParseError } from "../parse-error.js";
+
+/** Required when an MSI comes: an ESM import of this CommonJS package cost every parser thread ~25 ms at start. */
+const cfb = (): typeof CFB => createRequire(import.meta.url)("cfb");
 
 const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 /** A signature stream larger than this is refused: real ones are a few kilobytes. */
@@ -17,7 +21,7 @@ export function looksLikeOle(head: Uint8Array): boolean {
 export function msiSignature(bytes: Uint8Array): Uint8Array | null {
   let container: CFB.CFB$Container;
   try {
-    container = CFB.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { type: "buffer" });
+    container = cfb().read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { type: "buffer" });
   } catch (error) {
     // cfb names header and chain problems; anything else (a TypeError deep inside) is a truncated or corrupt file.
     const named = error instanceof Error && error.constructor === Error;

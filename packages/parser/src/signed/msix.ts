@@ -1,7 +1,11 @@
+import { createRequire } from "node:module";
 import { Readable } from "node:stream";
-import yauzl from "yauzl";
+import type * as Yauzl from "yauzl";
 import { ParseError } from "../parse-error.js";
 import type { ByteSource } from "./byte-source.js";
+
+/** Required, not imported: an ESM import of this CommonJS package cost every parser thread ~15 ms at start. */
+const yauzl: typeof Yauzl = createRequire(import.meta.url)("yauzl");
 
 const SIGNATURE_ENTRY = "AppxSignature.p7x";
 /** The entries that make a ZIP an app package rather than any other ZIP (a .docx, a .jar, an archive of files). */
@@ -50,7 +54,7 @@ async function readCapped(stream: Readable, name: string): Promise<Uint8Array> {
 }
 
 /** An entry's bytes, refused above MAX_ENTRY whatever its header claims (yauzl checks the claim too). */
-async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Uint8Array> {
+async function readEntry(zip: Yauzl.ZipFile, entry: Yauzl.Entry): Promise<Uint8Array> {
   if (entry.uncompressedSize > MAX_ENTRY || entry.compressedSize > MAX_ENTRY)
     throw new ParseError("malformed", `MSIX: ${entry.fileName} is larger than ${MAX_ENTRY} bytes`);
   return readCapped(await zip.openReadStreamPromise(entry), entry.fileName);
@@ -79,7 +83,7 @@ export interface PackageSignature {
  * directory, then those two entries (at most 1 MiB each), never the package's contents.
  */
 export async function msixSignature(source: ByteSource): Promise<PackageSignature> {
-  let zip: yauzl.ZipFile;
+  let zip: Yauzl.ZipFile;
   try {
     zip = await yauzl.fromRandomAccessReaderPromise(new SourceReader(source), source.size, {
       lazyEntries: true,

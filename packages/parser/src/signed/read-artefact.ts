@@ -38,18 +38,28 @@ export function headArtefact(head: Uint8Array): HeadArtefact | null {
   return null;
 }
 
-/** The file's result from the DER signatures found in it (none: `no_certificate`, "unsigned"). */
+/** The file's result from the DER signatures found in it. */
 function signedFile(path: string, format: ContainerFormat, ders: Uint8Array[], now: Date): ParsedFile {
-  if (ders.length === 0) {
+  // Indexes run on across WIN_CERTIFICATE entries, each of which may hold nested signatures.
+  const signatures: Signature[] = [];
+  for (const der of ders) signatures.push(...readSignatures(der, signatures.length + 1));
+  return signaturesFile(path, format, signatures, now);
+}
+
+/** The file's result from its signatures, already read (none: `no_certificate`, "unsigned"). */
+function signaturesFile(
+  path: string,
+  format: ContainerFormat,
+  signatures: Signature[],
+  now: Date,
+): ParsedFile {
+  if (signatures.length === 0) {
     const error = {
       code: "no_certificate" as const,
       message: `unsigned ${NAMES[format] ?? "file"}: it carries no signature`,
     };
     return { path, format, error, certificates: [] };
   }
-  // Indexes run on across WIN_CERTIFICATE entries, each of which may hold nested signatures.
-  const signatures: Signature[] = [];
-  for (const der of ders) signatures.push(...readSignatures(der, signatures.length + 1));
   const certificates = signatureEntries(signatures, now);
   const missing = missingSigners(signatures);
   return { path, format, error: missing ? { code: "no_certificate", message: missing } : null, certificates };
@@ -155,7 +165,7 @@ function signedPkcs7(bytes: Uint8Array, path: string, now: Date): ParsedFile | n
   if (!first || (!authenticode && first.signers.length === 0)) return null;
   const format = first.contentType === CTL ? "catalog" : "pkcs7";
   try {
-    return signedFile(path, format, first.signers.length === 0 ? [] : [bytes], now);
+    return signaturesFile(path, format, first.signers.length === 0 ? [] : signatures, now);
   } catch (error) {
     return failed(path, format, error);
   }

@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { closeSync, copyFileSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { type ExpectedSigner, generateSignedFixtures } from "@intune-codesign/testkit/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as Parser from "../index.js";
 import { parseFile } from "../parse-file.js";
 import { type CertificateEntry, PARSE_ERROR_CODES, type ParsedFile } from "../types.js";
 import { fileSource } from "./byte-source.js";
-import { type ExpectedSigner, generateSignedFixtures } from "./fixtures.test-helper.js";
 import { readHeadArtefact } from "./read-artefact.js";
 
 let dir: string;

@@ -1,12 +1,18 @@
-import * as asn1js from "asn1js";
-import { ParseError } from "../parse-error.js";
 import {
-  BER_OPTIONS,
-  type CertificateRef,
-  certificateRef,
-  contentOctets,
-  type SignerId,
-} from "./certificate-ref.js";
+  type Asn1Block,
+  childrenOf,
+  contentOf,
+  decodeBer,
+  encodingOf,
+  explicitOf,
+  isContext,
+  isUniversal,
+  oidOf,
+  Tag,
+  TagClass,
+} from "../asn1.js";
+import { ParseError } from "../parse-error.js";
+import { type CertificateRef, certificateRef, type SignerId } from "./certificate-ref.js";
 
 /** One Authenticode signature: its SignerInfos' signers and every certificate it carries, by role. */
 export interface Signature {
@@ -43,55 +49,42 @@ const DIGESTS: ReadonlyMap<string, string> = new Map([
   ["2.16.840.1.101.3.4.2.3", "sha512"],
 ]);
 
-type Block = asn1js.AsnType;
-
 function malformed(what: string): ParseError {
-  return new ParseError("malformed", `signature: ${what}`);
+  return new ParseError("malformed", what);
 }
 
-function children(block: Block | undefined, what: string): Block[] {
-  if (
-    !(block instanceof asn1js.Constructed) &&
-    !(block instanceof asn1js.Sequence) &&
-    !(block instanceof asn1js.Set)
-  )
-    throw malformed(`${what}: unexpected ASN.1 structure`);
-  return (block as asn1js.Constructed).valueBlock.value;
+/** The children of a SEQUENCE, a SET or a constructed tagged element. */
+function children(block: Asn1Block | undefined, what: string): Asn1Block[] {
+  const listLike =
+    block?.constructed === true &&
+    (block.tagClass !== TagClass.universal ||
+      block.tagNumber === Tag.sequence ||
+      block.tagNumber === Tag.set);
+  if (!listLike) throw malformed(`${what}: unexpected ASN.1 structure`);
+  return childrenOf(block);
 }
 
-function isContext(block: Block | undefined, tag: number): block is asn1js.Constructed {
-  return (
-    block instanceof asn1js.Constructed && block.idBlock.tagClass === 3 && block.idBlock.tagNumber === tag
-  );
-}
-
-function oid(block: Block | undefined, what: string): string {
-  if (!(block instanceof asn1js.ObjectIdentifier)) throw malformed(`${what}: expected an OBJECT IDENTIFIER`);
-  return block.getValue();
-}
-
-/** The element's encoding exactly as it appeared (a certificate's hash depends on it). */
-function encoding(block: Block): Uint8Array {
-  return (block as asn1js.BaseBlock).valueBeforeDecodeView;
+/** A constructed `[tag]` element. */
+function isTagged(block: Asn1Block | undefined, tag: number): block is Asn1Block {
+  return isContext(block, tag) && block.constructed;
 }
 
 /** The content octets of a primitive element, or throws `malformed`. */
-function content(block: Block | undefined, what: string): Uint8Array {
-  if (!(block instanceof asn1js.BaseBlock) || block.idBlock.isConstructed)
-    throw malformed(`${what}: expected a value`);
-  return contentOctets(block);
+function content(block: Asn1Block | undefined, what: string): Uint8Array {
+  if (block === undefined || block.constructed) throw malformed(`${what}: expected a value`);
+  return contentOf(block);
 }
 
 /** A SignerInfo's sid: IssuerAndSerialNumber (version 1) or [0] SubjectKeyIdentifier (version 3). */
-function signerId(block: Block | undefined): SignerId {
-  if (block !== undefined && block.idBlock.tagClass === 3 && block.idBlock.tagNumber === 0) {
+function signerId(block: Asn1Block | undefined): SignerId {
+  if (isContext(block, 0)) {
     return { keyId: Buffer.from(content(block, "subjectKeyIdentifier")).toString("hex") };
   }
   const [issuer, serial] = children(block, "issuerAndSerialNumber");
-  if (!issuer || !(serial instanceof asn1js.Integer))
+  if (!issuer || !isUniversal(serial, Tag.integer))
     throw malformed("issuerAndSerialNumber: expected a Name and INTEGER");
   return {
-    issuer: Buffer.from(encoding(issuer)).toString("hex"),
+    issuer: Buffer.from(encodingOf(issuer)).toString("hex"),
     serial: Buffer.from(content(serial, "serial")).toString("hex"),
   };
 }
@@ -99,46 +92,41 @@ function signerId(block: Block | undefined): SignerId {
 interface SignerInfoParts {
   sid: SignerId;
   digestAlgorithm: string;
-  unsigned: { type: string; values: Block[] }[];
+  unsigned: { type: string; values: Asn1Block[] }[];
 }
 
-function signerInfo(block: Block | undefined): SignerInfoParts {
+function signerInfo(block: Asn1Block | undefined): SignerInfoParts {
   const fields = children(block, "SignerInfo");
   const [, sid, digest] = fields;
-  const digestOid = oid(children(digest, "digestAlgorithm")[0], "digestAlgorithm");
-  const unsignedSet = fields.slice(3).find((field) => isContext(field, 1));
+  const digestOid = oidOf(children(digest, "digestAlgorithm")[0], "digestAlgorithm");
+  const unsignedSet = fields.slice(3).find((field) => isTagged(field, 1));
   const unsigned = unsignedSet
     ? children(unsignedSet, "unsignedAttrs").map((attribute) => {
         const [type, values] = children(attribute, "attribute");
-        return { type: oid(type, "attribute type"), values: children(values, "attribute values") };
+        return { type: oidOf(type, "attribute type"), values: children(values, "attribute values") };
       })
     : [];
   return { sid: signerId(sid), digestAlgorithm: DIGESTS.get(digestOid) ?? digestOid, unsigned };
 }
 
 /** The SignedData inside a ContentInfo element. */
-function signedDataFields(contentInfo: Block | undefined): Block[] {
+function signedDataFields(contentInfo: Asn1Block | undefined): Asn1Block[] {
   const [type, explicit] = children(contentInfo, "ContentInfo");
-  if (oid(type, "contentType") !== SIGNED_DATA) throw malformed("the ContentInfo is not a SignedData");
-  if (!isContext(explicit, 0)) throw malformed("the ContentInfo has no content");
-  return children(explicit.valueBlock.value[0], "SignedData");
+  if (oidOf(type, "contentType") !== SIGNED_DATA) throw malformed("the ContentInfo is not a SignedData");
+  if (!isTagged(explicit, 0)) throw malformed("the ContentInfo has no content");
+  return children(explicitOf(explicit, 0), "SignedData");
 }
 
-function certificatesOf(fields: Block[]): CertificateRef[] {
-  const set = fields.find((field) => isContext(field, 0));
-  return set ? set.valueBlock.value.map(certificateRef) : [];
+function certificatesOf(fields: Asn1Block[]): CertificateRef[] {
+  const set = fields.find((field) => isTagged(field, 0));
+  return set ? childrenOf(set).map(certificateRef) : [];
 }
 
-/**
- * Reads a DER ContentInfo holding an Authenticode (or catalog) SignedData, nested signatures included; indexes
- * start at `first` (an artefact may hold several).
- */
-export function readSignatures(der: Uint8Array, first = 1): Signature[] {
-  const decoded = asn1js.fromBER(der, BER_OPTIONS);
-  if (decoded.offset === -1 || decoded.result.error)
-    throw malformed(`not valid ASN.1 (${decoded.result.error})`);
+function signaturesIn(der: Uint8Array, first: number): Signature[] {
+  const root = decodeBer(der);
+  if (root === null) throw malformed("not valid ASN.1");
   const signatures: Signature[] = [];
-  const visit = (contentInfo: Block, nestedIn: number | null): void => {
+  const visit = (contentInfo: Asn1Block, nestedIn: number | null): void => {
     if (signatures.length >= MAX_SIGNATURES) throw malformed(`more than ${MAX_SIGNATURES} nested signatures`);
     const fields = signedDataFields(contentInfo);
     const encapsulated = children(fields[2], "encapContentInfo");
@@ -146,7 +134,7 @@ export function readSignatures(der: Uint8Array, first = 1): Signature[] {
     const signature: Signature = {
       index: first + signatures.length,
       nestedIn,
-      contentType: oid(encapsulated[0], "encapContentInfo"),
+      contentType: oidOf(encapsulated[0], "encapContentInfo"),
       digestAlgorithm: infos[0]?.digestAlgorithm ?? "none",
       certificates: certificatesOf(fields),
       signers: infos.map((info) => info.sid),
@@ -154,7 +142,7 @@ export function readSignatures(der: Uint8Array, first = 1): Signature[] {
       timestampCertificates: [],
     };
     signatures.push(signature);
-    const nested: Block[] = [];
+    const nested: Asn1Block[] = [];
     for (const attribute of infos.flatMap((info) => info.unsigned)) {
       if (attribute.type === COUNTERSIGNATURE)
         signature.timestampSigners.push(...attribute.values.map((value) => signerInfo(value).sid));
@@ -165,6 +153,20 @@ export function readSignatures(der: Uint8Array, first = 1): Signature[] {
     }
     for (const inner of nested) visit(inner, signature.index);
   };
-  visit(decoded.result, null);
+  visit(root, null);
   return signatures;
+}
+
+/**
+ * Reads a DER ContentInfo holding an Authenticode (or catalog) SignedData, nested signatures included; indexes
+ * start at `first` (an artefact may hold several).
+ */
+export function readSignatures(der: Uint8Array, first = 1): Signature[] {
+  try {
+    return signaturesIn(der, first);
+  } catch (error) {
+    throw error instanceof ParseError && error.code === "malformed"
+      ? new ParseError("malformed", `signature: ${error.message}`)
+      : error;
+  }
 }

@@ -1,4 +1,4 @@
-import { type DecodedCertificate, decodeCertificateDer, readCertificate } from "../certificate.js";
+import { type DecodedCertificate, readCertificate } from "../certificate.js";
 import { ParseError } from "../parse-error.js";
 import type { CertificateEntry, SignatureSource, SkipReason } from "../types.js";
 import { skipReason } from "../verdict.js";
@@ -31,9 +31,9 @@ function reasonFor(role: Role, certificate: DecodedCertificate, now: number): Sk
 export function signatureEntries(signatures: Signature[], now: Date): CertificateEntry[] {
   const found = new Map<string, CertificateEntry>();
   const add = (signature: Signature, ref: CertificateRef, role: Role): void => {
-    const decoded = decodeCertificateDer(ref.der);
-    if (!decoded) throw new ParseError("malformed", `signature ${signature.index}: a certificate is broken`);
-    const certificate = readCertificate(decoded);
+    if (!ref.certificate)
+      throw new ParseError("malformed", `signature ${signature.index}: a certificate is broken`);
+    const certificate = readCertificate(ref.certificate);
     const earlier = found.get(certificate.info.sha256);
     if (earlier && (earlier.signature?.role === "signer" || role !== "signer")) return;
     const reason = reasonFor(role, certificate, now.getTime());

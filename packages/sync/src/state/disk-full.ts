@@ -4,9 +4,11 @@ export function isDiskFull(error: unknown): boolean {
   return code === "SQLITE_FULL" || code === "ENOSPC" || code === "EDQUOT";
 }
 
-/** What a run's items and logs say when the disk filled up before a certificate was sent. */
+/** What a run's items and logs say when the disk filled up before a certificate was sent or an object deleted. */
 export const DISK_FULL = {
   code: "disk_full",
   message:
     "the state store's disk is full: the run stopped before this certificate was sent; the next run sends it",
+  deleteMessage:
+    "the state store's disk is full: the run stopped before this object was deleted; the next run deletes it",
 } as const;

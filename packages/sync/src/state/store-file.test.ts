@@ -2,11 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { StateStoreError } from "./state-path.js";
 import { StateStore } from "./store.js";
 import { checkStoreFile, moveAside } from "./store-file.js";
 
+const SCOPE = '["global","","http://127.0.0.1:1/beta"]';
 const path = () => join(mkdtempSync(join(tmpdir(), "sync-store-file-")), "state.db");
 
 /** Version 4's journal tables, which a new version keeps. */
@@ -31,7 +33,7 @@ describe("checkStoreFile", () => {
     expect(checkStoreFile(missing)).toBe("new");
     writeFileSync(missing, "");
     expect(checkStoreFile(missing)).toBe("new");
-    new StateStore(missing).close();
+    new StateStore(missing, SCOPE).close();
     expect(checkStoreFile(missing)).toBe("ours");
   });
 
@@ -42,7 +44,7 @@ describe("checkStoreFile", () => {
        PRAGMA user_version = 4;`,
     );
     expect(checkStoreFile(old)).toBe("ours");
-    new StateStore(old).close();
+    new StateStore(old, SCOPE).close();
     expect(readFileSync(old).readUInt32BE(68)).toBe(0x49434353);
   });
 
@@ -64,15 +66,19 @@ describe("checkStoreFile", () => {
     const before = readFileSync(at);
     expect(() => checkStoreFile(at)).toThrow(StateStoreError);
     expect(() => checkStoreFile(at)).toThrow(message);
+    // status, which opens the store only to read, refuses it too.
+    expect(() => StateStore.openReadOnly(at, SCOPE, pino({ level: "silent" }))).toThrow(StateStoreError);
     expect(readFileSync(at)).toEqual(before);
   });
 
-  it("a store of ours cut short is corrupt, and moves aside with its WAL", () => {
+  it("a store of ours cut short is corrupt: read as none and left where it is, then moved aside with its WAL", () => {
     const at = path();
-    new StateStore(at).close();
+    new StateStore(at, SCOPE).close();
     writeFileSync(at, readFileSync(at).subarray(0, 50));
     writeFileSync(`${at}-wal`, "wal");
     expect(checkStoreFile(at)).toBe("corrupt");
+    expect(StateStore.openReadOnly(at, SCOPE, pino({ level: "silent" }))).toBeNull();
+    expect(readFileSync(at)).toHaveLength(50);
     const aside = moveAside(at, new Date("2026-01-02T03:04:05.678Z"));
     expect(aside).toBe(`${at}.corrupt-2026-01-02T03-04-05-678Z`);
     expect(readFileSync(`${aside}-wal`, "utf8")).toBe("wal");

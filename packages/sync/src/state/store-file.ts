@@ -10,7 +10,7 @@ export type StoreFileKind = "new" | "ours" | "corrupt";
 
 const SQLITE_MAGIC = Buffer.from("SQLite format 3\0", "latin1");
 
-/** Tables a store written before the marking (user_version 2 to 4) always had. */
+/** Tables a store written before the marking (user_version 2 to 5) always had. */
 const UNMARKED_TABLES = ["certificates", "events", "files", "runs"];
 
 /**
@@ -19,7 +19,11 @@ const UNMARKED_TABLES = ["certificates", "events", "files", "runs"];
  * that nobody's database is taken over; one of ours that SQLite cannot read is `corrupt`.
  */
 export function checkStoreFile(path: string): StoreFileKind {
-  if (!existsSync(path) || statSync(path).size === 0) return "new";
+  if (!existsSync(path)) return "new";
+  const stats = statSync(path);
+  if (!stats.isFile())
+    throw new StateStoreError(`--state ${path}: not a regular file; name a file for the store`);
+  if (stats.size === 0) return "new";
   const header = readHeader(path);
   if (!header.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC)) {
     throw new StateStoreError(
@@ -55,9 +59,9 @@ export function checkStoreFile(path: string): StoreFileKind {
   }
 }
 
-/** A store written before stores were marked: version 2 to 4 with their tables, or version 1's `meta` row. */
+/** A store written before stores were marked: version 2 to 5 with their tables, or version 1's `meta` row. */
 function isUnmarkedStore(db: Database.Database, tables: string[], version: number): boolean {
-  if (version >= 2 && version <= 4) return UNMARKED_TABLES.every((name) => tables.includes(name));
+  if (version >= 2 && version <= 5) return UNMARKED_TABLES.every((name) => tables.includes(name));
   if (version !== 0 || !tables.includes("meta")) return false;
   return db.prepare("SELECT 1 FROM meta WHERE key = 'schema_version'").get() !== undefined;
 }

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CertificateEntry, ParsedFile } from "@intune-codesign/parser";
 import Database from "better-sqlite3";
+import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type CachedFile, StateStore } from "./store.js";
 
@@ -12,7 +13,7 @@ let store: StateStore;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "cli-store-"));
   statePath = join(dir, "nested", "state.db");
-  store = new StateStore(statePath);
+  store = new StateStore(statePath, SCOPE);
 });
 afterEach(() => {
   store.close();
@@ -21,6 +22,8 @@ afterEach(() => {
 
 const SHA_A = "a".repeat(64);
 const SHA_B = "b".repeat(64);
+const SCOPE = '["global","","http://127.0.0.1:1/beta"]';
+const SILENT = pino({ level: "silent" });
 
 function certificate(sha256: string, der: number[]): CertificateEntry {
   return {
@@ -341,7 +344,7 @@ describe("StateStore: the file cache", () => {
       },
     ]);
     store.close();
-    store = new StateStore(statePath);
+    store = new StateStore(statePath, SCOPE);
     expect(lookUp([PATH])[0]?.certificates).toHaveLength(1);
   });
 });
@@ -351,6 +354,8 @@ describe("StateStore: what was sent where", () => {
     remoteId: "id-1",
     fields: '{"status":"provisioned"}',
     lastSent: "2026-01-01T00:00:00.000Z",
+    shown: "rendering-digest",
+    path: "/certs/a.pem",
   };
   const sent = (sha256: string) => store.sent(sha256);
 
@@ -392,6 +397,48 @@ describe("StateStore: what was sent where", () => {
   it("a certificate the store never saw has no record", () => {
     expect(store.sent(SHA_B)).toBeNull();
   });
+
+  it("records are kept per tenant scope: another scope in the same file sees none of them", () => {
+    store.recordSent(SHA_A, record);
+    const other = new StateStore(statePath, '["global","other-tenant","https://graph.example/beta"]');
+    try {
+      expect(other.sent(SHA_A)).toBeNull();
+      other.recordSent(SHA_A, { ...record, remoteId: "ID-OTHER" });
+      expect([store.sent(SHA_A)?.remoteId, other.sent(SHA_A)?.remoteId]).toEqual(["id-1", "id-other"]);
+      expect([...other.managed().keys()]).toEqual(["id-other"]);
+    } finally {
+      other.close();
+    }
+  });
+
+  it("recordShown replaces the rendering recorded; forgetObject drops every record of an object", () => {
+    store.recordSent(SHA_A, record);
+    store.recordSent(SHA_B, { ...record, remoteId: "ID-1" });
+    store.recordShown(SHA_A, "another-rendering");
+    expect(store.sent(SHA_A)?.shown).toBe("another-rendering");
+    expect(
+      store
+        .managed()
+        .get("id-1")
+        ?.map((r) => r.sha256)
+        .sort(),
+    ).toEqual([SHA_A, SHA_B].sort());
+    store.forgetObject("ID-1");
+    expect([store.sent(SHA_A), store.sent(SHA_B), store.managed().size]).toEqual([null, null, 0]);
+  });
+
+  it("opens read-only without writing, and not at all when there is no store of this version", () => {
+    store.recordSent(SHA_A, record);
+    const reader = StateStore.openReadOnly(statePath, SCOPE, SILENT);
+    try {
+      expect(reader?.sent(SHA_A)).toEqual(record);
+      expect(() => reader?.recordSent(SHA_B, record)).toThrow(/readonly/);
+    } finally {
+      reader?.close();
+    }
+    expect(StateStore.openReadOnly(`${statePath}.missing`, SCOPE, SILENT)).toBeNull();
+    expect(existsSync(`${statePath}.missing`)).toBe(false);
+  });
 });
 
 describe("StateStore: the journal", () => {
@@ -429,6 +476,8 @@ describe("StateStore: the journal", () => {
       unchanged: 0,
       skipped: 0,
       failed: 1,
+      superseded: 2,
+      deleted: 3,
     });
     expect(query("SELECT * FROM runs ORDER BY id")).toEqual([
       {
@@ -444,6 +493,9 @@ describe("StateStore: the journal", () => {
         unchanged: 0,
         skipped: 0,
         failed: 1,
+        scope: SCOPE,
+        superseded: 2,
+        deleted: 3,
       },
       {
         id: 2,
@@ -458,6 +510,9 @@ describe("StateStore: the journal", () => {
         unchanged: null,
         skipped: null,
         failed: null,
+        scope: SCOPE,
+        superseded: null,
+        deleted: null,
       },
     ]);
     const events = query<Record<string, unknown>>("SELECT * FROM events ORDER BY id");
@@ -515,9 +570,9 @@ describe("StateStore: the journal", () => {
 });
 
 describe("StateStore: the file", () => {
-  it("is in WAL mode with schema version 5, marked as this tool's, its folder created", () => {
+  it("is in WAL mode with schema version 6, marked as this tool's, its folder created", () => {
     expect(query("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
-    expect(query("PRAGMA user_version")).toEqual([{ user_version: 5 }]);
+    expect(query("PRAGMA user_version")).toEqual([{ user_version: 6 }]);
     expect(query("PRAGMA application_id")).toEqual([{ application_id: 0x49434353 }]);
   });
 
@@ -535,7 +590,7 @@ describe("StateStore: the file", () => {
       INSERT INTO certificates VALUES ('${SHA_A}', x'01', 'CN=a', '2027-01-01T00:00:00Z', 'id-1', '{}', 'x');
     `);
     v1.close();
-    store = new StateStore(statePath);
+    store = new StateStore(statePath, SCOPE);
     store.rememberParses([
       {
         path: PATH,
@@ -545,7 +600,7 @@ describe("StateStore: the file", () => {
         parsed: parsed("/certs/a.pem", [certificate(SHA_B, [2])]),
       },
     ]);
-    store.recordSent(SHA_B, { remoteId: "id-2", fields: "{}", lastSent: "y" });
+    store.recordSent(SHA_B, { remoteId: "id-2", fields: "{}", lastSent: "y", shown: null, path: "/a" });
     expect([store.sent(SHA_A), store.sent(SHA_B)?.remoteId]).toEqual([null, "id-2"]);
     expect(lookUp([PATH]).map((hit) => hit?.size)).toEqual([1]);
   });

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, constants, existsSync, fchmodSync, openSync } from "node:fs";
+import { chmodSync, closeSync, constants, existsSync, fchmodSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import {
   type CertificateEntry,
@@ -22,6 +22,8 @@ export interface RunCounts {
   unchanged: number;
   skipped: number;
   failed: number;
+  superseded: number;
+  deleted: number;
 }
 
 /** What the store remembers of a certificate's last successful write. */
@@ -30,6 +32,15 @@ export interface SentRecord {
   /** The body's fields (uploadDateTime aside) as sent, JSON. */
   fields: string;
   lastSent: string;
+  /** Digest of the object's rendering as the tenant last showed it (see renderingDigest); null when not known. */
+  shown: string | null;
+  /** The file the certificate was in when sent (the display path), to tell a renewal in the same file or folder. */
+  path: string;
+}
+
+/** A certificate this tool wrote, found by its object: what `status` and pruning need to call an object managed. */
+export interface ManagedRecord extends SentRecord {
+  sha256: string;
 }
 
 /** One outcome of a run, kept for audits and troubleshooting. */
@@ -85,7 +96,7 @@ export interface FreshParse extends FileStats {
  */
 const UNCACHED_ERRORS: ReadonlySet<string> = new Set(["unreadable"]);
 
-const SCHEMA_VERSION = 5;
+const SCHEMA_VERSION = 6;
 
 const SCHEMA = `
 -- Files in sorted path order, as a run walks them: one append-mostly insert per file, nothing else per certificate.
@@ -102,13 +113,19 @@ CREATE TABLE IF NOT EXISTS files (
   error_message TEXT,
   certificates TEXT NOT NULL
 );
--- Only certificates that were sent: where to, with which fields, when.
+-- Only certificates that were sent, per tenant (scope: cloud, tenant and Graph base URL): where to, with which
+-- fields, when, from which file, and how the tenant showed the object afterwards.
 CREATE TABLE IF NOT EXISTS certificates (
-  sha256 TEXT PRIMARY KEY,
+  scope TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
   remote_id TEXT NOT NULL,
   sent_fields TEXT NOT NULL,
-  last_sent TEXT NOT NULL
+  last_sent TEXT NOT NULL,
+  shown TEXT,
+  path TEXT NOT NULL,
+  PRIMARY KEY (scope, sha256)
 );
+CREATE INDEX IF NOT EXISTS certificates_object ON certificates(scope, remote_id);
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   started_at TEXT NOT NULL,
@@ -116,7 +133,8 @@ CREATE TABLE IF NOT EXISTS runs (
   dry_run INTEGER NOT NULL,
   exit_code INTEGER,
   files INTEGER, certificates INTEGER, created INTEGER, updated INTEGER,
-  unchanged INTEGER, skipped INTEGER, failed INTEGER
+  unchanged INTEGER, skipped INTEGER, failed INTEGER,
+  scope TEXT, superseded INTEGER, deleted INTEGER
 );
 CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -144,11 +162,11 @@ export class StateStore {
   private readonly statements;
 
   /**
-   * Opens the store at `path` (a real path), refusing a file this tool did not create (StateStoreError). A store of
-   * ours that SQLite finds damaged is moved aside with a warning and a fresh one is started: losing it is safe, as
-   * the tenant listing finds every object again.
+   * Opens the store at `path` (a real path) to write, refusing a file this tool did not create (StateStoreError). A
+   * store of ours that SQLite finds damaged is moved aside with a warning and a fresh one is started: losing it is
+   * safe, as the tenant listing finds every object again. `scope` keys what the store keeps about a tenant.
    */
-  static open(path: string, logger: Logger): StateStore {
+  static open(path: string, scope: string, logger: Logger): StateStore {
     const kind = checkStoreFile(path);
     if (kind === "corrupt" || (kind === "ours" && !passesQuickCheck(path))) {
       const aside = moveAside(path, new Date());
@@ -157,17 +175,26 @@ export class StateStore {
         `the state store was damaged; moved aside to ${aside}, starting a fresh store`,
       );
     }
-    return new StateStore(path);
+    return new StateStore(path, scope);
   }
 
-  constructor(readonly path: string) {
-    createFolders(dirname(path), 0o700);
-    keepPrivate(path);
-    this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("busy_timeout = 5000");
-    this.migrate();
+  /** `scope` keys everything the store keeps about a tenant: its cloud, tenant id and Graph base URL. */
+  constructor(
+    readonly path: string,
+    readonly scope: string,
+    db?: Database.Database,
+  ) {
+    if (db) {
+      this.db = db;
+    } else {
+      createFolders(dirname(path), 0o700);
+      keepPrivate(path);
+      this.db = new Database(path);
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("synchronous = NORMAL");
+      this.db.pragma("busy_timeout = 5000");
+      this.migrate();
+    }
     this.statements = {
       putFile: this.db.prepare(
         "INSERT INTO files (path, display, size, mtime_ms, ino, ctime_ms, options, format, error_code, " +
@@ -178,23 +205,60 @@ export class StateStore {
           "error_message = excluded.error_message, certificates = excluded.certificates",
       ),
       recordSent: this.db.prepare(
-        "INSERT OR REPLACE INTO certificates (sha256, remote_id, sent_fields, last_sent) VALUES (?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO certificates (scope, sha256, remote_id, sent_fields, last_sent, shown, path) " +
+          "VALUES (?, ?, ?, ?, ?, ?, ?)",
       ),
-      forgetRemote: this.db.prepare("DELETE FROM certificates WHERE sha256 = ?"),
+      recordShown: this.db.prepare("UPDATE certificates SET shown = ? WHERE scope = ? AND sha256 = ?"),
+      forgetRemote: this.db.prepare("DELETE FROM certificates WHERE scope = ? AND sha256 = ?"),
+      forgetObject: this.db.prepare("DELETE FROM certificates WHERE scope = ? AND remote_id = ?"),
       forgetFile: this.db.prepare("DELETE FROM files WHERE path = ?"),
       sent: this.db
-        .prepare("SELECT remote_id, sent_fields, last_sent FROM certificates WHERE sha256 = ?")
+        .prepare(
+          "SELECT remote_id, sent_fields, last_sent, shown, path FROM certificates WHERE scope = ? AND sha256 = ?",
+        )
         .raw(true),
-      startRun: this.db.prepare("INSERT INTO runs (started_at, dry_run) VALUES (?, ?)"),
+      managed: this.db
+        .prepare(
+          "SELECT remote_id, sent_fields, last_sent, shown, path, sha256 FROM certificates WHERE scope = ?",
+        )
+        .raw(true),
+      startRun: this.db.prepare("INSERT INTO runs (started_at, dry_run, scope) VALUES (?, ?, ?)"),
       endRun: this.db.prepare(
         "UPDATE runs SET ended_at = ?, exit_code = ?, files = ?, certificates = ?, created = ?, updated = ?, " +
-          "unchanged = ?, skipped = ?, failed = ? WHERE id = ?",
+          "unchanged = ?, skipped = ?, failed = ?, superseded = ?, deleted = ? WHERE id = ?",
       ),
       event: this.db.prepare(
         "INSERT INTO events (run_id, at, path, sha256, remote_id, action, reason, attempts, error_code, error_message) " +
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       ),
     };
+  }
+
+  /**
+   * The store opened only to read (`status`): no lock, no schema change, no write. SQLite's WAL lets it read while a
+   * run writes, so it neither waits for nor disturbs one. Null when there is no store of this version to read. A file
+   * this tool did not create is refused as `upload` refuses it (StateStoreError); a damaged store of ours is read as
+   * no store, with a warning, and left where it is: moving it aside is a write, which the next `upload` does.
+   */
+  static openReadOnly(path: string, scope: string, logger: Logger): StateStore | null {
+    if (checkStoreFile(path) !== "ours") {
+      if (existsSync(path) && statSync(path).size > 0) {
+        logger.warn({ state: path }, "the state store is damaged: status reads the tenant without it");
+      }
+      return null;
+    }
+    let db: Database.Database;
+    try {
+      db = new Database(path, { readonly: true, fileMustExist: true });
+      if (db.pragma("user_version", { simple: true }) === SCHEMA_VERSION)
+        return new StateStore(path, scope, db);
+    } catch (error) {
+      if (!isCorruption(error)) throw error;
+      logger.warn({ state: path }, "the state store is damaged: status reads the tenant without it");
+      return null;
+    }
+    db.close();
+    return null;
   }
 
   /**
@@ -212,6 +276,13 @@ export class StateStore {
         );
       }
       this.db.exec(SCHEMA);
+      // The journal of runs is kept across versions: columns it lacks are added.
+      const columns = new Set(
+        (this.db.pragma("table_info(runs)") as Array<{ name: string }>).map((column) => column.name),
+      );
+      for (const column of ["scope TEXT", "superseded INTEGER", "deleted INTEGER"]) {
+        if (!columns.has(column.split(" ")[0]!)) this.db.exec(`ALTER TABLE runs ADD COLUMN ${column}`);
+      }
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
       if (!marked) this.db.pragma(`application_id = ${APPLICATION_ID}`);
     })();
@@ -236,8 +307,19 @@ export class StateStore {
 
   /** The certificate's last successful write, if any. */
   sent(sha256: string): SentRecord | null {
-    const row = this.statements.sent.get(sha256) as [string, string, string] | undefined;
-    return row ? { remoteId: row[0], fields: row[1], lastSent: row[2] } : null;
+    const row = this.statements.sent.get(this.scope, sha256) as SentRow | undefined;
+    return row ? sentRecord(row) : null;
+  }
+
+  /** Every certificate this tool wrote to the tenant, by lower-cased object id (a renewal leaves two per object). */
+  managed(): Map<string, ManagedRecord[]> {
+    const byObject = new Map<string, ManagedRecord[]>();
+    for (const row of this.statements.managed.iterate(this.scope) as Iterable<[...SentRow, string]>) {
+      const record = { ...sentRecord(row.slice(0, 5) as SentRow), sha256: row[5] };
+      const id = record.remoteId.toLowerCase();
+      byObject.set(id, [...(byObject.get(id) ?? []), record]);
+    }
+    return byObject;
   }
 
   /**
@@ -271,17 +353,31 @@ export class StateStore {
 
   /** Records a successful write at once: the next run relies on it to skip unchanged certificates. */
   recordSent(sha256: string, record: SentRecord): void {
-    this.statements.recordSent.run(sha256, record.remoteId, record.fields, record.lastSent);
+    const { remoteId, fields, lastSent, shown, path } = record;
+    const id = remoteId.toLowerCase();
+    this.statements.recordSent.run(this.scope, sha256, id, fields, lastSent, shown, path);
+  }
+
+  /** Records how the tenant now shows the certificate's object: another rendering of what was sent. */
+  recordShown(sha256: string, shown: string): void {
+    this.statements.recordShown.run(shown, this.scope, sha256);
   }
 
   /** Forgets a mapping whose object no longer exists in the tenant. */
   forgetRemote(sha256: string): void {
-    this.statements.forgetRemote.run(sha256);
+    this.statements.forgetRemote.run(this.scope, sha256);
+  }
+
+  /** Forgets every certificate sent to an object that was deleted. */
+  forgetObject(remoteId: string): void {
+    this.statements.forgetObject.run(this.scope, remoteId.toLowerCase());
   }
 
   /** Opens a run in the journal and returns its id. */
   startRun(startedAt: Date, dryRun: boolean): number {
-    return Number(this.statements.startRun.run(startedAt.toISOString(), dryRun ? 1 : 0).lastInsertRowid);
+    return Number(
+      this.statements.startRun.run(startedAt.toISOString(), dryRun ? 1 : 0, this.scope).lastInsertRowid,
+    );
   }
 
   /** Closes a run in the journal with its counts and exit code. */
@@ -296,6 +392,8 @@ export class StateStore {
       counts.unchanged,
       counts.skipped,
       counts.failed,
+      counts.superseded,
+      counts.deleted,
       runId,
     );
   }
@@ -364,6 +462,12 @@ type CacheRow = [
   errorMessage: string | null,
   certificates: string,
 ];
+
+type SentRow = [remoteId: string, fields: string, lastSent: string, shown: string | null, path: string];
+
+function sentRecord([remoteId, fields, lastSent, shown, path]: SentRow): SentRecord {
+  return { remoteId, fields, lastSent, shown, path };
+}
 
 /**
  * The file cache in one sequential scan, in path order, consumed alongside a walk in the same order (a merge): no

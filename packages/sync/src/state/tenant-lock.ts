@@ -4,20 +4,15 @@ import { osErrorWords } from "../os-error.js";
 import { RunLock, RunLockedError } from "./lock.js";
 import { StateStoreError } from "./state-path.js";
 
-/** Where a run syncs to: the Graph URL (the cloud, or an emulator) and the tenant, when the credential names one. */
-export interface TenantScope {
-  graphUrl: string;
-  tenantId: string | undefined;
-}
-
 /**
- * The locks one run holds: the state store's (beside its real path) and the tenant's, in a per-user runtime folder
+ * The locks one run holds: the state store's (beside its real path) and the tenant's (its `scope`, as the store keys
+ * it: cloud, tenant and Graph URL, see tenantScope), in a per-user runtime folder
  * (`$XDG_RUNTIME_DIR`, else the state folder's parent), so that two state stores on one host never sync one tenant
  * at once: each would create the objects the other is creating. Throws RunLockedError naming the other run.
  */
 export function takeRunLocks(
   statePath: string,
-  scope: TenantScope,
+  scope: string,
   runtimeDir: string | undefined,
 ): { release(): void } {
   const lockPath = `${statePath}.lock`;
@@ -48,8 +43,7 @@ export function takeRunLocks(
   };
 }
 
-function tenantLockPath(scope: TenantScope, folder: string): string {
-  const key = `${scope.graphUrl.replace(/\/+$/, "").toLowerCase()}\n${scope.tenantId?.toLowerCase() ?? ""}`;
-  const digest = createHash("sha256").update(key).digest("hex").slice(0, 16);
+function tenantLockPath(scope: string, folder: string): string {
+  const digest = createHash("sha256").update(scope).digest("hex").slice(0, 16);
   return join(folder, "intune-codesign", `tenant-${digest}.lock`);
 }

@@ -15,7 +15,7 @@ interface BenchFixtures {
   generateBenchCertificates(dir: string, count: number): Promise<void>;
 }
 
-const GENERATOR = new URL("../../scripts/fixtures-bench.mjs", import.meta.url).href;
+const GENERATOR = new URL("../../../scripts/fixtures-bench.mjs", import.meta.url).href;
 
 /**
  * Writes `count` distinct code-signing certificates as `<dir>/certs/NNNNNN.cer` (one CA and one leaf key, each
