@@ -55,7 +55,11 @@ describe("the file cache key (issue 14 row 13)", () => {
     const second = await scenario.upload();
     expect(second.code).toBe(0);
     expect(filesRead(second.stderr)).toEqual({ parsed: 1, cached: 0 });
-    expect(second.report.items.map((i) => [i.sha256, i.action])).toEqual([[sha256Of(renewed), "created"]]);
+    // The old certificate's object is now a renewal's predecessor in the same file: reported, and kept.
+    expect(second.report.items.map((i) => [i.sha256, i.action])).toEqual([
+      [sha256Of(renewed), "created"],
+      [sha256Of(old), "superseded"],
+    ]);
   });
 });
 

@@ -87,12 +87,32 @@ describe("human output shows non-printing characters escaped (issue 17 row 3)", 
     const path = `${escaped(join(folder, HOSTILE_NAME))}.cer`;
     const broken = `${escaped(join(folder, `broken ${HOSTILE_NAME}`))}.pem`;
     expect(text.stdout).toContain(`\n  failed   ${broken}: `);
-    expect(text.stdout).toContain(`\n  create    ${path}\n`);
-    expect(text.stdout).toContain(`\n  fail      ${broken}  (`);
+    expect(text.stdout).toContain(`\n  create     CN="Evil ${escaped(HOSTILE)}"  ${path}\n`);
+    expect(text.stdout).toContain(`\n  fail       ${broken}  (`);
     expect(text.stdout).toMatch(
       new RegExp(`\\n  \\S+Z  ${escapeRegExp(`CN="Evil ${escaped(HOSTILE)}"`)}\\n`),
     );
     expect(text.stdout).not.toContain("\nFAKE SUMMARY");
+  });
+
+  it("status: the table's subjects and files, and the unreadable files", async () => {
+    const result = await runCli([
+      "status",
+      "--graph-url",
+      scenario.emulator.url,
+      "--access-token-file",
+      scenario.tokenFile,
+      "--state",
+      scenario.state,
+      folder,
+    ]);
+    expect(result.code).toBe(0);
+    expect(raw(result.stdout)).toBeUndefined();
+    const path = `${escaped(join(folder, HOSTILE_NAME))}.cer`;
+    const broken = `${escaped(join(folder, `broken ${HOSTILE_NAME}`))}.pem`;
+    expect(result.stdout).toContain(`  CN="Evil ${escaped(HOSTILE)}"  (${path})\n`);
+    expect(result.stdout).toContain(`\nunreadable  ${broken}: `);
+    expect(result.stdout).not.toContain("\nFAKE SUMMARY");
   });
 
   it("an error message naming a path", async () => {
