@@ -1,21 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
+import { withMacIterations } from "./costly-files.mjs";
 
-const require = createRequire(new URL("../../packages/parser/package.json", import.meta.url));
-/** The part of asn1js (the parser's dependency) this file uses. */
-interface Asn1Node {
-  valueBlock: { value: Asn1Node[] };
-  toBER(sizeOnly: boolean): ArrayBuffer;
-}
-const asn1js = require("asn1js") as {
-  fromBER(data: Uint8Array): { result: Asn1Node };
-  Sequence: new (options: { value: Asn1Node[] }) => Asn1Node;
-  Integer: { new (options: { value: number }): Asn1Node; fromBigInt(value: bigint): Asn1Node };
-};
 const FIXTURES = new URL("../../scripts/generate-fixtures.mjs", import.meta.url).href;
 
 /** The valid files the mutations start from (scripts/generate-fixtures.mjs makes them). */
@@ -25,19 +14,6 @@ const SEEDS = ["leaf.der", "leaf.pem", "chain.p7b", "aes.p12", "rc2.p12", "3des.
 const ABSURD_ITERATIONS = [10_000_001, 2 ** 31 - 1, 2 ** 32, 2 ** 53 - 1, -1, 0];
 
 type Seeds = Record<(typeof SEEDS)[number], Buffer>;
-
-/** A PKCS#12 whose MAC claims `iterations` (re-encoded, as the parser's huge-iterations fixture is made). */
-function withMacIterations(pfx: Buffer, iterations: number | bigint): Buffer {
-  const { result } = asn1js.fromBER(new Uint8Array(pfx));
-  const [version, authSafe, macData] = result.valueBlock.value;
-  const [digest, salt] = macData!.valueBlock.value;
-  const count =
-    typeof iterations === "bigint"
-      ? asn1js.Integer.fromBigInt(iterations)
-      : new asn1js.Integer({ value: iterations });
-  const mac = new asn1js.Sequence({ value: [digest!, salt!, count] });
-  return Buffer.from(new asn1js.Sequence({ value: [version!, authSafe!, mac] }).toBER(false));
-}
 
 function pem(body: Buffer, label = "CERTIFICATE"): string {
   return `-----BEGIN ${label}-----\n${body.toString("base64").replace(/.{1,64}/g, "$&\n")}-----END ${label}-----\n`;

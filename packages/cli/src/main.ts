@@ -1,3 +1,4 @@
+import { printable } from "@intune-codesign/sync/printable";
 import { CommanderError } from "commander";
 import { ExitCode, ExitError } from "./exit-codes.js";
 import { createProgram } from "./program.js";
@@ -20,14 +21,15 @@ async function exitCodeFor(error: unknown): Promise<number> {
       ? ExitCode.ok
       : ExitCode.usage;
   }
+  // Messages name paths and values as given: shown escaped, as all human output is.
   if (error instanceof ExitError) {
-    process.stderr.write(`intune-codesign: ${error.message}\n`);
+    process.stderr.write(`intune-codesign: ${printable(error.message)}\n`);
     return error.exitCode;
   }
   // The uploader's ConfigError (a bad option value or secret file) is a usage error; matched by name so that
   // start-up does not load the uploader just to recognise it.
   if (error instanceof Error && error.name === "ConfigError") {
-    process.stderr.write(`intune-codesign: ${error.message}\n`);
+    process.stderr.write(`intune-codesign: ${printable(error.message)}\n`);
     return ExitCode.usage;
   }
   // A path the admin named that the OS refuses (permissions, read-only or full disk, a file where a folder should

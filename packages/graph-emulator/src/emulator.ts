@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -30,6 +30,7 @@ import type {
   RunningEmulator,
   StoredObject,
 } from "./types.js";
+import { replaceFile } from "./write-file.js";
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 /** Request targets are paths; a base makes them parseable as URLs. */
@@ -124,7 +125,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const certPath = join(certDir, "ca.pem");
     startStep(`cannot write the HTTPS certificate to ${certPath}`, () => {
       makeFolder(certDir);
-      writeFileSync(certPath, certificate.certPem);
+      replaceFile(certPath, certificate.certPem);
     });
     caCertPath = certPath;
     server = createHttpsServer({ cert: certificate.certPem, key: certificate.keyPem }, handler);

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { parseDataFile } from "./data-file.js";
 import type { StoredObject } from "./types.js";
 import type { CertificateFields } from "./validate-body.js";
+import { replaceFile } from "./write-file.js";
 
 /** A page of objects and the position to continue after, if more remain. */
 export interface Page {
@@ -107,9 +108,7 @@ export class ObjectStore {
   /** Write-then-rename so a crash mid-write never leaves a truncated data file. */
   private persist(): void {
     if (!this.dataFile) return;
-    const temporary = `${this.dataFile}.${process.pid}.${randomUUID()}.tmp`;
     const objects = [...this.entries.values()].map((entry) => entry.object);
-    writeFileSync(temporary, `${JSON.stringify({ objects }, null, 2)}\n`);
-    renameSync(temporary, this.dataFile);
+    replaceFile(this.dataFile, `${JSON.stringify({ objects }, null, 2)}\n`);
   }
 }

@@ -1,5 +1,6 @@
 import { type DecodedCertificate, readCertificate } from "./certificate.js";
 import { classifyDer, type DerKind } from "./der-kind.js";
+import { isRunBudgetRefusal } from "./kdf-budget.js";
 import { ParseError } from "./parse-error.js";
 import { decodeBase64, findPemBlocks, type PemBlock } from "./pem.js";
 import { pkcs7Certificates } from "./pkcs7.js";
@@ -124,7 +125,10 @@ function readPem(blocks: PemBlock[], password: PfxPasswords): ContainerContents 
       warning ??= result.warning ?? null;
     } else {
       failures++;
-      firstFailure ??= result;
+      // A run-budget refusal is the one shown, so that the file is not remembered as broken by the cache.
+      if (!firstFailure || (isRunBudgetRefusal(result) && !isRunBudgetRefusal(firstFailure))) {
+        firstFailure = result;
+      }
     }
   }
   if (relevant === 0) {

@@ -7,6 +7,7 @@ import {
   chargeKdfWork,
   createRunBudget,
   FREE_FILE_KDF_WORK,
+  isRunBudgetRefusal,
   MAX_FILE_KDF_WORK,
   readRunBudget,
   startFileKdfWork,
@@ -37,6 +38,23 @@ describe("the key-derivation budget", () => {
       `refused: this run's key-derivation budget (1000 iterations beyond ${FREE_FILE_KDF_WORK} per file) is spent by costlier files`,
     );
   });
+
+  it("tells the run's refusal (not the file's fault, never cached) from the file's own cap", () => {
+    const refusal = (charge: () => void) => {
+      try {
+        charge();
+      } catch (error) {
+        return isRunBudgetRefusal(error as Error);
+      }
+      throw new Error("not refused");
+    };
+    useRunBudget(createRunBudget(10));
+    startFileKdfWork();
+    expect(refusal(() => chargeKdfWork(FREE_FILE_KDF_WORK + 11))).toBe(true);
+    useRunBudget(createRunBudget(MAX_FILE_KDF_WORK));
+    startFileKdfWork();
+    expect(refusal(() => chargeKdfWork(MAX_FILE_KDF_WORK + 1))).toBe(false);
+  });
 });
 
 describe("a pool's budget", () => {
@@ -64,7 +82,7 @@ describe("a pool's budget", () => {
   afterAll(() => cleanup());
 
   it("is shared by its workers: a costly file opens while the budget lasts, then is refused saying why", async () => {
-    const { createParserPool } = (await import(built)) as typeof Parser;
+    const { createParserPool, isRunBudgetRefusal } = (await import(built)) as typeof Parser;
     const pool = createParserPool({ threads: 2, kdfBudget: 1_500_000 });
     try {
       const costly = join(dir, "costly.p12");
@@ -75,6 +93,8 @@ describe("a pool's budget", () => {
         code: "unsupported",
         message: `refused: this run's key-derivation budget (1500000 iterations beyond ${FREE_FILE_KDF_WORK} per file) is spent by costlier files`,
       });
+      // Through the worker, the refusal is still told apart, so the state store's cache can leave it out.
+      expect(isRunBudgetRefusal(second.error!)).toBe(true);
       // Files within their free allowance never draw on the budget.
       const cheap = await pool.parseFile(join(dir, "aes.p12"), { password: FIXTURE_PASSWORD });
       expect(cheap.error).toBeNull();

@@ -18,6 +18,17 @@ export const FREE_FILE_KDF_WORK = 4_000_000;
 /** What a run (a parser pool, or a process parsing on its own) may spend beyond the files' free allowance. */
 export const DEFAULT_RUN_KDF_BUDGET = 100_000_000;
 
+/** Words only a run-budget refusal says: it depends on the run (what other files spent), not on the file. */
+const RUN_BUDGET_REFUSAL = "this run's key-derivation budget";
+
+/**
+ * Whether a parse error is the run's budget refusing the file: the same file may open in another run, so it must not
+ * be remembered as the file's outcome. Told by its words, which survive the worker, the legacy child and PEM blocks.
+ */
+export function isRunBudgetRefusal(error: { message: string }): boolean {
+  return error.message.includes(RUN_BUDGET_REFUSAL);
+}
+
 /** The run's remaining budget, shared by every worker of a pool through one SharedArrayBuffer. */
 let runBudget = new BigInt64Array(createRunBudget());
 let fileWork = 0;
@@ -75,7 +86,7 @@ export function chargeKdfWork(work: number): void {
   if (left < BigInt(excess)) {
     throw new ParseError(
       "unsupported",
-      `refused: this run's key-derivation budget (${runBudget[1]} iterations beyond ${FREE_FILE_KDF_WORK} per file) is spent by costlier files`,
+      `refused: ${RUN_BUDGET_REFUSAL} (${runBudget[1]} iterations beyond ${FREE_FILE_KDF_WORK} per file) is spent by costlier files`,
     );
   }
 }

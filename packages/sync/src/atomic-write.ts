@@ -4,13 +4,13 @@ import {
   constants,
   fchmodSync,
   fsyncSync,
-  mkdirSync,
   openSync,
   renameSync,
   rmSync,
   writeSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { createFolders } from "./output-path.js";
 
 /**
  * Writes a file atomically and durably: readers see the old content or the new, never half, and after a crash the
@@ -19,7 +19,7 @@ import { basename, dirname, join } from "node:path";
  */
 export function writeFileAtomic(path: string, content: string | Iterable<string>, mode: number): void {
   const folder = dirname(path);
-  mkdirSync(folder, { recursive: true });
+  createFolders(folder);
   const temporary = join(folder, `.${basename(path)}.${randomBytes(12).toString("hex")}.tmp`);
   const fd = openSync(
     temporary,

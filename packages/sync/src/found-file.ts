@@ -30,7 +30,7 @@ export function foundFile(
       (isExpired(certificate.notAfter, now.getTime()) ? "expired" : duplicate ? "duplicate" : null);
     return skipReason === certificate.skipReason ? certificate : { ...certificate, skipReason };
   });
-  return { path, error: fresh ? parsed.fresh.error : null, certificates };
+  return { path, error: fresh ? parsed.fresh.error : parsed.cached.error, certificates };
 }
 
 function interned(strings: Map<string, string>, value: string): string {

@@ -38,8 +38,11 @@ export function prepareOutputPath(path: string): void {
   }
 }
 
-/** Creates the folders missing above a file, each with a plain mkdir. */
-function createFolders(folder: string): void {
+/**
+ * Creates a folder and its missing parents one level at a time, each with a plain mkdir (Node 20's recursive mkdir
+ * never returns under /proc); the one way the tool makes folders. Throws OutputPathError saying which level failed.
+ */
+export function createFolders(folder: string, mode = 0o777): void {
   const missing: string[] = [];
   for (let dir = folder; ; dir = dirname(dir)) {
     let isDirectory: boolean;
@@ -59,7 +62,7 @@ function createFolders(folder: string): void {
   for (const dir of missing) {
     attempt(dir, `cannot create folder ${dir}`, () => {
       try {
-        mkdirSync(dir);
+        mkdirSync(dir, mode);
       } catch (error) {
         // Another process made it meanwhile: as good as made.
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;

@@ -55,11 +55,18 @@ export async function parseEntries<Cached = never>(
       .then((file) => ({ fresh: file.path === entry.display ? file : { ...file, path: entry.display } }));
     pending.set(index, parsed);
   };
+  // A stop does not wait for the parse in hand: a hostile file may hold a worker for minutes. Closing the pool then
+  // terminates the workers mid-parse.
+  const stopped = new Promise<null>((resolve) => {
+    if (stop?.aborted) resolve(null);
+    else stop?.addEventListener("abort", () => resolve(null), { once: true });
+  });
   try {
     let next = 0;
     while (next < Math.min(IN_FLIGHT, entries.length)) start(next++);
     for (let index = 0; index < entries.length && !stop?.aborted; index++) {
-      const result = await pending.get(index)!;
+      const result = await Promise.race([pending.get(index)!, stopped]);
+      if (result === null) break;
       pending.delete(index);
       if (next < entries.length && !stop?.aborted) start(next++);
       const entry = entries[index]!;

@@ -12,7 +12,8 @@ import type { Candidate, SentFields } from "./plan.js";
 import type { Progress } from "./progress.js";
 import type { ReportItem, RunWarning } from "./report.js";
 import { mapWarnings, walkWarnings } from "./run-warnings.js";
-import type { CachedFile, StateStore } from "./state/store.js";
+import { parseOptionsKey, stillValid } from "./state/cache-key.js";
+import type { CachedFile, FreshParse, StateStore } from "./state/store.js";
 import { underRoots, walk } from "./walk.js";
 
 /** What reading the folders needs: the same for `upload` and `status`. */
@@ -75,13 +76,15 @@ export interface CertificateReading {
 const CACHE_BATCH = 2048;
 
 /**
- * Walks and parses, reusing the cached parses of unchanged files. With `writeCache`, fresh parses are remembered and
- * parses of files gone are forgotten; without (`status`: read-only), the cache is only read. No store: no cache.
+ * Walks and parses, reusing the cached parses (failures included) of unchanged files parsed with the same options.
+ * With `writeCache`, fresh parses are remembered and parses of files gone are forgotten, each write through it (so
+ * that `upload` turns a full disk into a stop, not a crash); without (`status`: read-only), the cache is only read.
+ * No store: no cache. `stop` (a signal, a full disk) ends the parsing early.
  */
 export async function readCertificates(
   settings: ReadSettings,
   store: StateStore | null,
-  options: { writeCache: boolean; stop: AbortSignal },
+  options: { writeCache: ((write: () => void) => void) | null; stop: AbortSignal },
 ): Promise<CertificateReading> {
   const { logger, progress } = settings;
   const now = new Date();
@@ -109,7 +112,13 @@ export async function readCertificates(
   phase = performance.now();
   let parsedNow = 0;
   const fileCache = store?.scanFileCache(underRoots(settings.roots)) ?? null;
-  const fresh: Parameters<StateStore["rememberParses"]>[0] = [];
+  const fresh: FreshParse[] = [];
+  const optionsKey = parseOptionsKey({
+    password: settings.pfxPassword,
+    maxFileSize: settings.maxFileSize,
+    maxSignedFileSize: settings.maxSignedFileSize,
+  });
+  const writeCache = store && options.writeCache;
   const tracker = new DuplicateTracker();
   const issuers = new Map<string, string>();
   progress.start("reading", entries.length);
@@ -125,9 +134,12 @@ export async function readCertificates(
         progress.tick();
         if ("fresh" in parsed) {
           parsedNow += 1;
-          if (options.writeCache && entry.stats) {
-            fresh.push({ path: entry.path, ...entry.stats, parsed: parsed.fresh });
-            if (fresh.length >= CACHE_BATCH) store?.rememberParses(fresh.splice(0));
+          if (writeCache && entry.stats) {
+            fresh.push({ path: entry.path, ...entry.stats, options: optionsKey, parsed: parsed.fresh });
+            if (fresh.length >= CACHE_BATCH) {
+              const batch = fresh.splice(0);
+              writeCache(() => store.rememberParses(batch));
+            }
           }
         }
         const file = foundFile(entry.display, parsed, tracker, issuers, now);
@@ -153,21 +165,18 @@ export async function readCertificates(
           reading.items.push(reportItem(file.path, sha256, "failed", { subject, error: PENDING }));
         }
       },
-      cached: (entry) => {
-        const hit = fileCache?.get(entry.path);
-        return hit && hit.size === entry.stats?.size && hit.mtimeMs === entry.stats.mtimeMs ? hit : null;
-      },
+      cached: (entry) => (fileCache ? stillValid(fileCache.get(entry.path), entry.stats, optionsKey) : null),
       stop: options.stop,
     });
     // Cached parses of files the walk no longer finds are forgotten; a run stopped early saw only some files.
-    if (options.writeCache && fileCache && !options.stop.aborted) {
+    if (writeCache && fileCache && !options.stop.aborted) {
       fileCache.finish();
-      store?.forgetFiles(fileCache.passed);
+      writeCache(() => store.forgetFiles(fileCache.passed));
     }
   } finally {
     fileCache?.close();
   }
-  if (options.writeCache) store?.rememberParses(fresh);
+  if (writeCache) writeCache(() => store.rememberParses(fresh));
   progress.done();
   phaseDone(logger, phase, "files read", { parsed: parsedNow, cached: reading.files - parsedNow });
   warn(mapWarnings(settings.mapping, relatives, sha256s));

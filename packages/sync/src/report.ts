@@ -1,4 +1,5 @@
 import { writeFileAtomic } from "./atomic-write.js";
+import { printable } from "./printable.js";
 import type { RunCounts } from "./state/store.js";
 import type { FieldChange } from "./tenant.js";
 
@@ -110,14 +111,18 @@ export function formatSummary(report: Report, dryRun: boolean): string {
       (s.superseded > 0 ? `, ${s.superseded} object(s) superseded` : "") +
       (s.deleted > 0 ? `, ${s.deleted} object(s) ${verb}deleted` : ""),
   ];
-  for (const warning of report.warnings) lines.push(`  warning  ${warning.code}: ${warning.message}`);
+  for (const warning of report.warnings) {
+    lines.push(`  warning  ${warning.code}: ${printable(warning.message)}`);
+  }
   const failed = report.items.filter((item) => item.action === "failed");
   const shared = sharedFailure(failed);
-  if (shared) lines.push(`  failed   all ${failed.length}: ${shared.code}: ${shared.message}`);
+  if (shared) lines.push(`  failed   all ${failed.length}: ${shared.code}: ${printable(shared.message)}`);
   for (const item of failed) {
-    const where = `${item.path}${item.sha256 ? ` (${item.sha256.slice(0, 12)})` : ""}`;
+    const where = `${printable(item.path)}${item.sha256 ? ` (${item.sha256.slice(0, 12)})` : ""}`;
     lines.push(
-      shared ? `  failed   ${where}` : `  failed   ${where}: ${item.error?.code}: ${item.error?.message}`,
+      shared
+        ? `  failed   ${where}`
+        : `  failed   ${where}: ${item.error?.code}: ${printable(item.error?.message ?? "")}`,
     );
   }
   return lines.join("\n");

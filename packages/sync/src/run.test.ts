@@ -16,6 +16,7 @@ const CODES: Record<RunStatus, number> = {
   auth_failed: 13,
   unreachable: 15,
   interrupted: 99,
+  disk_full: 21,
 };
 
 let emulator: RunningEmulator;
@@ -46,6 +47,7 @@ function settings(token: string): SyncSettings {
     scope: tenantScope("global", undefined, emulator.url),
     tokenProvider: { getToken: async () => token },
     statePath: join(state, "state.db"),
+    runtimeDir: state,
     reportPath: undefined,
     metricsFile: join(state, "metrics.prom"),
     mapping: null,

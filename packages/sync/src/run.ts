@@ -10,11 +10,12 @@ import {
 import type { Logger } from "pino";
 import { describeFailure, FILE_CHANGED } from "./failure.js";
 import { type Interruption, watchSignals } from "./interruption.js";
-import { eventOf, failedItem, itemForDecision, reportItem } from "./items.js";
+import { eventOf, failedItem, itemForDecision, PENDING, reportItem } from "./items.js";
 import { graphClient, listTenant } from "./list-tenant.js";
 import type { MappingFile } from "./mapping.js";
 import { type ExpiryMetric, writeMetricsFile } from "./metrics.js";
 import { isExpectedOsError, osErrorWords } from "./os-error.js";
+import { OutputPathError } from "./output-path.js";
 import { phaseDone } from "./phase-log.js";
 import { type Decision, planCandidates, serializeFields } from "./plan.js";
 import type { Progress } from "./progress.js";
@@ -22,8 +23,11 @@ import { type PruneSettings, pruneTargets } from "./prune.js";
 import { type CertificateReading, type PlannedCandidate, readCertificates } from "./read-certificates.js";
 import { backersOf, type ClassifiedObject, classifyObjects } from "./reconcile.js";
 import { buildReport, type Report, type ReportItem, type RunWarning, writeReportFile } from "./report.js";
-import { RunLock, RunLockedError } from "./state/lock.js";
+import { DISK_FULL, isDiskFull } from "./state/disk-full.js";
+import { resolveStatePath } from "./state/state-path.js";
 import { StateStore } from "./state/store.js";
+import { checkStoreFile } from "./state/store-file.js";
+import { takeRunLocks } from "./state/tenant-lock.js";
 import { renderingDigest, type TenantIndex } from "./tenant.js";
 import { pathBytes } from "./walk.js";
 
@@ -40,6 +44,8 @@ export interface SyncSettings {
   scope: string;
   tokenProvider: TokenProvider;
   statePath: string;
+  /** A per-user runtime folder for the per-tenant lock (`$XDG_RUNTIME_DIR`); default: the state folder's parent. */
+  runtimeDir: string | undefined;
   reportPath: string | undefined;
   metricsFile: string | undefined;
   mapping: MappingFile | null;
@@ -62,12 +68,19 @@ export interface SyncSettings {
 }
 
 /**
- * How a run ended, by precedence: stopped by a signal; refused to send because the input contradicts a setting
- * (`--no-create` with a map key that matches no file); Microsoft could not be reached (DNS, connection, TLS, proxy)
- * so nothing could be sent; refused by Graph's auth; some item failed (or a folder yielded no file, or pruning was
- * refused); all in sync.
+ * How a run ended, by precedence: stopped by a signal; stopped by a full disk under the state store; refused to send
+ * because the input contradicts a setting (`--no-create` with a map key that matches no file); Microsoft could not be
+ * reached (DNS, connection, TLS, proxy) so nothing could be sent; refused by Graph's auth; some item failed (or a
+ * folder yielded no file, or pruning was refused); all in sync.
  */
-export type RunStatus = "interrupted" | "misconfigured" | "unreachable" | "auth_failed" | "failed" | "synced";
+export type RunStatus =
+  | "interrupted"
+  | "disk_full"
+  | "misconfigured"
+  | "unreachable"
+  | "auth_failed"
+  | "failed"
+  | "synced";
 
 /** What a run did: the report, how it ended, and the certificates' expiries. */
 export interface SyncOutcome {
@@ -85,11 +98,19 @@ export interface SyncOutcome {
  * State is written as the run goes; the report is derived from the items at the end.
  */
 export async function runSync(config: SyncSettings): Promise<SyncOutcome> {
-  const lockPath = `${config.statePath}.lock`;
-  const lock = RunLock.acquire(lockPath);
-  if (!(lock instanceof RunLock)) throw new RunLockedError(lockPath, lock.heldBy);
+  const statePath = resolveStatePath(config.statePath);
+  // A file this tool did not create is refused before the locks are made beside it.
+  checkStoreFile(statePath);
+  // One tenant (the store's scope: cloud, tenant and Graph URL) is synced by one run at a time on this host.
+  const lock = takeRunLocks(statePath, config.scope, config.runtimeDir);
+  let store: StateStore;
+  try {
+    store = StateStore.open(statePath, config.scope, config.logger);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const interruption = watchSignals(config.logger);
-  const store = new StateStore(config.statePath, config.scope);
   try {
     const startedAt = new Date();
     // A dry run is no run: it is not in the journal, and the metrics keep the last real run's (staleness alerts).
@@ -98,7 +119,9 @@ export async function runSync(config: SyncSettings): Promise<SyncOutcome> {
     const outcome = await run.execute();
     const finishedAt = new Date();
     const code = config.statusCode(outcome.status);
-    if (runId !== null) store.endRun(runId, finishedAt, code, outcome.report.summary);
+    if (runId !== null) {
+      run.persist("the run's row", () => store.endRun(runId, finishedAt, code, outcome.report.summary));
+    }
     // The paths were checked before the run; a disk that filled up since is logged, and the summary still printed.
     if (config.reportPath) {
       const path = config.reportPath;
@@ -153,19 +176,44 @@ class UploadRun {
   private misconfigured = false;
   private unreachable = false;
   private authFailed = false;
+  /** Set on a signal or a full disk: take no new work. */
+  private readonly halt = new AbortController();
+  private diskFull = false;
 
   constructor(
     private readonly config: SyncSettings,
     private readonly store: StateStore,
     readonly runId: number | null,
     private readonly interruption: Interruption,
-  ) {}
+  ) {
+    interruption.stopping.addEventListener("abort", () => this.halt.abort(), { once: true });
+  }
+
+  /**
+   * Runs a write to disk; a full disk stops the run from taking work (what was sent stays in the report and the log,
+   * and the next run finds its objects by listing the tenant) instead of ending it with an error.
+   */
+  persist(what: string, write: () => void, context: Record<string, unknown> = {}): void {
+    try {
+      write();
+    } catch (error) {
+      if (!isDiskFull(error)) throw error;
+      if (!this.diskFull)
+        this.config.logger.error({ code: DISK_FULL.code }, "disk full: the run takes no new work");
+      this.diskFull = true;
+      this.halt.abort();
+      this.config.logger.error(
+        { ...context, code: DISK_FULL.code },
+        `disk full: ${what} could not be written`,
+      );
+    }
+  }
 
   async execute(): Promise<SyncOutcome> {
     const { config, interruption } = this;
     const reading = await readCertificates(config, this.store, {
-      writeCache: true,
-      stop: interruption.stopping,
+      writeCache: (write) => this.persist("the file cache", write),
+      stop: this.halt.signal,
     });
     ({
       items: this.items,
@@ -180,7 +228,7 @@ class UploadRun {
     // An unmounted volume looks empty: with nothing found, pruning would delete everything this tool wrote.
     const pruning = config.prune !== null && !this.misconfigured && !this.refusePrune(reading);
     if (this.misconfigured) this.refuseAll();
-    else if ((this.candidates.length > 0 || pruning) && !interruption.stopping.aborted) {
+    else if ((this.candidates.length > 0 || pruning) && !this.halt.signal.aborted) {
       const client = graphClient(config, interruption.aborting);
       const tenant = await this.list(client);
       if (tenant) {
@@ -195,7 +243,8 @@ class UploadRun {
     }
     // The journal keeps what changed or went wrong; unchanged and skipped items repeat every run and are counted
     // in the run's row only. Writes journal themselves as they finish; a dry run changes nothing.
-    if (!config.dryRun) this.journal((item) => item.action === "failed");
+    if (this.diskFull) this.markUnsent();
+    this.journal((item) => item.action === "failed");
     const report = buildReport(this.files, this.items, this.warnings, config.dryRun);
     const expiries = () =>
       this.candidates.map((c) => ({
@@ -242,8 +291,11 @@ class UploadRun {
       const decision = decisions[index]!;
       this.items[candidate.item] = itemForDecision(candidate, decision, config.dryRun);
       // Another rendering of what was sent, meaning the same: recorded, so that the next run compares it exactly.
-      if (decision.action === "unchanged" && decision.shown !== null && !config.dryRun) {
-        store.recordShown(candidate.sha256, decision.shown);
+      const shown = decision.action === "unchanged" ? decision.shown : null;
+      if (shown !== null && !config.dryRun) {
+        this.persist("the state store's record of a rendering", () =>
+          store.recordShown(candidate.sha256, shown),
+        );
       }
     });
     return decisions;
@@ -344,7 +396,7 @@ class UploadRun {
 
   /** Sends the planned writes with `concurrency` workers sharing one rate limiter. */
   private async writeAll(client: GraphClient, decisions: Decision[]): Promise<void> {
-    const { config, interruption } = this;
+    const { config } = this;
     const queue = decisions.flatMap((d, index) =>
       d.action === "create" || d.action === "update" ? [index] : [],
     );
@@ -357,7 +409,7 @@ class UploadRun {
     let refusal: ReportItem["error"] = null;
     let next = 0;
     const worker = async () => {
-      while (next < queue.length && !interruption.stopping.aborted && !refusal) {
+      while (next < queue.length && !this.halt.signal.aborted && !refusal) {
         const index = queue[next++]!;
         const candidate = this.candidates[index]!;
         const decision = decisions[index] as Extract<Decision, { action: "create" | "update" }>;
@@ -400,14 +452,14 @@ class UploadRun {
     let deleted = 0;
     let next = 0;
     const worker = async () => {
-      while (next < deletes.length && !interruption.stopping.aborted) {
+      while (next < deletes.length && !this.halt.signal.aborted) {
         const { object, slot, reason } = deletes[next++]!;
         const { id, subject } = object.object;
         const logger = config.logger.child({ id, class: object.class });
         const item = this.items[slot]!;
         try {
           const result = await client.delete(id, { logger });
-          this.store.forgetObject(id);
+          this.persist("the state store's record of a delete", () => this.store.forgetObject(id), { id });
           deleted += 1;
           logger.info({ attempts: result.attempts, status: result.status, reason }, "deleted");
           this.items[slot] = reportItem(item.path, item.sha256, "deleted", {
@@ -458,7 +510,8 @@ class UploadRun {
       const result = targetId
         ? await client.update(targetId, body, { logger })
         : await client.create(body, { logger });
-      this.store.recordSent(candidate.sha256, {
+      const action = targetId ? "updated" : "created";
+      const record = {
         remoteId: result.id,
         fields: serializeFields(candidate.fields),
         lastSent: body.uploadDateTime,
@@ -466,8 +519,12 @@ class UploadRun {
         // another rendering, which the next run compares by meaning and records.
         shown: renderingDigest(result.object ?? body),
         path: candidate.path,
-      });
-      const action = targetId ? "updated" : "created";
+      };
+      this.persist(
+        "the state store's record of a write",
+        () => this.store.recordSent(candidate.sha256, record),
+        { id: result.id, action },
+      );
       logger.info(
         { id: result.id, action, attempts: result.attempts, recovered: result.recovered ?? false },
         action,
@@ -505,23 +562,51 @@ class UploadRun {
 
   /** Journals the item in this slot (a dry run journals nothing). */
   private record(slot: number): void {
-    if (this.runId === null) return;
-    this.store.recordEvent(this.runId, eventOf(this.items[slot]!));
+    const { runId } = this;
+    if (runId === null) return;
+    const item = this.items[slot]!;
     this.journaled[slot] = true;
+    this.persist("the journal", () => this.store.recordEvent(runId, eventOf(item)), {
+      file: item.path,
+      action: item.action,
+      id: item.id,
+    });
   }
 
-  /** Journals the items not journaled yet that `which` selects, in one transaction. */
+  /** Journals the items not journaled yet that `which` selects, in one transaction (a dry run journals nothing). */
   private journal(which: (item: ReportItem) => boolean): void {
-    this.store.transaction(() => {
-      this.items.forEach((item, index) => {
-        if (!this.journaled[index] && which(item)) this.record(index);
-      });
+    const { runId } = this;
+    if (runId === null) return;
+    this.persist("the journal", () =>
+      this.store.transaction(() => {
+        this.items.forEach((item, index) => {
+          if (this.journaled[index] || !which(item)) return;
+          this.store.recordEvent(runId, eventOf(item));
+          this.journaled[index] = true;
+        });
+      }),
+    );
+  }
+
+  /** Writes and deletes the full disk kept from being made say so, rather than that a signal stopped them. */
+  private markUnsent(): void {
+    this.items.forEach((item, index) => {
+      const { path, sha256, id, subject } = item;
+      if (item.error === PENDING) {
+        this.items[index] = failedItem(path, sha256, DISK_FULL.code, DISK_FULL.message, { subject });
+      } else if (item.error === PENDING_DELETE) {
+        this.items[index] = failedItem(path, sha256, DISK_FULL.code, DISK_FULL.deleteMessage, {
+          id,
+          subject,
+        });
+      }
     });
   }
 
   /** In RunStatus's order of precedence. */
   private status(report: Report): RunStatus {
     if (this.interruption.stopping.aborted) return "interrupted";
+    if (this.diskFull) return "disk_full";
     if (this.misconfigured) return "misconfigured";
     if (this.unreachable) return "unreachable";
     if (this.authFailed) return "auth_failed";
@@ -534,6 +619,11 @@ function writeOutput(logger: Logger, what: string, path: string, write: () => vo
   try {
     write();
   } catch (error) {
+    // The writer makes a folder removed since the check again; one it cannot make says so in an OutputPathError.
+    if (error instanceof OutputPathError) {
+      logger.error({ path }, `cannot write the ${what} ${path}: ${error.message}`);
+      return;
+    }
     if (!isExpectedOsError(error)) throw error;
     logger.error({ code: error.code, path }, `cannot write the ${what} ${path}: ${osErrorWords(error)}`);
   }

@@ -71,12 +71,12 @@ export interface StatusOutcome {
  * is taken, so `status` neither waits for a running upload nor disturbs it (in WAL mode each of its reads sees committed writes only).
  */
 export async function runStatus(settings: StatusSettings): Promise<StatusOutcome> {
+  const store = StateStore.openReadOnly(settings.statePath, settings.scope, settings.logger);
   const interruption = watchSignals(settings.logger);
-  const store = StateStore.openReadOnly(settings.statePath, settings.scope);
   try {
     const reading: CertificateReading =
       settings.roots.length > 0
-        ? await readCertificates(settings, store, { writeCache: false, stop: interruption.stopping })
+        ? await readCertificates(settings, store, { writeCache: null, stop: interruption.stopping })
         : { files: 0, certificates: 0, items: [], candidates: [], expired: [], warnings: [] };
     const problems = reading.items.flatMap((item) =>
       item.action === "failed" && item.sha256 === null && item.error

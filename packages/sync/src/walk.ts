@@ -17,10 +17,21 @@ export interface WalkEntry {
   root: string;
   /** Path relative to its root, with `/` separators (what `--map` keys and globs match). */
   relative: string;
-  /** Size and mtime of a regular file (after following an allowed symlink): the file cache's key; null otherwise. */
-  stats: { size: number; mtimeMs: number } | null;
+  /** A regular file's identity and change times (after following an allowed symlink): the file cache's key. */
+  stats: FileStats | null;
   /** Why this path is not a readable regular file (always `unreadable`). */
   problem: string | null;
+}
+
+/**
+ * What the file cache compares: size and mtime, which `cp -p`, `tar x` or `touch -r` can set back, and the inode and
+ * ctime, which no user can: a file rewritten in place or swapped in keeps neither.
+ */
+export interface FileStats {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  ctimeMs: number;
 }
 
 export interface WalkOptions {
@@ -80,8 +91,10 @@ export async function walk(roots: string[], options: WalkOptions = {}): Promise<
     if (relative !== basename(root) || path !== rootPaths.get(root)) {
       if (!keep(relative)) return;
     }
-    // Only two numbers of the Stats are kept: a walk of 100,000 files must not hold 100,000 Stats objects.
-    const kept = stats ? { size: stats.size, mtimeMs: stats.mtimeMs } : null;
+    // Only four numbers of the Stats are kept: a walk of 100,000 files must not hold 100,000 Stats objects.
+    const kept = stats
+      ? { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, ctimeMs: stats.ctimeMs }
+      : null;
     entries.push({ path, display: display(path), root, relative, stats: kept, problem });
   };
 

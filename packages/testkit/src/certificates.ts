@@ -88,7 +88,7 @@ export function makeCa(name = "C=US, O=Test Org, CN=Test Root CA"): Promise<Test
 /** A leaf certificate issued by `ca`: code signing by default, valid for `days` (negative: already expired). */
 export function makeLeaf(
   ca: TestCertificate,
-  options: { subject: string; days?: number; eku?: string[] | null; notAfter?: Date },
+  options: { subject: string | x509.JsonName; days?: number; eku?: string[] | null; notAfter?: Date },
 ): Promise<TestCertificate> {
   return makeCertificate({ ...options, issuer: ca, ca: false });
 }

@@ -26,6 +26,6 @@ export { DEFAULT_RATE_LIMIT, type Grant, parseRateLimit, RateLimiter } from "./p
 export { PermissionError } from "./permission-error.js";
 export { REDACT_PATHS } from "./redact.js";
 export { instantKey, type RemoteCertificate } from "./remote.js";
-export { readSecretFile } from "./secrets.js";
+export { MAX_SECRET_FILE_SIZE, readSecretBytes, readSecretFile } from "./secrets.js";
 export type { TokenProvider } from "./token-provider.js";
 export { defaultTransport, type Transport } from "./transport.js";

@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import {
   DEFAULT_CLIENT,
   type EmulatorClient,
@@ -8,6 +7,7 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "@intune-codesign/graph-emulator";
+import { writeFileAtomic } from "@intune-codesign/sync/atomic-write";
 import { parseRateLimit } from "@intune-codesign/uploader";
 import type { EmulatorFlags } from "../commands/emulator.js";
 import { UsageError } from "../exit-codes.js";
@@ -69,7 +69,7 @@ function emulatorOptions(flags: EmulatorFlags): EmulatorOptions {
 /** A token for `upload --access-token-file`; a file that cannot be written stops the emulator with exit 2. */
 function writeTokenFile(emulator: RunningEmulator, path: string, lifetimeSeconds: number): void {
   try {
-    writeFileSync(path, `${emulator.issueToken({ lifetimeSeconds })}\n`, { mode: 0o600 });
+    writeFileAtomic(path, `${emulator.issueToken({ lifetimeSeconds })}\n`, 0o600);
   } catch (error) {
     void emulator.close();
     throw new UsageError(`emulator: cannot write --token-file ${path}: ${(error as Error).message}`);

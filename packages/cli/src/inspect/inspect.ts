@@ -5,6 +5,7 @@ import {
   type ParsedFile,
 } from "@intune-codesign/parser";
 import { parseEntries, walk } from "@intune-codesign/sync/files";
+import { printable } from "@intune-codesign/sync/printable";
 import { ExitCode } from "../exit-codes.js";
 import { checkPathsExist } from "../options.js";
 import { pfxPassword } from "../secrets.js";
@@ -88,13 +89,14 @@ function formatTable(files: InspectedFile[]): string {
   for (const file of files) {
     for (const certificate of file.certificates) {
       rows.push([
-        file.path,
-        certificate.subjectName,
+        printable(file.path),
+        printable(certificate.subjectName),
         certificate.notAfter.slice(0, 10),
         certificate.upload ? "yes" : `skip: ${certificate.skipReason}`,
       ]);
     }
-    if (file.error) errors.push(`${file.path}: ${file.error.code}: ${file.error.message}`);
+    if (file.error)
+      errors.push(`${printable(file.path)}: ${file.error.code}: ${printable(file.error.message)}`);
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   const table = rows.map((row) =>

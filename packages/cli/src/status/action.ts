@@ -1,7 +1,7 @@
-import { runStatus, type StatusOutcome } from "@intune-codesign/sync";
+import { runStatus, StateStoreError, type StatusOutcome } from "@intune-codesign/sync";
 import { parseRateLimit } from "@intune-codesign/uploader";
 import type { Command } from "commander";
-import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
+import { ExitCode, type ExitCodeValue, ExitError } from "../exit-codes.js";
 import { checkPathsExist } from "../options.js";
 import { settingSources } from "../setting-source.js";
 import { resolveFlags } from "../upload/action.js";
@@ -22,14 +22,22 @@ export interface StatusFlags extends TenantFlags {
 export async function statusAction(folders: string[], command: Command): Promise<void> {
   const flags = resolveFlags<StatusFlags>(command);
   checkPathsExist(folders);
-  const outcome = await runStatus({
-    ...(await tenantSettings(folders, flags, settingSources(command, flags.config))),
-    body: { status: UPLOAD_DEFAULTS.status, fullDnNames: UPLOAD_DEFAULTS.fullDnNames },
-    rateLimit: parseRateLimit(UPLOAD_DEFAULTS.rateLimit),
-    timeoutMs: UPLOAD_DEFAULTS.timeout * 1000,
-    retries: UPLOAD_DEFAULTS.retries,
-    expiringWithinMs: flags.expiringWithin,
-  });
+  const settings = await tenantSettings(folders, flags, settingSources(command, flags.config));
+  let outcome: StatusOutcome;
+  try {
+    outcome = await runStatus({
+      ...settings,
+      body: { status: UPLOAD_DEFAULTS.status, fullDnNames: UPLOAD_DEFAULTS.fullDnNames },
+      rateLimit: parseRateLimit(UPLOAD_DEFAULTS.rateLimit),
+      timeoutMs: UPLOAD_DEFAULTS.timeout * 1000,
+      retries: UPLOAD_DEFAULTS.retries,
+      expiringWithinMs: flags.expiringWithin,
+    });
+  } catch (error) {
+    // A --state that names another application's file (or a folder) is refused, as upload refuses it: exit 2.
+    if (error instanceof StateStoreError) throw new ExitError(ExitCode.usage, error.message);
+    throw error;
+  }
   await printStatus(outcome, { json: flags.json });
   process.exitCode = statusExitCode(outcome, flags.failOn ?? []);
 }

@@ -1,5 +1,5 @@
 import { styleText } from "node:util";
-import type { StatusClass, StatusEntry, StatusOutcome } from "@intune-codesign/sync";
+import { printable, type StatusClass, type StatusEntry, type StatusOutcome } from "@intune-codesign/sync";
 import { writeChunks } from "../write-chunks.js";
 
 /** Entries per chunk of output: a tenant of 100,000 objects is written piecewise, never held as one string. */
@@ -62,11 +62,14 @@ const CLASS_STYLES: Record<StatusClass, Style> = {
   missing: "red",
 };
 
-/** The human table, sorted by expiry; colour only on a terminal without NO_COLOR. */
+/**
+ * The human table, sorted by expiry; colour only on a terminal without NO_COLOR. What the tenant, a file or a file
+ * name says goes through printable: none can move the cursor or forge a line of the table.
+ */
 export function* statusTable(outcome: StatusOutcome, colour: boolean): Generator<string> {
   const paint = (style: Style, text: string) => (colour ? styleText(style, text) : text);
   if (outcome.error) {
-    yield `the tenant could not be listed: ${outcome.error.code}: ${outcome.error.message}\n`;
+    yield `the tenant could not be listed: ${outcome.error.code}: ${printable(outcome.error.message)}\n`;
     return;
   }
   const header = `${"EXPIRES".padEnd(10)}  ${"CLASS".padEnd(10)}  ${"FLAGS".padEnd(8)}  ${"ID".padEnd(36)}  SUBJECT  (FILE)`;
@@ -77,21 +80,27 @@ export function* statusTable(outcome: StatusOutcome, colour: boolean): Generator
       : e.expiring
         ? paint("yellow", "expiring")
         : "".padEnd(8);
-    const where = e.path ? `  (${e.path})` : "";
+    const where = e.path ? `  (${printable(e.path)})` : "";
+    const expires = printable((e.expirationDateTime ?? "-").slice(0, 10));
     lines.push(
-      `${(e.expirationDateTime ?? "-").slice(0, 10).padEnd(10)}  ${paint(CLASS_STYLES[e.class], e.class.padEnd(10))}  ` +
-        `${flags}  ${(e.id ?? "-").padEnd(36)}  ${e.subject ?? "-"}${where}`,
+      `${expires.padEnd(10)}  ${paint(CLASS_STYLES[e.class], e.class.padEnd(10))}  ` +
+        `${flags}  ${printable(e.id ?? "-").padEnd(36)}  ${printable(e.subject ?? "-")}${where}`,
     );
-    for (const c of e.changes ?? [])
-      lines.push(`${" ".repeat(12)}${c.field}: ${c.from ?? "(none)"} → ${c.to ?? "(none)"}`);
-    if (e.reason) lines.push(`${" ".repeat(12)}${e.reason}`);
+    for (const c of e.changes ?? []) {
+      const from = c.from === null ? "(none)" : printable(c.from);
+      const to = c.to === null ? "(none)" : printable(c.to);
+      lines.push(`${" ".repeat(12)}${c.field}: ${from} → ${to}`);
+    }
+    if (e.reason) lines.push(`${" ".repeat(12)}${printable(e.reason)}`);
     if (lines.length >= ENTRIES_PER_CHUNK) {
       yield `${lines.join("\n")}\n`;
       lines = [];
     }
   }
-  for (const w of outcome.warnings) lines.push(`warning  ${w.code}: ${w.message}`);
-  for (const p of outcome.problems) lines.push(`unreadable  ${p.path}: ${p.code}: ${p.message}`);
+  for (const w of outcome.warnings) lines.push(`warning  ${w.code}: ${printable(w.message)}`);
+  for (const p of outcome.problems) {
+    lines.push(`unreadable  ${printable(p.path)}: ${p.code}: ${printable(p.message)}`);
+  }
   const s = statusSummary(outcome.entries);
   lines.push(
     `${s.objects} object(s): ${CLASSES.filter((c) => c !== "missing")

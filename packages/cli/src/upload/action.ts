@@ -17,6 +17,11 @@ export async function uploadAction(folders: string[], command: Command): Promise
   prepareOutputs(source, { state: settings.statePath, report: flags.report, metricsFile: flags.metricsFile });
   const outcome = await sync(settings);
   await printOutcome(outcome, { json: flags.json, dryRun: flags.dryRun, warnDays: flags.warnDays });
+  if (outcome.status === "disk_full") {
+    process.stderr.write(
+      "intune-codesign: disk_full: the disk under the state store is full; the run stopped taking work (see the log for what was sent)\n",
+    );
+  }
   if (outcome.status === "misconfigured") {
     const keys = outcome.report.warnings
       .filter((w) => w.code === "unused_map_key")

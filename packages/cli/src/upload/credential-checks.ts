@@ -1,6 +1,6 @@
 import { createPrivateKey } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { isGuid, osErrorWords } from "@intune-codesign/sync";
+import { readSecretBytes } from "@intune-codesign/uploader";
 import { UsageError } from "../exit-codes.js";
 
 // A DNS name of at least two labels whose last is alphabetic: `contoso.onmicrosoft.com`, `contoso.com`.
@@ -48,9 +48,14 @@ const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----/;
 export function checkClientCertificate(path: string, password: string | undefined): string {
   let pem: string;
   try {
-    pem = readFileSync(path, "latin1");
+    // Read as every secret file is: a regular file under the cap, so a FIFO or a device cannot hang or fill the run.
+    pem = readSecretBytes(path).toString("latin1");
   } catch (error) {
-    throw new UsageError(`cannot read ${path}: ${osErrorWords(error)}`);
+    const cause = (error as Error).cause;
+    if ((cause as NodeJS.ErrnoException | undefined)?.code) {
+      throw new UsageError(`cannot read ${path}: ${osErrorWords(cause)}`);
+    }
+    throw error;
   }
   const keyBlock = PRIVATE_KEY_BLOCK.exec(pem)?.[0];
   if (!keyBlock) {

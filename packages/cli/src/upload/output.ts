@@ -1,4 +1,10 @@
-import { formatSummary, type ReportItem, reportJson, type SyncOutcome } from "@intune-codesign/sync";
+import {
+  formatSummary,
+  printable,
+  type ReportItem,
+  reportJson,
+  type SyncOutcome,
+} from "@intune-codesign/sync";
 import { writeChunks } from "../write-chunks.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -31,7 +37,8 @@ export async function printOutcome(
     .sort((a, b) => Date.parse(a.notAfter) - Date.parse(b.notAfter));
   if (expiring.length > 0) {
     lines.push(`Expiring within ${options.warnDays} days:`);
-    for (const e of expiring) lines.push(`  ${e.notAfter}  ${e.subject}${e.id ? `  (${e.id})` : ""}`);
+    for (const e of expiring)
+      lines.push(`  ${e.notAfter}  ${printable(e.subject)}${e.id ? `  (${e.id})` : ""}`);
   }
   await writeChunks(process.stdout, chunksOf(lines));
 }
@@ -46,13 +53,20 @@ const PLAN_VERBS: Record<ReportItem["action"], string> = {
   deleted: "delete",
 };
 
-/** One item of the plan: what is done, to which subject and file (or object), and for an update what changes. */
+/**
+ * One item of the plan: what is done, to which subject and file (or object), and for an update what changes. Every
+ * value from a file, a file name or the tenant goes through printable: none can move the cursor or forge a line.
+ */
 function planLines(item: ReportItem): string[] {
   const detail = item.reason ?? item.error?.code ?? item.id ?? "";
   const where = [item.subject, item.path].filter(Boolean).join("  ") || (item.id ?? "");
-  const lines = [`  ${PLAN_VERBS[item.action].padEnd(10)} ${where}${detail ? `  (${detail})` : ""}`];
+  const lines = [
+    `  ${PLAN_VERBS[item.action].padEnd(10)} ${printable(where)}${detail ? `  (${printable(detail)})` : ""}`,
+  ];
   for (const change of item.changes ?? []) {
-    lines.push(`             ${change.field}: ${change.from ?? "(none)"} → ${change.to ?? "(none)"}`);
+    const from = change.from === null ? "(none)" : printable(change.from);
+    const to = change.to === null ? "(none)" : printable(change.to);
+    lines.push(`             ${change.field}: ${from} → ${to}`);
   }
   return lines;
 }

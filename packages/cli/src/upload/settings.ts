@@ -1,5 +1,5 @@
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { type PruneClass, type SyncSettings, tenantScope } from "@intune-codesign/sync";
 import {
   type CertificateStatus,
@@ -7,6 +7,7 @@ import {
   cloudEndpoints,
   createTokenProvider,
   parseRateLimit,
+  readSecretFile,
   validateGraphUrl,
 } from "@intune-codesign/uploader";
 import { createLogger } from "../logger.js";
@@ -104,6 +105,9 @@ export async function tenantSettings(
   const authorityHost = setting("authorityHost", () =>
     checkAuthorityHost(flags.authorityHost ?? cloud.authorityHost),
   );
+  // Read once before the lock, so a missing, special (FIFO, device) or oversized token file is exit 2 at once; the
+  // provider reads it again when it needs the token.
+  if (flags.accessTokenFile) setting("accessTokenFile", () => readSecretFile(flags.accessTokenFile!));
   const usesClientCertificate = !flags.accessTokenFile && !flags.managedIdentity && !flags.clientSecretFile;
   if (flags.clientCertificate && usesClientCertificate && !process.env.AZURE_CLIENT_SECRET) {
     const password = process.env.AZURE_CLIENT_CERTIFICATE_PASSWORD;
@@ -156,6 +160,7 @@ export async function buildSettings(
   const rateLimit = fromSetting(source, "rateLimit", () => parseRateLimit(flags.rateLimit));
   return {
     ...(await tenantSettings(folders, flags, source)),
+    runtimeDir: absoluteOrUndefined(process.env.XDG_RUNTIME_DIR),
     reportPath: flags.report,
     metricsFile: flags.metricsFile,
     dryRun: flags.dryRun,
@@ -176,6 +181,11 @@ export async function buildSettings(
 
 /** `$XDG_STATE_HOME/intune-codesign/state.db`, falling back to `~/.local/state/…` as the XDG spec says. */
 function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_STATE_HOME?.startsWith("/") ? env.XDG_STATE_HOME : join(homedir(), ".local", "state");
+  const base = absoluteOrUndefined(env.XDG_STATE_HOME) ?? join(homedir(), ".local", "state");
   return join(base, "intune-codesign", "state.db");
+}
+
+/** An XDG base folder as the spec reads it: a relative one is invalid and ignored. */
+function absoluteOrUndefined(folder: string | undefined): string | undefined {
+  return folder && isAbsolute(folder) ? folder : undefined;
 }

@@ -1,5 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -65,6 +75,19 @@ describe("RunLock", () => {
     const owner = JSON.parse(readFileSync(`${lockPath}.owner`, "utf8"));
     expect(owner).toEqual({ pid: process.pid, host: hostname(), since: expect.any(String) });
     expect(Date.parse(owner.since)).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it("replaces a symlink planted at the owner note's name, never writing through it; lock and note are 0600", () => {
+    const victim = join(dir, "victim");
+    writeFileSync(victim, "untouched\n", { mode: 0o644 });
+    mkdirSync(join(dir, "state"));
+    symlinkSync(victim, `${lockPath}.owner`);
+    expect(acquire()).toBeInstanceOf(RunLock);
+    expect(readFileSync(victim, "utf8")).toBe("untouched\n");
+    expect(statSync(victim).mode & 0o777).toBe(0o644);
+    expect(lstatSync(`${lockPath}.owner`).isFile()).toBe(true);
+    expect(statSync(`${lockPath}.owner`).mode & 0o777).toBe(0o600);
+    expect(statSync(lockPath).mode & 0o777).toBe(0o600);
   });
 
   it("a second acquire (another connection, same process) is refused with the owner", () => {

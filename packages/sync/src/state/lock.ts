@@ -1,25 +1,31 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, constants, openSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { writeFileAtomic } from "../atomic-write.js";
+import { createFolders } from "../output-path.js";
 
 /** Who holds the lock, as far as the holder wrote it down (informational: the kernel lock is the truth). */
 export interface LockOwner {
   pid: number;
   host: string;
   since: string;
+  /** The holder's state store (real path), on the per-tenant lock: which run it is. */
+  state?: string;
 }
 
-/** Another run holds the lock on the state store: this run did nothing. */
+/** Another run holds a lock this run needs: this run did nothing. */
 export class RunLockedError extends Error {
   override readonly name = "RunLockedError";
   constructor(
     readonly lockPath: string,
     /** The holder's note, null when it wrote none yet or it could not be read. */
     readonly holder: LockOwner | null,
+    what = "another run holds the lock",
   ) {
-    const owner = holder ? ` (pid ${holder.pid} on ${holder.host} since ${holder.since})` : "";
-    super(`another run holds the lock ${lockPath}${owner}; nothing done`);
+    const state = holder?.state ? `, state store ${holder.state}` : "";
+    const owner = holder ? ` (pid ${holder.pid} on ${holder.host} since ${holder.since}${state})` : "";
+    super(`${what} ${lockPath}${owner}; nothing done`);
   }
 }
 
@@ -35,8 +41,9 @@ export class RunLock {
   ) {}
 
   /** Takes the lock, or returns the current owner's note when another live process holds it. */
-  static acquire(path: string): RunLock | { heldBy: LockOwner | null } {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  static acquire(path: string, note: { state?: string } = {}): RunLock | { heldBy: LockOwner | null } {
+    createFolders(dirname(path), 0o700);
+    createPrivate(path);
     const db = new Database(path, { timeout: 0 });
     try {
       db.pragma("locking_mode = EXCLUSIVE");
@@ -46,8 +53,9 @@ export class RunLock {
       if ((error as { code?: string }).code?.startsWith("SQLITE_BUSY")) return { heldBy: readOwner(path) };
       throw error;
     }
-    const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-    writeFileSync(`${path}.owner`, `${JSON.stringify(owner)}\n`);
+    const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), ...note };
+    // Written as every file of the tool is: a link planted at the name is replaced, never written through.
+    writeFileAtomic(`${path}.owner`, `${JSON.stringify(owner)}\n`, 0o600);
     return new RunLock(db, path);
   }
 
@@ -57,6 +65,11 @@ export class RunLock {
     this.db.exec("ROLLBACK");
     this.db.close();
   }
+}
+
+/** Creates the lock file readable by its owner only (SQLite would create it 0644), never through a symlink. */
+function createPrivate(path: string): void {
+  closeSync(openSync(path, constants.O_CREAT | constants.O_RDWR | constants.O_NOFOLLOW, 0o600));
 }
 
 function readOwner(path: string): LockOwner | null {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CertificateEntry, ParsedFile } from "@intune-codesign/parser";
 import Database from "better-sqlite3";
+import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type CachedFile, StateStore } from "./store.js";
 
@@ -22,6 +23,7 @@ afterEach(() => {
 const SHA_A = "a".repeat(64);
 const SHA_B = "b".repeat(64);
 const SCOPE = '["global","","http://127.0.0.1:1/beta"]';
+const SILENT = pino({ level: "silent" });
 
 function certificate(sha256: string, der: number[]): CertificateEntry {
   return {
@@ -91,6 +93,8 @@ function cached(sha256: string, skipReason: CertificateEntry["skipReason"]) {
   };
 }
 const MTIME = 1_700_000_000_123.25;
+/** The rest of a file cache key: inode, ctime and the parse options' key. */
+const KEY = { ino: 4242, ctimeMs: MTIME + 0.5, options: "0123456789abcdef" };
 
 describe("StateStore: the file cache", () => {
   it("keeps size, mtime (exactly, as a float), format and per-file verdicts of a good parse", () => {
@@ -106,6 +110,7 @@ describe("StateStore: the file cache", () => {
         path: PATH,
         size: 10,
         mtimeMs: MTIME,
+        ...KEY,
         parsed: parsed("/certs/a.pem", [certificate(SHA_A, [1, 2, 3]), ca]),
       },
     ]);
@@ -113,7 +118,9 @@ describe("StateStore: the file cache", () => {
       {
         size: 10,
         mtimeMs: MTIME,
+        ...KEY,
         format: "pem",
+        error: null,
         certificates: [cached(SHA_A, null), cached(SHA_B, "ca_certificate")],
       },
     ]);
@@ -121,13 +128,32 @@ describe("StateStore: the file cache", () => {
 
   it("replaces a file's entry when it is parsed again (new size and mtime: the old ones no longer hit)", () => {
     store.rememberParses([
-      { path: PATH, size: 10, mtimeMs: MTIME, parsed: parsed("/certs/a.pem", [certificate(SHA_A, [1])]) },
+      {
+        path: PATH,
+        size: 10,
+        mtimeMs: MTIME,
+        ...KEY,
+        parsed: parsed("/certs/a.pem", [certificate(SHA_A, [1])]),
+      },
     ]);
     store.rememberParses([
-      { path: PATH, size: 20, mtimeMs: MTIME + 1, parsed: parsed("/certs/a.pem", [certificate(SHA_B, [2])]) },
+      {
+        path: PATH,
+        size: 20,
+        mtimeMs: MTIME + 1,
+        ...KEY,
+        parsed: parsed("/certs/a.pem", [certificate(SHA_B, [2])]),
+      },
     ]);
     expect(lookUp([PATH])).toEqual([
-      { size: 20, mtimeMs: MTIME + 1, format: "pem", certificates: [cached(SHA_B, null)] },
+      {
+        size: 20,
+        mtimeMs: MTIME + 1,
+        ...KEY,
+        format: "pem",
+        error: null,
+        certificates: [cached(SHA_B, null)],
+      },
     ]);
   });
 
@@ -137,9 +163,9 @@ describe("StateStore: the file cache", () => {
     const invalid = "/\xff\xfe";
     const utf8 = Buffer.from("/é").toString("latin1");
     store.rememberParses([
-      { path: latin1, size: 1, mtimeMs: MTIME, parsed: parsed("/caf\\xe9", []) },
-      { path: invalid, size: 2, mtimeMs: MTIME, parsed: parsed("/\\xff\\xfe", []) },
-      { path: utf8, size: 3, mtimeMs: MTIME, parsed: parsed("/é", []) },
+      { path: latin1, size: 1, mtimeMs: MTIME, ...KEY, parsed: parsed("/caf\\xe9", []) },
+      { path: invalid, size: 2, mtimeMs: MTIME, ...KEY, parsed: parsed("/\\xff\\xfe", []) },
+      { path: utf8, size: 3, mtimeMs: MTIME, ...KEY, parsed: parsed("/é", []) },
     ]);
     expect(query("SELECT hex(path) AS bytes, display FROM files ORDER BY path")).toEqual([
       { bytes: "2F636166E9", display: "/caf\\xe9" },
@@ -155,6 +181,7 @@ describe("StateStore: the file cache", () => {
         path,
         size: index,
         mtimeMs: MTIME,
+        ...KEY,
         parsed: parsed(path, []),
       })),
     );
@@ -173,6 +200,7 @@ describe("StateStore: the file cache", () => {
         path,
         size: 1,
         mtimeMs: MTIME,
+        ...KEY,
         parsed: parsed(path, []),
       })),
     );
@@ -194,10 +222,10 @@ describe("StateStore: the file cache", () => {
   });
 
   it("a scan reads the cache as it was when it began: parses remembered meanwhile do not disturb it", () => {
-    store.rememberParses([{ path: "/b", size: 1, mtimeMs: MTIME, parsed: parsed("/b", []) }]);
+    store.rememberParses([{ path: "/b", size: 1, mtimeMs: MTIME, ...KEY, parsed: parsed("/b", []) }]);
     const scan = store.scanFileCache(() => true);
     try {
-      store.rememberParses([{ path: "/a", size: 2, mtimeMs: MTIME, parsed: parsed("/a", []) }]);
+      store.rememberParses([{ path: "/a", size: 2, mtimeMs: MTIME, ...KEY, parsed: parsed("/a", []) }]);
       expect([scan.get("/a"), scan.get("/b")?.size]).toEqual([null, 1]);
     } finally {
       scan.close();
@@ -205,17 +233,20 @@ describe("StateStore: the file cache", () => {
     expect(lookUp(["/a"]).map((hit) => hit?.size)).toEqual([2]);
   });
 
-  it("does not cache a failed parse", () => {
+  it("caches a failed parse with its error, as it would a good one; not a file that could not be read", () => {
     const failed = parsed("/certs/a.pem", [certificate(SHA_A, [9, 8])], {
       code: "malformed",
       message: "block 2 is broken",
     });
+    const unreadable = parsed("/certs/b.pem", [], { code: "unreadable", message: "permission denied" });
     store.rememberParses([
-      { path: PATH, size: 10, mtimeMs: MTIME, parsed: failed },
+      { path: PATH, size: 10, mtimeMs: MTIME, ...KEY, parsed: failed },
+      { path: "/certs/b.pem", size: 10, mtimeMs: MTIME, ...KEY, parsed: unreadable },
       {
         path: "/certs/p.pfx",
         size: 5,
         mtimeMs: MTIME,
+        ...KEY,
         parsed: {
           path: "/certs/p.pfx",
           format: "pkcs12",
@@ -224,13 +255,73 @@ describe("StateStore: the file cache", () => {
         },
       },
     ]);
-    expect(lookUp([PATH, "/certs/p.pfx"])).toEqual([null, null]);
-    expect(query("SELECT count(*) AS n FROM files")).toEqual([{ n: 0 }]);
+    expect(lookUp([PATH, "/certs/b.pem", "/certs/p.pfx"])).toEqual([
+      {
+        size: 10,
+        mtimeMs: MTIME,
+        ...KEY,
+        format: "pem",
+        error: { code: "malformed", message: "block 2 is broken" },
+        certificates: [cached(SHA_A, null)],
+      },
+      null,
+      {
+        size: 5,
+        mtimeMs: MTIME,
+        ...KEY,
+        format: "pkcs12",
+        error: { code: "bad_password", message: "wrong password" },
+        certificates: [],
+      },
+    ]);
+  });
+
+  it("does not cache a file the run's key-derivation budget refused: that depends on the run, not the file", () => {
+    const refused = (path: string, message: string) => ({
+      path,
+      size: 5,
+      mtimeMs: MTIME,
+      ...KEY,
+      parsed: { path, format: null, error: { code: "unsupported" as const, message }, certificates: [] },
+    });
+    store.rememberParses([
+      refused(
+        "/certs/late.pfx",
+        "refused: this run's key-derivation budget (100000000 iterations beyond 4000000 per file) is spent by costlier files",
+      ),
+      refused(
+        "/certs/bundle.pem",
+        "PEM block 2 (PKCS12): refused: this run's key-derivation budget (100000000 iterations beyond 4000000 per file) is spent by costlier files",
+      ),
+      refused(
+        "/certs/costly.pfx",
+        "refused: key derivation for this file would exceed 30000000 iterations (every password candidate counted)",
+      ),
+    ]);
+    expect(
+      lookUp(["/certs/bundle.pem", "/certs/costly.pfx", "/certs/late.pfx"]).map((hit) =>
+        hit ? hit.error : "not cached",
+      ),
+    ).toEqual([
+      "not cached",
+      {
+        code: "unsupported",
+        message:
+          "refused: key derivation for this file would exceed 30000000 iterations (every password candidate counted)",
+      },
+      "not cached",
+    ]);
   });
 
   it("keeps no DER and no certificate row for a certificate never sent: one row per file", () => {
     store.rememberParses([
-      { path: PATH, size: 1, mtimeMs: MTIME, parsed: parsed("/certs/a.pem", [certificate(SHA_A, [1, 2])]) },
+      {
+        path: PATH,
+        size: 1,
+        mtimeMs: MTIME,
+        ...KEY,
+        parsed: parsed("/certs/a.pem", [certificate(SHA_A, [1, 2])]),
+      },
     ]);
     expect(query("SELECT count(*) AS n FROM certificates")).toEqual([{ n: 0 }]);
     expect(query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).toEqual([
@@ -244,7 +335,13 @@ describe("StateStore: the file cache", () => {
 
   it("survives closing and reopening", () => {
     store.rememberParses([
-      { path: PATH, size: 10, mtimeMs: MTIME, parsed: parsed("/certs/a.pem", [certificate(SHA_A, [1])]) },
+      {
+        path: PATH,
+        size: 10,
+        mtimeMs: MTIME,
+        ...KEY,
+        parsed: parsed("/certs/a.pem", [certificate(SHA_A, [1])]),
+      },
     ]);
     store.close();
     store = new StateStore(statePath, SCOPE);
@@ -264,7 +361,13 @@ describe("StateStore: what was sent where", () => {
 
   it("recordSent and forgetRemote, as the next load shows them", () => {
     store.rememberParses([
-      { path: PATH, size: 1, mtimeMs: MTIME, parsed: parsed("/certs/a.pem", [certificate(SHA_A, [1])]) },
+      {
+        path: PATH,
+        size: 1,
+        mtimeMs: MTIME,
+        ...KEY,
+        parsed: parsed("/certs/a.pem", [certificate(SHA_A, [1])]),
+      },
     ]);
     expect(sent(SHA_A)).toBeNull();
     store.recordSent(SHA_A, record);
@@ -282,6 +385,7 @@ describe("StateStore: what was sent where", () => {
       path: PATH,
       size: 1,
       mtimeMs: MTIME,
+      ...KEY,
       parsed: parsed("/certs/a.pem", [certificate(SHA_A, [1])]),
     };
     store.rememberParses([file]);
@@ -325,14 +429,14 @@ describe("StateStore: what was sent where", () => {
 
   it("opens read-only without writing, and not at all when there is no store of this version", () => {
     store.recordSent(SHA_A, record);
-    const reader = StateStore.openReadOnly(statePath, SCOPE);
+    const reader = StateStore.openReadOnly(statePath, SCOPE, SILENT);
     try {
       expect(reader?.sent(SHA_A)).toEqual(record);
       expect(() => reader?.recordSent(SHA_B, record)).toThrow(/readonly/);
     } finally {
       reader?.close();
     }
-    expect(StateStore.openReadOnly(`${statePath}.missing`, SCOPE)).toBeNull();
+    expect(StateStore.openReadOnly(`${statePath}.missing`, SCOPE, SILENT)).toBeNull();
     expect(existsSync(`${statePath}.missing`)).toBe(false);
   });
 });
@@ -466,9 +570,10 @@ describe("StateStore: the journal", () => {
 });
 
 describe("StateStore: the file", () => {
-  it("is in WAL mode with schema version 5, its folder created", () => {
+  it("is in WAL mode with schema version 6, marked as this tool's, its folder created", () => {
     expect(query("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
-    expect(query("PRAGMA user_version")).toEqual([{ user_version: 5 }]);
+    expect(query("PRAGMA user_version")).toEqual([{ user_version: 6 }]);
+    expect(query("PRAGMA application_id")).toEqual([{ application_id: 0x49434353 }]);
   });
 
   it("opens a store written by version 1 (meta table, user_version 0): the caches are rebuilt", () => {
@@ -487,7 +592,13 @@ describe("StateStore: the file", () => {
     v1.close();
     store = new StateStore(statePath, SCOPE);
     store.rememberParses([
-      { path: PATH, size: 1, mtimeMs: MTIME, parsed: parsed("/certs/a.pem", [certificate(SHA_B, [2])]) },
+      {
+        path: PATH,
+        size: 1,
+        mtimeMs: MTIME,
+        ...KEY,
+        parsed: parsed("/certs/a.pem", [certificate(SHA_B, [2])]),
+      },
     ]);
     store.recordSent(SHA_B, { remoteId: "id-2", fields: "{}", lastSent: "y", shown: null, path: "/a" });
     expect([store.sent(SHA_A), store.sent(SHA_B)?.remoteId]).toEqual([null, "id-2"]);

@@ -1,8 +1,17 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, constants, existsSync, fchmodSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import type { CertificateEntry, ParsedFile } from "@intune-codesign/parser";
+import {
+  type CertificateEntry,
+  isRunBudgetRefusal,
+  type ParsedFile,
+  type ParseErrorCode,
+} from "@intune-codesign/parser";
 import Database from "better-sqlite3";
+import type { Logger } from "pino";
 import { type FoundCertificate, foundCertificate } from "../certificate.js";
+import { createFolders } from "../output-path.js";
+import type { FileStats } from "../walk.js";
+import { APPLICATION_ID, checkStoreFile, isCorruption, moveAside } from "./store-file.js";
 
 /** Counts per action for one run, as in the report's summary. */
 export interface RunCounts {
@@ -62,15 +71,32 @@ function certificateRow(c: CertificateEntry): CertificateRow {
   return { sha256, subject, subjectName, issuer, issuerName, notAfter, skipReason };
 }
 
-/** A file's cached parse: what a run needs of its certificates, so an unchanged file is not read again. */
-export interface CachedFile {
-  size: number;
-  mtimeMs: number;
+/**
+ * A file's cached parse: what a run needs of its certificates, or why it failed, so that an unchanged file is not
+ * read again, a hostile one included. Valid while the file's stats and the parse options' key are the same.
+ */
+export interface CachedFile extends FileStats {
+  /** The parse options' key (parseOptionsKey): a changed password or size limit parses the file again. */
+  options: string;
   format: ParsedFile["format"];
+  error: ParsedFile["error"];
   certificates: FoundCertificate[];
 }
 
-const SCHEMA_VERSION = 5;
+/** A fresh parse to remember, with the walk's path and stats and the options' key it was parsed with. */
+export interface FreshParse extends FileStats {
+  path: string;
+  options: string;
+  parsed: ParsedFile;
+}
+
+/**
+ * Failures not cached: a file that could not be read is cheap to try again, and the cause (a permission, an I/O
+ * error) may go away without the file changing.
+ */
+const UNCACHED_ERRORS: ReadonlySet<string> = new Set(["unreadable"]);
+
+const SCHEMA_VERSION = 6;
 
 const SCHEMA = `
 -- Files in sorted path order, as a run walks them: one append-mostly insert per file, nothing else per certificate.
@@ -79,7 +105,12 @@ CREATE TABLE IF NOT EXISTS files (
   display TEXT NOT NULL,
   size INTEGER NOT NULL,
   mtime_ms REAL NOT NULL,
+  ino INTEGER NOT NULL,
+  ctime_ms REAL NOT NULL,
+  options TEXT NOT NULL,
   format TEXT,
+  error_code TEXT,
+  error_message TEXT,
   certificates TEXT NOT NULL
 );
 -- Only certificates that were sent, per tenant (scope: cloud, tenant and Graph base URL): where to, with which
@@ -130,6 +161,23 @@ export class StateStore {
   private readonly db: Database.Database;
   private readonly statements;
 
+  /**
+   * Opens the store at `path` (a real path) to write, refusing a file this tool did not create (StateStoreError). A
+   * store of ours that SQLite finds damaged is moved aside with a warning and a fresh one is started: losing it is
+   * safe, as the tenant listing finds every object again. `scope` keys what the store keeps about a tenant.
+   */
+  static open(path: string, scope: string, logger: Logger): StateStore {
+    const kind = checkStoreFile(path);
+    if (kind === "corrupt" || (kind === "ours" && !passesQuickCheck(path))) {
+      const aside = moveAside(path, new Date());
+      logger.warn(
+        { state: path, movedTo: aside },
+        `the state store was damaged; moved aside to ${aside}, starting a fresh store`,
+      );
+    }
+    return new StateStore(path, scope);
+  }
+
   /** `scope` keys everything the store keeps about a tenant: its cloud, tenant id and Graph base URL. */
   constructor(
     readonly path: string,
@@ -139,7 +187,8 @@ export class StateStore {
     if (db) {
       this.db = db;
     } else {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      createFolders(dirname(path), 0o700);
+      keepPrivate(path);
       this.db = new Database(path);
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("synchronous = NORMAL");
@@ -148,9 +197,12 @@ export class StateStore {
     }
     this.statements = {
       putFile: this.db.prepare(
-        "INSERT INTO files (path, display, size, mtime_ms, format, certificates) VALUES (?, ?, ?, ?, ?, ?) " +
+        "INSERT INTO files (path, display, size, mtime_ms, ino, ctime_ms, options, format, error_code, " +
+          "error_message, certificates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) " +
           "ON CONFLICT(path) DO UPDATE SET display = excluded.display, size = excluded.size, " +
-          "mtime_ms = excluded.mtime_ms, format = excluded.format, certificates = excluded.certificates",
+          "mtime_ms = excluded.mtime_ms, ino = excluded.ino, ctime_ms = excluded.ctime_ms, " +
+          "options = excluded.options, format = excluded.format, error_code = excluded.error_code, " +
+          "error_message = excluded.error_message, certificates = excluded.certificates",
       ),
       recordSent: this.db.prepare(
         "INSERT OR REPLACE INTO certificates (scope, sha256, remote_id, sent_fields, last_sent, shown, path) " +
@@ -184,20 +236,29 @@ export class StateStore {
 
   /**
    * The store opened only to read (`status`): no lock, no schema change, no write. SQLite's WAL lets it read while a
-   * run writes, so it neither waits for nor disturbs one. Null when there is no store of this version to read.
+   * run writes, so it neither waits for nor disturbs one. Null when there is no store of this version to read. A file
+   * this tool did not create is refused as `upload` refuses it (StateStoreError); a damaged store of ours is read as
+   * no store, with a warning, and left where it is: moving it aside is a write, which the next `upload` does.
    */
-  static openReadOnly(path: string, scope: string): StateStore | null {
+  static openReadOnly(path: string, scope: string, logger: Logger): StateStore | null {
+    if (checkStoreFile(path) !== "ours") {
+      if (existsSync(path) && statSync(path).size > 0) {
+        logger.warn({ state: path }, "the state store is damaged: status reads the tenant without it");
+      }
+      return null;
+    }
     let db: Database.Database;
     try {
       db = new Database(path, { readonly: true, fileMustExist: true });
-    } catch {
+      if (db.pragma("user_version", { simple: true }) === SCHEMA_VERSION)
+        return new StateStore(path, scope, db);
+    } catch (error) {
+      if (!isCorruption(error)) throw error;
+      logger.warn({ state: path }, "the state store is damaged: status reads the tenant without it");
       return null;
     }
-    if (db.pragma("user_version", { simple: true }) !== SCHEMA_VERSION) {
-      db.close();
-      return null;
-    }
-    return new StateStore(path, scope, db);
+    db.close();
+    return null;
   }
 
   /**
@@ -205,21 +266,28 @@ export class StateStore {
    * rebuilt: it holds only caches, and mappings that the next run finds again by listing the tenant.
    */
   private migrate(): void {
-    if (this.db.pragma("user_version", { simple: true }) !== SCHEMA_VERSION) {
-      this.db.exec(
-        "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS certificates; DROP TABLE IF EXISTS certificate_der; " +
-          "DROP TABLE IF EXISTS meta;",
+    const marked = this.db.pragma("application_id", { simple: true }) === APPLICATION_ID;
+    // One transaction: another run's header check (taken before its lock) sees no tables or all of them, marked.
+    this.db.transaction(() => {
+      if (this.db.pragma("user_version", { simple: true }) !== SCHEMA_VERSION) {
+        this.db.exec(
+          "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS certificates; DROP TABLE IF EXISTS certificate_der; " +
+            "DROP TABLE IF EXISTS meta;",
+        );
+      }
+      this.db.exec(SCHEMA);
+      // The journal of runs is kept across versions: columns it lacks are added.
+      const columns = new Set(
+        (this.db.pragma("table_info(runs)") as Array<{ name: string }>).map((column) => column.name),
       );
-    }
-    this.db.exec(SCHEMA);
-    // The journal of runs is kept across versions: columns it lacks are added.
-    const columns = new Set(
-      (this.db.pragma("table_info(runs)") as Array<{ name: string }>).map((column) => column.name),
-    );
-    for (const column of ["scope TEXT", "superseded INTEGER", "deleted INTEGER"]) {
-      if (!columns.has(column.split(" ")[0]!)) this.db.exec(`ALTER TABLE runs ADD COLUMN ${column}`);
-    }
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      for (const column of ["scope TEXT", "superseded INTEGER", "deleted INTEGER"]) {
+        if (!columns.has(column.split(" ")[0]!)) this.db.exec(`ALTER TABLE runs ADD COLUMN ${column}`);
+      }
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      if (!marked) this.db.pragma(`application_id = ${APPLICATION_ID}`);
+    })();
+    // The mark goes into the main file at once, where the next run's header check reads it (not only the WAL).
+    if (!marked) this.db.pragma("wal_checkpoint(TRUNCATE)");
   }
 
   /**
@@ -256,20 +324,27 @@ export class StateStore {
 
   /**
    * Remembers fresh parses, one transaction for the lot, each under its walk path (one character per byte, stored as
-   * those bytes). A file that failed is not cached, so that a fixed password or permission takes effect on the next
-   * run.
+   * those bytes). Failures are remembered too (a hostile file costs its parse once, not every run); a fixed password
+   * or size limit changes the options' key, and so takes effect on the next run.
    */
-  rememberParses(files: Array<{ path: string; size: number; mtimeMs: number; parsed: ParsedFile }>): void {
+  rememberParses(files: FreshParse[]): void {
     this.db.transaction(() => {
-      for (const { path, size, mtimeMs, parsed } of files) {
-        if (parsed.error) continue;
+      for (const { path, size, mtimeMs, ino, ctimeMs, options, parsed } of files) {
+        // A run-budget refusal says nothing about the file: the next run parses it again.
+        if (parsed.error && (UNCACHED_ERRORS.has(parsed.error.code) || isRunBudgetRefusal(parsed.error)))
+          continue;
         const certificates = parsed.certificates.map(certificateRow);
         this.statements.putFile.run(
           Buffer.from(path, "latin1"),
           parsed.path,
           size,
           mtimeMs,
+          ino,
+          ctimeMs,
+          options,
           parsed.format,
+          parsed.error?.code ?? null,
+          parsed.error?.message ?? null,
           JSON.stringify(certificates),
         );
       }
@@ -349,6 +424,45 @@ export class StateStore {
   }
 }
 
+/** The store and its WAL and shared-memory files are readable by their owner only, whatever the umask. */
+function keepPrivate(path: string): void {
+  const fd = openSync(path, constants.O_CREAT | constants.O_RDWR | constants.O_NOFOLLOW, 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
+  }
+  for (const suffix of ["-wal", "-shm"]) if (existsSync(path + suffix)) chmodSync(path + suffix, 0o600);
+}
+
+/** SQLite's structural check of every page; false when the file is damaged. */
+function passesQuickCheck(path: string): boolean {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { fileMustExist: true });
+    return db.pragma("quick_check", { simple: true }) === "ok";
+  } catch (error) {
+    if (isCorruption(error)) return false;
+    throw error;
+  } finally {
+    db?.close();
+  }
+}
+
+/** A row of the file cache as the scan reads it. */
+type CacheRow = [
+  path: Buffer,
+  size: number,
+  mtimeMs: number,
+  ino: number,
+  ctimeMs: number,
+  options: string,
+  format: CachedFile["format"],
+  errorCode: string | null,
+  errorMessage: string | null,
+  certificates: string,
+];
+
 type SentRow = [remoteId: string, fields: string, lastSent: string, shown: string | null, path: string];
 
 function sentRecord([remoteId, fields, lastSent, shown, path]: SentRow): SentRecord {
@@ -365,16 +479,17 @@ function sentRecord([remoteId, fields, lastSent, shown, path]: SentRow): SentRec
 export class FileCacheScan {
   /** Stored paths of cached files under the walk's roots that the walk passed by: gone, or left out by the globs. */
   readonly passed: Buffer[] = [];
-  private readonly rows: IterableIterator<[Buffer, number, number, CachedFile["format"], string]>;
-  private row: { path: string; values: [Buffer, number, number, CachedFile["format"], string] } | null = null;
+  private readonly rows: IterableIterator<CacheRow>;
+  private row: { path: string; values: CacheRow } | null = null;
 
   constructor(
     private readonly db: Database.Database,
     private readonly walked: (path: string) => boolean,
   ) {
     this.rows = db
-      .prepare<[], [Buffer, number, number, CachedFile["format"], string]>(
-        "SELECT path, size, mtime_ms, format, certificates FROM files ORDER BY path",
+      .prepare<[], CacheRow>(
+        "SELECT path, size, mtime_ms, ino, ctime_ms, options, format, error_code, error_message, certificates " +
+          "FROM files ORDER BY path",
       )
       .raw(true)
       .iterate();
@@ -385,13 +500,18 @@ export class FileCacheScan {
   get(path: string): CachedFile | null {
     while (this.row !== null && this.row.path < path) this.pass();
     if (this.row === null || this.row.path !== path) return null;
-    const [, size, mtimeMs, format, certificates] = this.row.values;
+    const [, size, mtimeMs, ino, ctimeMs, options, format, errorCode, errorMessage, certificates] =
+      this.row.values;
     this.advance();
     // Rebuilt as literals: objects from JSON.parse keep their fields out of line, a third larger at 100,000 files.
     return {
       size,
       mtimeMs,
+      ino,
+      ctimeMs,
+      options,
       format,
+      error: errorCode === null ? null : { code: errorCode as ParseErrorCode, message: errorMessage ?? "" },
       certificates: (JSON.parse(certificates) as CertificateRow[]).map(foundCertificate),
     };
   }
