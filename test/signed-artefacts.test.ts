@@ -89,6 +89,58 @@ describe("upload of a folder of signed app artefacts and .cer files", () => {
     // The uploaded content is the signer's certificate itself.
     const contosoObject = objects.find((o) => o.subject === CONTOSO)!;
     expect(contosoObject.content).toBe(readFileSync(join(fixtures, "contoso.cer")).toString("base64"));
+
+    // Each item says which signature of its artefact it came from, also when the next run reads the file cache.
+    const signers = (items: typeof run.report.items) =>
+      items
+        .filter((i) => i.path.endsWith("dual.exe") && i.signature?.role === "signer")
+        .map((i) => [i.sha256, i.action, i.signature]);
+    const dual = [
+      [
+        fabrikam,
+        "created",
+        {
+          index: 1,
+          nestedIn: null,
+          role: "signer",
+          digestAlgorithm: "sha1",
+          sha1Digest: true,
+          publisherMatch: null,
+        },
+      ],
+      [
+        contoso,
+        "skipped",
+        {
+          index: 2,
+          nestedIn: 1,
+          role: "signer",
+          digestAlgorithm: "sha256",
+          sha1Digest: false,
+          publisherMatch: null,
+        },
+      ],
+    ];
+    expect(signers(run.report.items)).toEqual(dual);
+    expect(run.report.items.find((i) => i.path.endsWith(".msix") && i.sha256 === contoso)?.signature).toEqual(
+      {
+        index: 1,
+        nestedIn: null,
+        role: "signer",
+        digestAlgorithm: "sha256",
+        sha1Digest: false,
+        publisherMatch: true,
+      },
+    );
+    expect(run.report.items.find((i) => i.path.endsWith("contoso.cer"))?.signature).toBeNull();
+    expect(new Set(others.filter((i) => i.sha256 !== null).map((i) => i.signature?.role))).toEqual(
+      new Set(["chain", "timestamp"]),
+    );
+    const again = await scenario.upload();
+    expect(signers(again.report.items)).toEqual([[fabrikam, "unchanged", dual[0]![2]], dual[1]]);
+    expect(again.report.items.map((i) => [i.path, i.sha256, i.signature])).toEqual(
+      run.report.items.map((i) => [i.path, i.sha256, i.signature]),
+    );
   });
 
   it("inspect --json says which artefact and signature each certificate came from", async () => {

@@ -90,6 +90,15 @@ export interface ReportItem {
   changes: Array<{ field: string; from: string | null; to: string | null }> | null;
   attempts: number;
   error: { code: string; message: string } | null;
+  signature: {
+    index: number;
+    nestedIn: number | null;
+    role: string;
+    digestAlgorithm: string;
+    sha1Digest: boolean;
+    publisherMatch: boolean | null;
+  } | null;
+  warning: string | null;
 }
 
 export interface Report {

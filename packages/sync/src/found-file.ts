@@ -1,5 +1,5 @@
 import { type DuplicateTracker, isExpired, type ParsedFile } from "@intune-codesign/parser";
-import { type FoundCertificate, foundCertificate } from "./certificate.js";
+import { type FoundCertificate, keptCertificate } from "./certificate.js";
 import type { EntryResult } from "./parse-entries.js";
 import type { CachedFile } from "./state/store.js";
 
@@ -19,7 +19,9 @@ export function foundFile(
   now: Date,
 ): FoundFile {
   const fresh = "fresh" in parsed;
-  const cached = fresh ? parsed.fresh.certificates.map(foundCertificate) : parsed.cached.certificates;
+  const cached = fresh
+    ? parsed.fresh.certificates.map((c) => keptCertificate(c, parsed.fresh.warning))
+    : parsed.cached.certificates;
   const certificates = cached.map((certificate): FoundCertificate => {
     // Most certificates share a few issuers: one copy of each issuer's strings is kept, not one per certificate.
     certificate.issuer = interned(issuers, certificate.issuer);

@@ -5,7 +5,14 @@ export { OutputPathError, prepareOutputPath } from "./output-path.js";
 export { printable } from "./printable.js";
 export type { Progress } from "./progress.js";
 export type { PruneClass, PruneSettings } from "./prune.js";
-export { formatSummary, type ItemAction, type Report, type ReportItem, reportJson } from "./report.js";
+export {
+  formatSummary,
+  type ItemAction,
+  type ItemSignature,
+  type Report,
+  type ReportItem,
+  reportJson,
+} from "./report.js";
 export { type RunStatus, runSync, type SyncOutcome, type SyncSettings } from "./run.js";
 export { type LockOwner, RunLockedError } from "./state/lock.js";
 export { StateStoreError } from "./state/state-path.js";

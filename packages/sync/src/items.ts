@@ -1,3 +1,4 @@
+import type { FoundCertificate } from "./certificate.js";
 import type { Candidate, Decision } from "./plan.js";
 import type { ItemAction, ReportItem } from "./report.js";
 import type { EventRecord } from "./state/store.js";
@@ -17,10 +18,36 @@ export function reportItem(
     changes?: ReportItem["changes"];
     attempts?: number;
     error?: ReportItem["error"];
+    signature?: ReportItem["signature"];
+    warning?: ReportItem["warning"];
   } = {},
 ): ReportItem {
   const { id = null, subject = null, reason = null, changes = null, attempts = 0, error = null } = more;
-  return { path, sha256, id, action, subject, reason, changes, attempts, error };
+  const { signature = null, warning = null } = more;
+  return { path, sha256, id, action, subject, reason, changes, attempts, error, signature, warning };
+}
+
+/** What a report item says of where its certificate came from: a signed artefact's signature, an unverified file. */
+export function provenance(certificate: FoundCertificate): Pick<ReportItem, "signature" | "warning"> {
+  const { signature, warning = null } = certificate;
+  if (!signature) return { signature: null, warning };
+  const { index, nestedIn, role, digestAlgorithm, sha1Digest, publisherMatch = null } = signature;
+  return { signature: { index, nestedIn, role, digestAlgorithm, sha1Digest, publisherMatch }, warning };
+}
+
+/**
+ * Gives each candidate's item its certificate's provenance. The run replaces a candidate's item as it plans and
+ * writes; doing this once, before the report is built, spares every such step carrying it along.
+ */
+export function addProvenance(
+  items: ReportItem[],
+  candidates: ReadonlyArray<{ item: number; certificate: FoundCertificate }>,
+): void {
+  for (const { item, certificate } of candidates) {
+    if (certificate.signature === undefined && certificate.warning === undefined) continue;
+    const slot = items[item]!;
+    ({ signature: slot.signature, warning: slot.warning } = provenance(certificate));
+  }
 }
 
 /** An item that failed with a code and message. */

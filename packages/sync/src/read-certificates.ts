@@ -4,7 +4,7 @@ import { type BodyOptions, bodyFields } from "@intune-codesign/uploader";
 import type { Logger } from "pino";
 import type { FoundCertificate } from "./certificate.js";
 import { foundFile } from "./found-file.js";
-import { failedItem, PENDING, reportItem } from "./items.js";
+import { failedItem, PENDING, provenance, reportItem } from "./items.js";
 import { type MappingFile, mappedId } from "./mapping.js";
 import { parseEntries } from "./parse-entries.js";
 import { phaseDone } from "./phase-log.js";
@@ -153,7 +153,13 @@ export async function readCertificates(
           const { sha256, skipReason, subject } = certificate;
           if (skipReason === "expired") reading.expired.push({ path: file.path, certificate });
           if (skipReason !== null) {
-            reading.items.push(reportItem(file.path, sha256, "skipped", { subject, reason: skipReason }));
+            reading.items.push(
+              reportItem(file.path, sha256, "skipped", {
+                subject,
+                reason: skipReason,
+                ...provenance(certificate),
+              }),
+            );
             continue;
           }
           const mapped = mappedId(settings.mapping, entry.relative, sha256);

@@ -16,6 +16,8 @@ const item = (overrides: Partial<ReportItem>): ReportItem => ({
   changes: null,
   attempts: 0,
   error: null,
+  signature: null,
+  warning: null,
   ...overrides,
 });
 

@@ -29,6 +29,23 @@ export interface ReportItem {
   changes: FieldChange[] | null;
   attempts: number;
   error: { code: string; message: string } | null;
+  /** For a certificate from a signed artefact: which of its signatures it came from; else null. */
+  signature: ItemSignature | null;
+  /** For a certificate from a file whose integrity was not verified (some PKCS#12 files): why; else null. */
+  warning: string | null;
+}
+
+/** Where in a signed artefact's signatures a certificate was found, as `inspect --json` shows it. */
+export interface ItemSignature {
+  /** 1-based, in file order (each WIN_CERTIFICATE, then nested signatures after the one holding them). */
+  index: number;
+  /** The signature this one is nested in (dual signing), or null. */
+  nestedIn: number | null;
+  role: "signer" | "timestamp" | "chain";
+  digestAlgorithm: string;
+  sha1Digest: boolean;
+  /** MSIX/APPX signers only: whether the subject equals the manifest's Publisher; else null. */
+  publisherMatch: boolean | null;
 }
 
 /** What a run's warnings are about; each is documented in troubleshooting. */

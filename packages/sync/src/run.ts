@@ -10,7 +10,7 @@ import {
 import type { Logger } from "pino";
 import { describeFailure, FILE_CHANGED } from "./failure.js";
 import { type Interruption, watchSignals } from "./interruption.js";
-import { eventOf, failedItem, itemForDecision, PENDING, reportItem } from "./items.js";
+import { addProvenance, eventOf, failedItem, itemForDecision, PENDING, reportItem } from "./items.js";
 import { graphClient, listTenant } from "./list-tenant.js";
 import type { MappingFile } from "./mapping.js";
 import { type ExpiryMetric, writeMetricsFile } from "./metrics.js";
@@ -245,6 +245,7 @@ class UploadRun {
     // in the run's row only. Writes journal themselves as they finish; a dry run changes nothing.
     if (this.diskFull) this.markUnsent();
     this.journal((item) => item.action === "failed");
+    addProvenance(this.items, this.candidates);
     const report = buildReport(this.files, this.items, this.warnings, config.dryRun);
     const expiries = () =>
       this.candidates.map((c) => ({

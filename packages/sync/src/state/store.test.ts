@@ -126,6 +126,59 @@ describe("StateStore: the file cache", () => {
     ]);
   });
 
+  it("keeps a signed artefact's signature and a file's integrity warning, and stores nothing more without them", () => {
+    const signature = {
+      index: 2,
+      nestedIn: 1,
+      role: "signer" as const,
+      digestAlgorithm: "sha256",
+      sha1Digest: false,
+    };
+    const msix = { ...signature, index: 1, nestedIn: null, publisherMatch: true };
+    const warning =
+      "integrity not verified: the file uses public-key integrity mode (a signature, not a password MAC)";
+    store.rememberParses([
+      {
+        path: "/certs/a.cer",
+        size: 1,
+        mtimeMs: MTIME,
+        ...KEY,
+        parsed: parsed("/certs/a.cer", [certificate(SHA_A, [1])]),
+      },
+      {
+        path: "/certs/b.exe",
+        size: 2,
+        mtimeMs: MTIME,
+        ...KEY,
+        parsed: parsed("/certs/b.exe", [
+          { ...certificate(SHA_A, [1]), signature },
+          { ...certificate(SHA_B, [2]), signature: msix },
+        ]),
+      },
+      {
+        path: "/certs/c.p12",
+        size: 3,
+        mtimeMs: MTIME,
+        ...KEY,
+        parsed: { ...parsed("/certs/c.p12", [certificate(SHA_B, [2])]), warning },
+      },
+    ]);
+    expect(
+      lookUp(["/certs/a.cer", "/certs/b.exe", "/certs/c.p12"]).map((file) => file?.certificates),
+    ).toEqual([
+      [cached(SHA_A, null)],
+      [
+        { ...cached(SHA_A, null), signature },
+        { ...cached(SHA_B, null), signature: msix },
+      ],
+      [{ ...cached(SHA_B, null), warning }],
+    ]);
+    // A plain certificate's row has exactly the fields it had before: 100,000 .cer files cost nothing more.
+    expect(
+      query<{ certificates: string }>("SELECT certificates FROM files ORDER BY path")[0]!.certificates,
+    ).toBe(JSON.stringify([cached(SHA_A, null)]));
+  });
+
   it("replaces a file's entry when it is parsed again (new size and mtime: the old ones no longer hit)", () => {
     store.rememberParses([
       {

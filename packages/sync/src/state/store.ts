@@ -1,14 +1,9 @@
 import { chmodSync, closeSync, constants, existsSync, fchmodSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import {
-  type CertificateEntry,
-  isRunBudgetRefusal,
-  type ParsedFile,
-  type ParseErrorCode,
-} from "@intune-codesign/parser";
+import { isRunBudgetRefusal, type ParsedFile, type ParseErrorCode } from "@intune-codesign/parser";
 import Database from "better-sqlite3";
 import type { Logger } from "pino";
-import { type FoundCertificate, foundCertificate } from "../certificate.js";
+import { type FoundCertificate, foundCertificate, keptCertificate } from "../certificate.js";
 import { createFolders } from "../output-path.js";
 import type { FileStats } from "../walk.js";
 import { APPLICATION_ID, checkStoreFile, isCorruption, moveAside } from "./store-file.js";
@@ -64,11 +59,9 @@ interface CertificateRow {
   issuerName: string;
   notAfter: string;
   skipReason: FoundCertificate["skipReason"];
-}
-
-function certificateRow(c: CertificateEntry): CertificateRow {
-  const { sha256, subject, subjectName, issuer, issuerName, notAfter, skipReason } = c;
-  return { sha256, subject, subjectName, issuer, issuerName, notAfter, skipReason };
+  /** Only when present: a folder of certificate files stores nothing more for them. */
+  signature?: FoundCertificate["signature"];
+  warning?: FoundCertificate["warning"];
 }
 
 /**
@@ -333,7 +326,9 @@ export class StateStore {
         // A run-budget refusal says nothing about the file: the next run parses it again.
         if (parsed.error && (UNCACHED_ERRORS.has(parsed.error.code) || isRunBudgetRefusal(parsed.error)))
           continue;
-        const certificates = parsed.certificates.map(certificateRow);
+        const certificates: CertificateRow[] = parsed.certificates.map((c) =>
+          keptCertificate(c, parsed.warning),
+        );
         this.statements.putFile.run(
           Buffer.from(path, "latin1"),
           parsed.path,
