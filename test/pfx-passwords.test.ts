@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -8,8 +8,10 @@ import {
   type TestCertificate,
   writePkcs12,
 } from "@intune-codesign/testkit/certificates";
+import { generateFixtures } from "@intune-codesign/testkit/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
+import { Scenario } from "./helpers/scenario.js";
 
 let root: string;
 let certs: string;
@@ -75,5 +77,47 @@ describe("--pfx-password-file", () => {
         certificates: [],
       },
     ]);
+  });
+});
+
+describe("upload of a PKCS#12 file whose integrity is not verified", () => {
+  it("says so on each of its certificates' items, also when the next run reads the file cache", async () => {
+    const fixtures = generateFixtures();
+    const scenario = await Scenario.start();
+    try {
+      const expected = (
+        JSON.parse(readFileSync(join(fixtures.dir, "pkcs12", "matrix.json"), "utf8")) as Array<{
+          file: string;
+          password: string;
+          certificates: string[];
+          warning: string;
+        }>
+      ).find((c) => c.file === "public-key-integrity.p12")!;
+      copyFileSync(join(fixtures.dir, "pkcs12", expected.file), join(scenario.certs, expected.file));
+      // The same leaf in a PEM file, sorted after it: a duplicate, and no warning of its own.
+      scenario.write("z-plain.pem", readFileSync(join(fixtures.dir, "leaf.pem")));
+      const password = join(scenario.root, "pfx-password");
+      writeFileSync(password, `${expected.password}\n`);
+      const items = async () =>
+        (await scenario.upload(["--pfx-password-file", password])).report.items.map((i) => [
+          i.path.slice(scenario.certs.length + 1),
+          i.sha256,
+          i.action,
+          i.warning,
+        ]);
+      const [sha256] = expected.certificates;
+      expect(expected.warning).toMatch(/^integrity not verified: /);
+      expect(await items()).toEqual([
+        [expected.file, sha256, "created", expected.warning],
+        ["z-plain.pem", sha256, "skipped", null],
+      ]);
+      expect(await items()).toEqual([
+        [expected.file, sha256, "unchanged", expected.warning],
+        ["z-plain.pem", sha256, "skipped", null],
+      ]);
+    } finally {
+      await scenario.close();
+      fixtures.cleanup();
+    }
   });
 });
