@@ -1,16 +1,9 @@
 import { randomBytes } from "node:crypto";
-import {
-  closeSync,
-  constants,
-  fchmodSync,
-  fsyncSync,
-  openSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, constants, fchmodSync, fsyncSync, openSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { NO_FOLLOW } from "./open-flags.js";
 import { createFolders } from "./output-path.js";
+import { renameReplacing } from "./rename-replacing.js";
 
 /**
  * Writes a file atomically and durably: readers see the old content or the new, never half, and after a crash the
@@ -21,11 +14,7 @@ export function writeFileAtomic(path: string, content: string | Iterable<string>
   const folder = dirname(path);
   createFolders(folder);
   const temporary = join(folder, `.${basename(path)}.${randomBytes(12).toString("hex")}.tmp`);
-  const fd = openSync(
-    temporary,
-    constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW,
-    mode,
-  );
+  const fd = openSync(temporary, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | NO_FOLLOW, mode);
   try {
     try {
       // The umask may narrow the mode at creation; the file's readers are decided by the caller, not the umask.
@@ -35,7 +24,7 @@ export function writeFileAtomic(path: string, content: string | Iterable<string>
     } finally {
       closeSync(fd);
     }
-    renameSync(temporary, path);
+    renameReplacing(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
@@ -47,9 +36,13 @@ function writeAll(fd: number, bytes: Buffer): void {
   for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
 }
 
-/** Makes the rename itself durable: the new directory entry is on disk once the folder is synced. */
+/**
+ * Makes the rename itself durable: the new directory entry is on disk once the folder is synced. Windows cannot
+ * fsync a folder (Node gets EPERM); NTFS journals the rename itself.
+ */
 function syncFolder(folder: string): void {
-  const fd = openSync(folder, constants.O_RDONLY | constants.O_DIRECTORY);
+  if (process.platform === "win32") return;
+  const fd = openSync(folder, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0));
   try {
     fsyncSync(fd);
   } finally {

@@ -1,19 +1,30 @@
 import type { Logger } from "pino";
 
-/** How long requests in flight may run after SIGINT/SIGTERM before they are aborted. */
+/** How long requests in flight may run after a stop signal before they are aborted. */
 const GRACE_MS = 10_000;
 
 /** The two stages of a clean stop, as signals the run polls and passes to Graph requests. */
 export interface Interruption {
-  /** Set on the first SIGINT/SIGTERM: take no new work. */
+  /** Set on the first stop signal (SIGINT, SIGTERM; SIGBREAK on Windows): take no new work. */
   readonly stopping: AbortSignal;
   /** Set after the grace period or a second signal: abort requests in flight. */
   readonly aborting: AbortSignal;
   dispose(): void;
 }
 
-/** Turns SIGINT/SIGTERM into a clean stop: no new work, requests in flight get GRACE_MS, a second signal aborts them. */
-export function watchSignals(logger: Logger): Interruption {
+/**
+ * The signals that stop a run. Windows never delivers SIGTERM (Task Scheduler's "End" kills the process outright);
+ * there Ctrl+Break (SIGBREAK) stops a run cleanly, as Ctrl+C (SIGINT) does everywhere.
+ */
+export function stopSignals(platform: NodeJS.Platform = process.platform): NodeJS.Signals[] {
+  return platform === "win32" ? ["SIGINT", "SIGTERM", "SIGBREAK"] : ["SIGINT", "SIGTERM"];
+}
+
+/**
+ * Turns the stop signals into a clean stop: no new work, requests in flight get GRACE_MS, a second signal aborts
+ * them.
+ */
+export function watchSignals(logger: Logger, platform: NodeJS.Platform = process.platform): Interruption {
   const stop = new AbortController();
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -28,15 +39,14 @@ export function watchSignals(logger: Logger): Interruption {
     timer = setTimeout(() => abort.abort(), GRACE_MS);
     timer.unref();
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const signals = stopSignals(platform);
+  for (const signal of signals) process.on(signal, onSignal);
   return {
     stopping: stop.signal,
     aborting: abort.signal,
     dispose() {
       clearTimeout(timer);
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      for (const signal of signals) process.off(signal, onSignal);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, constants, mkdirSync, openSync, statSync, unlinkSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { NO_FOLLOW } from "./open-flags.js";
 import { osErrorWords } from "./os-error.js";
 
 /** An output path (state store, report, metrics file) that cannot be written; says what failed, where and why. */
@@ -28,9 +29,7 @@ export function prepareOutputPath(path: string): void {
   createFolders(folder);
   attempt(target, `cannot create a file in ${folder}`, () => {
     const probe = join(folder, `.${basename(target)}.${randomBytes(6).toString("hex")}.probe`);
-    closeSync(
-      openSync(probe, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW),
-    );
+    closeSync(openSync(probe, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | NO_FOLLOW));
     unlinkSync(probe);
   });
   if (statOrNull(target)) {

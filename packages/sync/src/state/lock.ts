@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { writeFileAtomic } from "../atomic-write.js";
+import { NO_FOLLOW } from "../open-flags.js";
 import { createFolders } from "../output-path.js";
 
 /** Who holds the lock, as far as the holder wrote it down (informational: the kernel lock is the truth). */
@@ -69,7 +70,7 @@ export class RunLock {
 
 /** Creates the lock file readable by its owner only (SQLite would create it 0644), never through a symlink. */
 function createPrivate(path: string): void {
-  closeSync(openSync(path, constants.O_CREAT | constants.O_RDWR | constants.O_NOFOLLOW, 0o600));
+  closeSync(openSync(path, constants.O_CREAT | constants.O_RDWR | NO_FOLLOW, 0o600));
 }
 
 function readOwner(path: string): LockOwner | null {

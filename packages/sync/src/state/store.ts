@@ -4,6 +4,7 @@ import { isRunBudgetRefusal, type ParsedFile, type ParseErrorCode } from "@intun
 import Database from "better-sqlite3";
 import type { Logger } from "pino";
 import { type FoundCertificate, foundCertificate, keptCertificate } from "../certificate.js";
+import { NO_FOLLOW } from "../open-flags.js";
 import { createFolders } from "../output-path.js";
 import type { FileStats } from "../walk.js";
 import { APPLICATION_ID, checkStoreFile, isCorruption, moveAside } from "./store-file.js";
@@ -421,7 +422,7 @@ export class StateStore {
 
 /** The store and its WAL and shared-memory files are readable by their owner only, whatever the umask. */
 function keepPrivate(path: string): void {
-  const fd = openSync(path, constants.O_CREAT | constants.O_RDWR | constants.O_NOFOLLOW, 0o600);
+  const fd = openSync(path, constants.O_CREAT | constants.O_RDWR | NO_FOLLOW, 0o600);
   try {
     fchmodSync(fd, 0o600);
   } finally {
