@@ -11,7 +11,8 @@
 
   The script then
   - creates the state folder (SQLite state store and its lock, report, log) with an ACL that lets in only
-    SYSTEM, Administrators and the service account (Node.js ignores a folder's 0700 mode on Windows);
+    SYSTEM, Administrators and the service account (Node.js ignores the 0700 and 0600 modes on Windows: the
+    store, its lock and the report inherit this ACL);
   - writes the client secret (asked for, never on the command line) to a file that only the service account
     can read: UTF-8 without a byte-order mark, one line, as `openssl -passin file:` reads it;
   - registers the task: hourly, one run at a time (the tool's own lock would exit 4 anyway), stopped after
