@@ -44,7 +44,7 @@ export interface SyncSettings {
   scope: string;
   tokenProvider: TokenProvider;
   statePath: string;
-  /** A per-user runtime folder for the per-tenant lock (`$XDG_RUNTIME_DIR`); default: the state folder's parent. */
+  /** A per-user runtime folder for the per-tenant lock (`$XDG_RUNTIME_DIR`); default: the state store's folder. */
   runtimeDir: string | undefined;
   reportPath: string | undefined;
   metricsFile: string | undefined;

@@ -7,8 +7,11 @@ import { StateStoreError } from "./state-path.js";
 /**
  * The locks one run holds: the state store's (beside its real path) and the tenant's (its `scope`, as the store keys
  * it: cloud, tenant and Graph URL, see tenantScope), in a per-user runtime folder
- * (`$XDG_RUNTIME_DIR`, else the state folder's parent), so that two state stores on one host never sync one tenant
- * at once: each would create the objects the other is creating. Throws RunLockedError naming the other run.
+ * (`$XDG_RUNTIME_DIR/intune-codesign`), so that two state stores on one host never sync one tenant at once: each
+ * would create the objects the other is creating. Without a runtime folder it sits in the state store's own folder,
+ * which guards the stores kept there: a folder of the state's parent is outside the paths the run was given, and often
+ * not writable by a dedicated user (`/var/lib` for `/var/lib/intune-codesign/state.db`). Throws RunLockedError
+ * naming the other run.
  */
 export function takeRunLocks(
   statePath: string,
@@ -18,7 +21,10 @@ export function takeRunLocks(
   const lockPath = `${statePath}.lock`;
   const storeLock = RunLock.acquire(lockPath);
   if (!(storeLock instanceof RunLock)) throw new RunLockedError(lockPath, storeLock.heldBy);
-  const tenantPath = tenantLockPath(scope, runtimeDir ?? dirname(dirname(statePath)));
+  const tenantPath = tenantLockPath(
+    scope,
+    runtimeDir ? join(runtimeDir, "intune-codesign") : dirname(statePath),
+  );
   let tenantLock: ReturnType<typeof RunLock.acquire>;
   try {
     tenantLock = RunLock.acquire(tenantPath, { state: statePath });
@@ -45,5 +51,5 @@ export function takeRunLocks(
 
 function tenantLockPath(scope: string, folder: string): string {
   const digest = createHash("sha256").update(scope).digest("hex").slice(0, 16);
-  return join(folder, "intune-codesign", `tenant-${digest}.lock`);
+  return join(folder, `tenant-${digest}.lock`);
 }
