@@ -8,6 +8,7 @@ import {
   type TestCertificate,
   writePkcs12,
 } from "@intune-codesign/testkit/certificates";
+import Database from "better-sqlite3";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Scenario } from "./helpers/scenario.js";
 
@@ -93,5 +94,42 @@ describe("failed parses are cached (issue 17 row 5)", () => {
       [join(scenario.certs, "broken.pem"), "malformed"],
       [join(scenario.certs, "signer.pfx"), "created"],
     ]);
+  });
+});
+
+describe("a damaged file-cache row (issue 15 item 5)", () => {
+  it("is a cache miss with a debug line: the file is parsed again, reported the same, and cached anew", async () => {
+    scenario = await Scenario.start({ faults: undefined });
+    const signer = scenario.write("signer.cer", (await makeLeaf(ca, { subject: "CN=Cached signer" })).der);
+    scenario.write("other.cer", (await makeLeaf(ca, { subject: "CN=Other signer" })).der);
+    const first = await scenario.upload(["--dry-run"]);
+    expect(filesRead(first.stderr)).toEqual({ parsed: 2, cached: 0 });
+
+    const db = new Database(scenario.state);
+    try {
+      db.prepare("UPDATE files SET certificates = '[{\"sha256\": 1}]' WHERE path = CAST(? AS BLOB)").run(
+        signer,
+      );
+    } finally {
+      db.close();
+    }
+    const second = await scenario.upload(["--dry-run", "--log-level", "debug"]);
+    expect(second.code).toBe(0);
+    expect(filesRead(second.stderr)).toEqual({ parsed: 1, cached: 1 });
+    const ignored = second.stderr
+      .split("\n")
+      .filter((line) => line.includes("cached parse not used"))
+      .map((line) => JSON.parse(line) as { level: number; file: string; msg: string });
+    expect(ignored).toEqual([
+      expect.objectContaining({
+        level: 20,
+        file: signer,
+        msg: "cached parse not used, the file is read again: its certificates: Invalid type: Expected string but received 1 at 0.sha256",
+      }),
+    ]);
+    expect(second.report.items).toEqual(first.report.items);
+
+    const third = await scenario.upload(["--dry-run"]);
+    expect(filesRead(third.stderr)).toEqual({ parsed: 0, cached: 2 });
   });
 });

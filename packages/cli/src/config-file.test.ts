@@ -105,6 +105,8 @@ describe("applyConfigFile: flags > environment > config file > defaults", () => 
     ["the config key itself", { config: "/other.json" }, 'unknown setting "config"'],
     ["an array", [], "expected a JSON object"],
     ["null", null, "expected a JSON object"],
+    ["a number", 7, "expected a JSON object"],
+    ["a string", '"x"', "expected a JSON object"],
   ])("%s is a usage error", async (_name, config, message) => {
     const command = await parsed([]);
     const path = configFile(config);

@@ -1,6 +1,10 @@
 import { readFileSync } from "node:fs";
 import { osErrorWords } from "@intune-codesign/sync";
+import * as v from "valibot";
 import { UsageError } from "./exit-codes.js";
+
+/** A JSON object (an array is refused before: valibot's record takes one). */
+const JsonObjectSchema = v.record(v.string(), v.unknown());
 
 /**
  * Reads the JSON object a flag names (`--config`, `--map`); an unreadable file, bad JSON or anything but an object
@@ -19,8 +23,7 @@ export function readJsonObjectFile(flag: string, path: string, expected: string)
   } catch (error) {
     throw new UsageError(`${flag} ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new UsageError(`${flag} ${path}: expected ${expected}`);
-  }
-  return data as Record<string, unknown>;
+  const checked = Array.isArray(data) ? null : v.safeParse(JsonObjectSchema, data);
+  if (!checked?.success) throw new UsageError(`${flag} ${path}: expected ${expected}`);
+  return checked.output;
 }

@@ -7,28 +7,33 @@ import {
   type TestGraph,
 } from "@intune-codesign/testkit/emulator";
 import { Client, GraphError as ClientGraphError, PageIterator } from "@microsoft/microsoft-graph-client";
-import { Agent } from "undici";
+import { Agent, type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // Microsoft's own Graph JS client is the judge: what it can do against the emulator, it can do against Graph.
 let graph: TestGraph;
 let client: Client;
 let agent: Agent;
+let previousDispatcher: Dispatcher;
 
 beforeAll(async () => {
   graph = await startTestGraph({ https: true, pageSize: 2 });
   // The client sends its token only to https hosts it knows: Graph's own, or those in customHosts.
   agent = new Agent({ connect: { ca: readFileSync(graph.emulator.caCertPath ?? "", "utf8") } });
+  // Node's fetch takes its dispatcher from the global undici slot; setting it there keeps the types whole, where a
+  // per-request `dispatcher` of undici 7's type does not fit Node's bundled undici-types 6 RequestInit.
+  previousDispatcher = getGlobalDispatcher();
+  setGlobalDispatcher(agent);
   client = Client.initWithMiddleware({
     authProvider: { getAccessToken: async () => graph.token },
     baseUrl: `${graph.emulator.rootUrl}/`,
     defaultVersion: "beta",
     customHosts: new Set([new URL(graph.emulator.rootUrl).hostname]),
-    fetchOptions: { dispatcher: agent } as RequestInit,
   });
 });
 
 afterAll(async () => {
+  setGlobalDispatcher(previousDispatcher);
   await graph.emulator.close();
   await agent.close();
 });

@@ -10,9 +10,9 @@ export interface FoundCertificate {
   notAfter: string;
   skipReason: CertificateEntry["skipReason"];
   /** Which signature of a signed artefact it came from; absent for certificate files (most of a large batch). */
-  signature?: SignatureSource;
+  signature?: SignatureSource | undefined;
   /** Why its file's integrity was not verified (some PKCS#12 files); absent when it was, or needs none. */
-  warning?: string;
+  warning?: string | undefined;
 }
 
 /** The part of a certificate a run keeps, as a fresh literal, so that nothing else of a parse stays referenced. */

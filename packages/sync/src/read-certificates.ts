@@ -3,6 +3,7 @@ import { DuplicateTracker } from "@intune-codesign/parser";
 import { type BodyOptions, bodyFields } from "@intune-codesign/uploader";
 import type { Logger } from "pino";
 import type { FoundCertificate } from "./certificate.js";
+import { displayPath } from "./display-path.js";
 import { foundFile } from "./found-file.js";
 import { failedItem, PENDING, provenance, reportItem } from "./items.js";
 import { type MappingFile, mappedId } from "./mapping.js";
@@ -14,7 +15,7 @@ import type { ReportItem, RunWarning } from "./report.js";
 import { mapWarnings, walkWarnings } from "./run-warnings.js";
 import { parseOptionsKey, stillValid } from "./state/cache-key.js";
 import type { CachedFile, FreshParse, StateStore } from "./state/store.js";
-import { underRoots, walk } from "./walk.js";
+import { pathBytes, underRoots, walk } from "./walk.js";
 
 /** What reading the folders needs: the same for `upload` and `status`. */
 export interface ReadSettings {
@@ -111,7 +112,13 @@ export async function readCertificates(
   phaseDone(logger, phase, "files found", { files: entries.length });
   phase = performance.now();
   let parsedNow = 0;
-  const fileCache = store?.scanFileCache(underRoots(settings.roots)) ?? null;
+  const fileCache =
+    store?.scanFileCache(underRoots(settings.roots), (path, reason) =>
+      logger.debug(
+        { file: displayPath(pathBytes(path)) },
+        `cached parse not used, the file is read again: ${reason}`,
+      ),
+    ) ?? null;
   const fresh: FreshParse[] = [];
   const optionsKey = parseOptionsKey({
     password: settings.pfxPassword,

@@ -13,6 +13,7 @@ import {
   type ObjectClass,
 } from "./reconcile.js";
 import type { RunWarning } from "./report.js";
+import { sentFields } from "./state/rows.js";
 import { type ManagedRecord, StateStore } from "./state/store.js";
 import { type FieldChange, instantMs, lineageKey, type TenantIndex } from "./tenant.js";
 
@@ -146,7 +147,7 @@ export async function runStatus(settings: StatusSettings): Promise<StatusOutcome
 /** The certificate's fields, with the status the last write sent (JSON as the store keeps it), if any. */
 function expectedFields(fields: SentFields, sentJson: string | undefined): SentFields {
   if (sentJson === undefined) return fields;
-  const sent = JSON.parse(sentJson) as Partial<SentFields>;
+  const sent = sentFields(sentJson);
   return sent.status ? { ...fields, status: sent.status } : fields;
 }
 
@@ -174,7 +175,7 @@ function storeBackers(tenant: TenantIndex, managed: Map<string, ManagedRecord[]>
     list
       .filter((record) => tenant.has(record.remoteId))
       .map((record) => {
-        const fields = JSON.parse(record.fields) as SentFields;
+        const fields = sentFields(record.fields);
         return { record, fields, lineage: lineageKey(fields.subject, fields.issuer) };
       }),
   );

@@ -35,8 +35,8 @@ export interface FileStats {
 }
 
 export interface WalkOptions {
-  include?: string[];
-  exclude?: string[];
+  include?: string[] | undefined;
+  exclude?: string[] | undefined;
 }
 
 /** A walked path's bytes, for a file system call. */

@@ -1,9 +1,11 @@
 import type { PruneClass } from "@intune-codesign/sync";
 import { InvalidArgumentError } from "commander";
 import ms from "ms";
+import * as v from "valibot";
 
 /** Flag parsers the commands declare at start-up: they load nothing of the engine (the classes are repeated here). */
 const PRUNE_CLASSES = ["orphan", "expired", "superseded"] as const satisfies readonly PruneClass[];
+const PruneClassSchema = v.picklist(PRUNE_CLASSES);
 
 /** Parses `30d`, `12h`, `90m` or `0` into milliseconds: a commander argument parser. A bare number has no unit. */
 export function parseDuration(value: string): number {
@@ -22,13 +24,13 @@ export function parsePruneClasses(value: string): PruneClass[] {
     .split(",")
     .map((name) => name.trim())
     .filter((name) => name !== "");
-  const unknown = classes.filter((name) => !(PRUNE_CLASSES as readonly string[]).includes(name));
-  if (unknown.length > 0 || classes.length === 0) {
+  const known = classes.filter((name) => v.is(PruneClassSchema, name));
+  if (known.length < classes.length || classes.length === 0) {
     throw new InvalidArgumentError(
       `expected a comma-separated list of ${PRUNE_CLASSES.join(", ")} (unmanaged objects are never pruned)`,
     );
   }
-  return classes as PruneClass[];
+  return known;
 }
 
 /** What `status --fail-on` accepts: the classes and the two flags. */
@@ -44,6 +46,8 @@ const STATUS_CLASSES = [
   "expiring",
 ] as const;
 
+const StatusClassSchema = v.picklist(STATUS_CLASSES);
+
 /** A class or flag `--fail-on` can name. */
 export type FailOnClass = (typeof STATUS_CLASSES)[number];
 
@@ -53,9 +57,9 @@ export function parseStatusClasses(value: string): FailOnClass[] {
     .split(",")
     .map((name) => name.trim())
     .filter((name) => name !== "");
-  const unknown = classes.filter((name) => !(STATUS_CLASSES as readonly string[]).includes(name));
-  if (unknown.length > 0 || classes.length === 0) {
+  const known = classes.filter((name) => v.is(StatusClassSchema, name));
+  if (known.length < classes.length || classes.length === 0) {
     throw new InvalidArgumentError(`expected a comma-separated list of ${STATUS_CLASSES.join(", ")}`);
   }
-  return classes as FailOnClass[];
+  return known;
 }

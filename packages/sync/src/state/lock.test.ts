@@ -103,6 +103,22 @@ describe("RunLock", () => {
     expect(acquire()).toEqual({ heldBy: null });
   });
 
+  it("a torn, old or foreign owner note reads as an unknown owner (heldBy null), not a crash", () => {
+    acquire();
+    for (const note of [
+      '{"pid": 12',
+      '{"pid": "12", "host": "h", "since": "s"}',
+      '{"host": "h"}',
+      "[]",
+      "null",
+    ]) {
+      writeFileSync(`${lockPath}.owner`, note);
+      expect(acquire()).toEqual({ heldBy: null });
+    }
+    writeFileSync(`${lockPath}.owner`, '{"pid": 12, "host": "h", "since": "s", "state": "/s.db"}');
+    expect(acquire()).toEqual({ heldBy: { pid: 12, host: "h", since: "s", state: "/s.db" } });
+  });
+
   it("release then re-acquire; release twice is harmless", () => {
     const first = acquire() as RunLock;
     first.release();

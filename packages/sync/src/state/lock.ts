@@ -2,6 +2,7 @@ import { closeSync, constants, openSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import * as v from "valibot";
 import { writeFileAtomic } from "../atomic-write.js";
 import { NO_FOLLOW } from "../open-flags.js";
 import { createFolders } from "../output-path.js";
@@ -73,9 +74,18 @@ function createPrivate(path: string): void {
   closeSync(openSync(path, constants.O_CREAT | constants.O_RDWR | NO_FOLLOW, 0o600));
 }
 
+/** The owner note another process wrote: one torn, old or foreign reads as no note (an unknown owner). */
+const LockOwnerSchema = v.object({
+  pid: v.number(),
+  host: v.string(),
+  since: v.string(),
+  state: v.exactOptional(v.string()),
+});
+
 function readOwner(path: string): LockOwner | null {
   try {
-    return JSON.parse(readFileSync(`${path}.owner`, "utf8")) as LockOwner;
+    const checked = v.safeParse(LockOwnerSchema, JSON.parse(readFileSync(`${path}.owner`, "utf8")));
+    return checked.success ? checked.output : null;
   } catch {
     return null;
   }

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, openSync, readSync, renameSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
+import * as v from "valibot";
 import { StateStoreError } from "./state-path.js";
 
 /** Marks a SQLite file as this tool's state store (`PRAGMA application_id`): "ICCS". */
@@ -45,7 +46,7 @@ export function checkStoreFile(path: string): StoreFileKind {
       .prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .pluck()
       .all();
-    const version = db.pragma("user_version", { simple: true }) as number;
+    const version = v.parse(v.number(), db.pragma("user_version", { simple: true }));
     if (tables.length === 0 || isUnmarkedStore(db, tables, version)) return "ours";
     throw new StateStoreError(
       `--state ${path}: a SQLite database this tool did not create (tables: ${tables.join(", ")}); left as is`,

@@ -5,6 +5,7 @@ import type { CertificateEntry, ParsedFile } from "@intune-codesign/parser";
 import Database from "better-sqlite3";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { StateStoreError } from "./state-path.js";
 import { type CachedFile, StateStore } from "./store.js";
 
 let dir: string;
@@ -69,9 +70,17 @@ function query<T>(sql: string): T[] {
 /** A walk's path: one character per byte. */
 const PATH = "/certs/a.pem";
 
+/** The cached parses the last scan did not use, with why: [path, reason]. */
+let ignored: Array<[string, string]> = [];
+/** A scan's report of a cached parse it did not use, into `ignored`. */
+function ignore(path: string, reason: string): void {
+  ignored.push([path, reason]);
+}
+
 /** Looks paths up in one scan of the file cache, in the order given (a walk asks in ascending order). */
 function lookUp(paths: string[]): Array<CachedFile | null> {
-  const scan = store.scanFileCache(() => true);
+  ignored = [];
+  const scan = store.scanFileCache(() => true, ignore);
   try {
     return paths.map((path) => scan.get(path));
   } finally {
@@ -179,6 +188,63 @@ describe("StateStore: the file cache", () => {
     ).toBe(JSON.stringify([cached(SHA_A, null)]));
   });
 
+  it("a damaged cache row is a miss, with the reason: its file is parsed again and the row replaced", () => {
+    const files = ["/certs/a", "/certs/b", "/certs/c", "/certs/d"].map((path) => ({
+      path,
+      size: 1,
+      mtimeMs: MTIME,
+      ...KEY,
+      parsed: parsed(path, [certificate(SHA_A, [1])]),
+    }));
+    store.rememberParses(files);
+    const db = new Database(statePath);
+    try {
+      const damage = db.prepare("UPDATE files SET certificates = ? WHERE path = CAST(? AS BLOB)");
+      damage.run("[{", "/certs/a");
+      damage.run('[{"sha256": 7}]', "/certs/b");
+      db.prepare("UPDATE files SET format = 'zip' WHERE path = CAST('/certs/c' AS BLOB)").run();
+    } finally {
+      db.close();
+    }
+    const hits = lookUp(["/certs/a", "/certs/b", "/certs/c", "/certs/d"]);
+    expect(hits.map((hit) => hit?.certificates)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      [cached(SHA_A, null)],
+    ]);
+    expect(ignored.map(([path]) => path)).toEqual(["/certs/a", "/certs/b", "/certs/c"]);
+    expect(ignored[0]?.[1]).toBe("its certificates are not JSON");
+    expect(ignored[1]?.[1]).toBe(
+      "its certificates: Invalid type: Expected string but received 7 at 0.sha256",
+    );
+    expect(ignored[2]?.[1]).toMatch(/^its columns: /);
+    store.rememberParses(files.slice(0, 3));
+    expect(lookUp(["/certs/a", "/certs/b", "/certs/c"]).map((hit) => hit?.certificates.length)).toEqual([
+      1, 1, 1,
+    ]);
+    expect(ignored).toEqual([]);
+  });
+
+  it("a damaged certificates row is a StateStoreError that says so, not a crash", () => {
+    const fields = '{"status":"provisioned"}';
+    store.recordSent(SHA_A, {
+      remoteId: "id-1",
+      fields,
+      lastSent: "2026-01-01T00:00:00Z",
+      shown: null,
+      path: PATH,
+    });
+    const db = new Database(statePath);
+    try {
+      db.prepare("UPDATE certificates SET last_sent = X'00'").run();
+    } finally {
+      db.close();
+    }
+    expect(() => store.sent(SHA_A)).toThrow(StateStoreError);
+    expect(() => store.managed()).toThrow(/malformed certificates row/);
+  });
+
   it("replaces a file's entry when it is parsed again (new size and mtime: the old ones no longer hit)", () => {
     store.rememberParses([
       {
@@ -257,7 +323,7 @@ describe("StateStore: the file cache", () => {
         parsed: parsed(path, []),
       })),
     );
-    const scan = store.scanFileCache((path) => path.startsWith("/certs/"));
+    const scan = store.scanFileCache((path) => path.startsWith("/certs/"), ignore);
     try {
       expect(scan.get("/certs/b")?.size).toBe(1);
       expect(scan.get("/certs/c")?.size).toBe(1);
@@ -276,7 +342,7 @@ describe("StateStore: the file cache", () => {
 
   it("a scan reads the cache as it was when it began: parses remembered meanwhile do not disturb it", () => {
     store.rememberParses([{ path: "/b", size: 1, mtimeMs: MTIME, ...KEY, parsed: parsed("/b", []) }]);
-    const scan = store.scanFileCache(() => true);
+    const scan = store.scanFileCache(() => true, ignore);
     try {
       store.rememberParses([{ path: "/a", size: 2, mtimeMs: MTIME, ...KEY, parsed: parsed("/a", []) }]);
       expect([scan.get("/a"), scan.get("/b")?.size]).toEqual([null, 1]);

@@ -1,12 +1,22 @@
 import { chmodSync, closeSync, constants, existsSync, fchmodSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import { isRunBudgetRefusal, type ParsedFile, type ParseErrorCode } from "@intune-codesign/parser";
+import { isRunBudgetRefusal, type ParsedFile } from "@intune-codesign/parser";
 import Database from "better-sqlite3";
 import type { Logger } from "pino";
+import * as v from "valibot";
 import { type FoundCertificate, foundCertificate, keptCertificate } from "../certificate.js";
 import { NO_FOLLOW } from "../open-flags.js";
 import { createFolders } from "../output-path.js";
 import type { FileStats } from "../walk.js";
+import {
+  CacheRowSchema,
+  CertificateRowsSchema,
+  issueWords,
+  ManagedRowSchema,
+  SentRowSchema,
+  TableInfoSchema,
+} from "./rows.js";
+import { StateStoreError } from "./state-path.js";
 import { APPLICATION_ID, checkStoreFile, isCorruption, moveAside } from "./store-file.js";
 
 /** Counts per action for one run, as in the report's summary. */
@@ -272,7 +282,7 @@ export class StateStore {
       this.db.exec(SCHEMA);
       // The journal of runs is kept across versions: columns it lacks are added.
       const columns = new Set(
-        (this.db.pragma("table_info(runs)") as Array<{ name: string }>).map((column) => column.name),
+        v.parse(TableInfoSchema, this.db.pragma("table_info(runs)")).map((column) => column.name),
       );
       for (const column of ["scope TEXT", "superseded INTEGER", "deleted INTEGER"]) {
         if (!columns.has(column.split(" ")[0]!)) this.db.exec(`ALTER TABLE runs ADD COLUMN ${column}`);
@@ -288,8 +298,15 @@ export class StateStore {
    * The file cache, read alongside a walk that reaches the paths `walked` accepts: see FileCacheScan. It reads
    * through a connection of its own, so the run's own writes to the cache do not disturb the scan.
    */
-  scanFileCache(walked: (path: string) => boolean): FileCacheScan {
-    return new FileCacheScan(new Database(this.path, { readonly: true, fileMustExist: true }), walked);
+  scanFileCache(
+    walked: (path: string) => boolean,
+    ignored: (path: string, reason: string) => void,
+  ): FileCacheScan {
+    return new FileCacheScan(
+      new Database(this.path, { readonly: true, fileMustExist: true }),
+      walked,
+      ignored,
+    );
   }
 
   /** Forgets the cached parses of files (paths as stored) that are gone, one transaction for the lot. */
@@ -301,15 +318,16 @@ export class StateStore {
 
   /** The certificate's last successful write, if any. */
   sent(sha256: string): SentRecord | null {
-    const row = this.statements.sent.get(this.scope, sha256) as SentRow | undefined;
-    return row ? sentRecord(row) : null;
+    const row = this.statements.sent.get(this.scope, sha256);
+    return row === undefined ? null : sentRecord(checkedRow(SentRowSchema, row));
   }
 
   /** Every certificate this tool wrote to the tenant, by lower-cased object id (a renewal leaves two per object). */
   managed(): Map<string, ManagedRecord[]> {
     const byObject = new Map<string, ManagedRecord[]>();
-    for (const row of this.statements.managed.iterate(this.scope) as Iterable<[...SentRow, string]>) {
-      const record = { ...sentRecord(row.slice(0, 5) as SentRow), sha256: row[5] };
+    for (const row of this.statements.managed.iterate(this.scope)) {
+      const [remoteId, fields, lastSent, shown, path, sha256] = checkedRow(ManagedRowSchema, row);
+      const record = { ...sentRecord([remoteId, fields, lastSent, shown, path]), sha256 };
       const id = record.remoteId.toLowerCase();
       byObject.set(id, [...(byObject.get(id) ?? []), record]);
     }
@@ -446,20 +464,32 @@ function passesQuickCheck(path: string): boolean {
 }
 
 /** A row of the file cache as the scan reads it. */
-type CacheRow = [
-  path: Buffer,
-  size: number,
-  mtimeMs: number,
-  ino: number,
-  ctimeMs: number,
-  options: string,
-  format: CachedFile["format"],
-  errorCode: string | null,
-  errorMessage: string | null,
-  certificates: string,
-];
+type CacheRow = v.InferOutput<typeof CacheRowSchema>;
 
-type SentRow = [remoteId: string, fields: string, lastSent: string, shown: string | null, path: string];
+type SentRow = v.InferOutput<typeof SentRowSchema>;
+
+/** A `certificates` row checked: one of another shape (written by something else) is a StateStoreError. */
+function checkedRow<S extends v.GenericSchema>(schema: S, row: unknown): v.InferOutput<S> {
+  const checked = v.safeParse(schema, row);
+  if (checked.success) return checked.output;
+  throw new StateStoreError(
+    `the state store has a malformed certificates row: ${issueWords(checked.issues)}`,
+  );
+}
+
+/** A cached file's certificates (the JSON column), or why they cannot be read. */
+function cachedCertificates(json: string): FoundCertificate[] | string {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    return "its certificates are not JSON";
+  }
+  const checked = v.safeParse(CertificateRowsSchema, data);
+  return checked.success
+    ? checked.output.map(foundCertificate)
+    : `its certificates: ${issueWords(checked.issues)}`;
+}
 
 function sentRecord([remoteId, fields, lastSent, shown, path]: SentRow): SentRecord {
   return { remoteId, fields, lastSent, shown, path };
@@ -475,15 +505,18 @@ function sentRecord([remoteId, fields, lastSent, shown, path]: SentRow): SentRec
 export class FileCacheScan {
   /** Stored paths of cached files under the walk's roots that the walk passed by: gone, or left out by the globs. */
   readonly passed: Buffer[] = [];
-  private readonly rows: IterableIterator<CacheRow>;
-  private row: { path: string; values: CacheRow } | null = null;
+  private readonly rows: IterableIterator<unknown[]>;
+  /** The row the scan is at; `values` null when its columns are not a cached parse's (read as a miss). */
+  private row: { path: string; stored: Buffer; values: CacheRow | string } | null = null;
 
   constructor(
     private readonly db: Database.Database,
     private readonly walked: (path: string) => boolean,
+    /** Told of a cached parse not used because its row is damaged: its file is parsed again, and the row replaced. */
+    private readonly ignored: (path: string, reason: string) => void,
   ) {
     this.rows = db
-      .prepare<[], CacheRow>(
+      .prepare<[], unknown[]>(
         "SELECT path, size, mtime_ms, ino, ctime_ms, options, format, error_code, error_message, certificates " +
           "FROM files ORDER BY path",
       )
@@ -496,10 +529,14 @@ export class FileCacheScan {
   get(path: string): CachedFile | null {
     while (this.row !== null && this.row.path < path) this.pass();
     if (this.row === null || this.row.path !== path) return null;
-    const [, size, mtimeMs, ino, ctimeMs, options, format, errorCode, errorMessage, certificates] =
-      this.row.values;
+    const { values } = this.row;
     this.advance();
-    // Rebuilt as literals: objects from JSON.parse keep their fields out of line, a third larger at 100,000 files.
+    if (typeof values === "string") return this.miss(path, values);
+    const [, size, mtimeMs, ino, ctimeMs, options, format, errorCode, errorMessage, json] = values;
+    // Rebuilt as literals (foundCertificate): objects from JSON.parse keep their fields out of line, a third larger
+    // at 100,000 files.
+    const certificates = cachedCertificates(json);
+    if (typeof certificates === "string") return this.miss(path, certificates);
     return {
       size,
       mtimeMs,
@@ -507,8 +544,8 @@ export class FileCacheScan {
       ctimeMs,
       options,
       format,
-      error: errorCode === null ? null : { code: errorCode as ParseErrorCode, message: errorMessage ?? "" },
-      certificates: (JSON.parse(certificates) as CertificateRow[]).map(foundCertificate),
+      error: errorCode === null ? null : { code: errorCode, message: errorMessage ?? "" },
+      certificates,
     };
   }
 
@@ -523,12 +560,25 @@ export class FileCacheScan {
   }
 
   private pass(): void {
-    if (this.row !== null && this.walked(this.row.path)) this.passed.push(this.row.values[0]);
+    if (this.row !== null && this.walked(this.row.path)) this.passed.push(this.row.stored);
     this.advance();
   }
 
+  private miss(path: string, reason: string): null {
+    this.ignored(path, reason);
+    return null;
+  }
+
   private advance(): void {
-    const next = this.rows.next();
-    this.row = next.done ? null : { path: next.value[0].toString("latin1"), values: next.value };
+    for (let next = this.rows.next(); !next.done; next = this.rows.next()) {
+      const stored = next.value[0];
+      // A path that is not a walk's bytes (not written by this tool) matches no file: nothing to read or forget.
+      if (!Buffer.isBuffer(stored)) continue;
+      const checked = v.safeParse(CacheRowSchema, next.value);
+      const values = checked.success ? checked.output : `its columns: ${issueWords(checked.issues)}`;
+      this.row = { path: stored.toString("latin1"), stored, values };
+      return;
+    }
+    this.row = null;
   }
 }
