@@ -3,11 +3,11 @@
 # and runs — installed with npm, run as a non-root user, state on a volume. No image is built or tested by this
 # repository's CI (no container engine there): build it yourself, from the repository root (README: Container image):
 #   pnpm package
-#   docker build -t registry.example.com/intune-codesign:0.1.0 .
+#   docker build -t registry.example.com/intune-codesign:0.2.0 .
 FROM node:20.20.2-bookworm-slim
 
 # The package's version: the tarball's name, and the tag the README and examples/kubernetes/cronjob.yaml use.
-ARG VERSION=0.1.0
+ARG VERSION=0.2.0
 
 # The install the README gives, nothing more (better-sqlite3 fetches its prebuilt addon for this Node.js). The
 # tarball comes in through a bind mount and npm's cache through a cache mount: neither stays in a layer.

@@ -7,7 +7,7 @@
   The Windows counterpart of examples/systemd and examples/cron (README: Install, Windows).
   First install the package for all users, with an explicit prefix (npm's default global prefix on Windows is
   the installing user's %APPDATA%\npm, which the service account cannot read):
-    npm install -g --prefix "C:\Program Files\intune-codesign" .\intune-codesign-0.1.0.tgz
+    npm install -g --prefix "C:\Program Files\intune-codesign" .\intune-codesign-0.2.0.tgz
 
   The script then
   - creates the state folder (SQLite state store and its lock, report, log) with an ACL that lets in only
