@@ -321,7 +321,7 @@ class UploadRun {
     const backers = store.transaction(() =>
       backersOf(planned, expired, { tenant, sent: (sha256) => store.sent(sha256) }),
     );
-    const classified = classifyObjects(tenant, backers, store.managed());
+    const classified = classifyObjects(tenant, backers, store.managedFiles());
     const targets = pruning && config.prune ? pruneTargets(classified, config.prune, new Date()) : [];
     const limit = config.prune?.maxDeletes ?? 0;
     for (const { object: target, reason } of targets) {
