@@ -47,7 +47,6 @@ function object(
             },
             id: `${cls}-${expiredDays}`,
             creates: false,
-            duplicates: [],
           },
     managed: managed
       ? {
