@@ -50,10 +50,6 @@ function object(
           },
     managed: managed
       ? {
-          remoteId: "x",
-          fields: "{}",
-          lastSent: "",
-          shown: null,
           path: "/certs/a.cer",
           sha256: "a".repeat(64),
         }

@@ -4,9 +4,9 @@ import type { ManagedFile, SentRecord } from "./state/store.js";
 import {
   type FieldChange,
   fieldChanges,
+  identityKey,
   instantMs,
   type ListedObject,
-  identityKey,
   lineageKey,
   type TenantIndex,
 } from "./tenant.js";
@@ -189,7 +189,8 @@ export function backersOf(
       continue;
     }
     const matches = tenant.matching(certificate.fields);
-    if (matches.length > 0) backers.push(backer(certificate, matches.length === 1 ? matches[0]!.toLowerCase() : null));
+    if (matches.length > 0)
+      backers.push(backer(certificate, matches.length === 1 ? matches[0]!.toLowerCase() : null));
   }
   return backers;
 }

@@ -325,11 +325,15 @@ export class StateStore {
     return byObject;
   }
 
-  /** As managed(), each record's file and certificate only: what an upload's reconcile needs, at a third the memory. */
-  managedFiles(): Map<string, ManagedFile[]> {
+  /**
+   * As managed(), each record's file and certificate only, for the objects `wanted` (by lower-cased id) selects: what
+   * an upload's reconcile needs, at a fraction of the memory.
+   */
+  managedFiles(wanted: (id: string) => boolean): Map<string, ManagedFile[]> {
     const byObject = new Map<string, ManagedFile[]>();
     for (const row of this.statements.managed.iterate(this.scope) as Iterable<[...SentRow, string]>) {
       const id = row[0].toLowerCase();
+      if (!wanted(id)) continue;
       const record = { path: row[4], sha256: row[5] };
       const list = byObject.get(id);
       if (list === undefined) byObject.set(id, [record]);
