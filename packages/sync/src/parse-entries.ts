@@ -56,16 +56,29 @@ export async function parseEntries<Cached = never>(
     pending.set(index, parsed);
   };
   // A stop does not wait for the parse in hand: a hostile file may hold a worker for minutes. Closing the pool then
-  // terminates the workers mid-parse.
-  const stopped = new Promise<null>((resolve) => {
-    if (stop?.aborted) resolve(null);
-    else stop?.addEventListener("abort", () => resolve(null), { once: true });
-  });
+  // terminates the workers mid-parse. (Not Promise.race against one long-lived promise: each race leaves a reaction
+  // on it, 100,000 of them in a large run.)
+  const settled = (promise: Promise<EntryResult<Cached>>) =>
+    new Promise<EntryResult<Cached> | null>((resolve, reject) => {
+      if (stop?.aborted) return resolve(null);
+      const onStop = () => resolve(null);
+      stop?.addEventListener("abort", onStop, { once: true });
+      promise.then(
+        (result) => {
+          stop?.removeEventListener("abort", onStop);
+          resolve(result);
+        },
+        (error: unknown) => {
+          stop?.removeEventListener("abort", onStop);
+          reject(error);
+        },
+      );
+    });
   try {
     let next = 0;
     while (next < Math.min(IN_FLIGHT, entries.length)) start(next++);
     for (let index = 0; index < entries.length && !stop?.aborted; index++) {
-      const result = await Promise.race([pending.get(index)!, stopped]);
+      const result = await settled(pending.get(index)!);
       if (result === null) break;
       pending.delete(index);
       if (next < entries.length && !stop?.aborted) start(next++);

@@ -1,7 +1,7 @@
 import type { BodyFields } from "@intune-codesign/uploader";
 import { idFromFileName } from "./mapping.js";
 import type { SentRecord } from "./state/store.js";
-import { type FieldChange, fieldChanges, renderingDigest, type TenantIndex } from "./tenant.js";
+import { type FieldChange, fieldChanges, lowerId, renderingDigest, type TenantIndex } from "./tenant.js";
 
 /** The body's fields that identify what was written: everything but content (implied by the SHA-256) and uploadDateTime. */
 export type SentFields = BodyFields;
@@ -113,7 +113,9 @@ function findObject(
 ): { id: string | null; route: Route } | Extract<Decision, { action: "fail" }> {
   if (candidate.mapped) return { id: candidate.mapped, route: "map" };
   // An object deleted in the console since the last run is not a target any more: look further.
-  if (sent && tenant.has(sent.remoteId)) return { id: sent.remoteId.toLowerCase(), route: "state" };
+  // The listing's id, not the store's copy of it: one string per object, however many look it up.
+  const stored = sent ? tenant.get(sent.remoteId) : undefined;
+  if (stored) return { id: lowerId(stored.id), route: "state" };
   const named = idFromFileName(candidate.path);
   if (named) return { id: named, route: "file-name" };
   const matches = tenant.matching(fields);

@@ -47,14 +47,9 @@ function object(
             },
             id: `${cls}-${expiredDays}`,
             creates: false,
-            duplicates: [],
           },
     managed: managed
       ? {
-          remoteId: "x",
-          fields: "{}",
-          lastSent: "",
-          shown: null,
           path: "/certs/a.cer",
           sha256: "a".repeat(64),
         }

@@ -19,7 +19,7 @@ function listed(id: string, fields: Partial<SentFields> = {}): RemoteCertificate
 }
 
 function backer(id: string | null, path: string, fields: Partial<SentFields> = {}, creates = false): Backer {
-  return { path, sha256: `sha-${path}`, fields: { ...FIELDS, ...fields }, id, creates, duplicates: [] };
+  return { path, sha256: `sha-${path}`, fields: { ...FIELDS, ...fields }, id, creates };
 }
 
 function managed(entries: Array<[id: string, path: string]>): Map<string, ManagedRecord[]> {
@@ -103,7 +103,7 @@ describe("classifyObjects", () => {
     [
       "a copy of a backed certificate: duplicate",
       [listed("a"), listed("copy")],
-      [{ ...backer("a", "/c/f.pem"), duplicates: ["COPY"] }],
+      [backer("a", "/c/f.pem")],
       [],
       ["in_sync", "duplicate"],
     ],

@@ -1,9 +1,10 @@
 import { dirname } from "node:path";
 import type { Candidate, Decision, SentFields } from "./plan.js";
-import type { ManagedRecord, SentRecord } from "./state/store.js";
+import type { ManagedFile, SentRecord } from "./state/store.js";
 import {
   type FieldChange,
   fieldChanges,
+  identityKey,
   instantMs,
   type ListedObject,
   lineageKey,
@@ -15,14 +16,41 @@ export type ObjectClass = "in_sync" | "drift" | "orphan" | "unmanaged" | "supers
 
 /** A certificate in the folders and the object it backs: found now, or (`id` null) to be created by this run. */
 export interface Backer {
+  readonly path: string;
+  readonly sha256: string;
+  readonly fields: SentFields;
+  /** The object's id, lower-cased. */
+  readonly id: string | null;
+  /** True when this run creates its object (an upload's plan): it replaces a predecessor as one found would. */
+  readonly creates: boolean;
+}
+
+/** A certificate's fields, derived when asked: a backer is kept per certificate, 100,000 of them in a large run. */
+interface BackerSource {
   path: string;
   sha256: string;
-  fields: SentFields;
-  id: string | null;
-  /** True when this run creates its object (an upload's plan): it replaces a predecessor as one found would. */
-  creates: boolean;
-  /** Objects with its identity that are not its own (an ambiguous match, or copies beside its object). */
-  duplicates: string[];
+  readonly fields: SentFields;
+}
+
+/** A backer that holds its certificate by reference only. */
+class SourceBacker implements Backer {
+  constructor(
+    private readonly source: BackerSource,
+    readonly id: string | null,
+    readonly creates: boolean,
+  ) {}
+
+  get path(): string {
+    return this.source.path;
+  }
+
+  get sha256(): string {
+    return this.source.sha256;
+  }
+
+  get fields(): SentFields {
+    return this.source.fields;
+  }
 }
 
 /** One listed object, classified. */
@@ -32,7 +60,7 @@ export interface ClassifiedObject {
   /** The certificate backing it, or the one a superseded object's certificate was replaced by. */
   backer: Backer | null;
   /** The certificate this tool last wrote to it, if any: only such objects are ever pruned. */
-  managed: ManagedRecord | null;
+  managed: ManagedFile | null;
   /** For `drift`: the fields that differ, what the tenant shows → what the file says. */
   changes: FieldChange[];
 }
@@ -46,17 +74,14 @@ export interface ClassifiedObject {
 export function classifyObjects(
   tenant: TenantIndex,
   backers: Backer[],
-  managed: Map<string, ManagedRecord[]>,
+  managed: ReadonlyMap<string, ManagedFile[]>,
 ): ClassifiedObject[] {
   const backedBy = new Map<string, Backer>();
-  const duplicateOf = new Map<string, Backer>();
-  const byLineage = new Map<string, Backer[]>();
-  for (const backer of backers) {
-    if (backer.id !== null) backedBy.set(backer.id.toLowerCase(), backer);
-    for (const id of backer.duplicates) duplicateOf.set(id.toLowerCase(), backer);
-    const key = lineageKey(backer.fields.subject, backer.fields.issuer);
-    byLineage.set(key, [...(byLineage.get(key) ?? []), backer]);
-  }
+  for (const backer of backers) if (backer.id !== null) backedBy.set(backer.id.toLowerCase(), backer);
+  // Keyed by name only when an object no certificate backs asks: a run whose certificates back every object (a
+  // cron job's usual run) parses no name, and keying 100,000 certificates costs seconds and tens of MB.
+  let byIdentity: Map<string, Backer[]> | null = null;
+  let byLineage: Map<string, Backer[]> | null = null;
   const classified: ClassifiedObject[] = [];
   for (const object of tenant.all()) {
     const id = object.id.toLowerCase();
@@ -74,7 +99,14 @@ export function classifyObjects(
       });
       continue;
     }
-    const copied = duplicateOf.get(id);
+    // A copy of a certificate that backs another object (or matches several: an ambiguous match).
+    byIdentity ??= keyed(backers, (b) =>
+      identityKey(b.fields.subject, b.fields.issuer, b.fields.expirationDateTime),
+    );
+    const copied =
+      object.subject === null || object.issuer === null
+        ? undefined
+        : byIdentity.get(identityKey(object.subject, object.issuer, object.expirationDateTime))?.at(-1);
     if (copied) {
       classified.push({ object, class: "duplicate", backer: copied, managed: record, changes: [] });
       continue;
@@ -83,6 +115,7 @@ export function classifyObjects(
       classified.push({ object, class: "unmanaged", backer: null, managed: null, changes: [] });
       continue;
     }
+    byLineage ??= keyed(backers, (b) => lineageKey(b.fields.subject, b.fields.issuer));
     const renewal = renewalOf(object, records, byLineage);
     classified.push({
       object,
@@ -95,10 +128,22 @@ export function classifyObjects(
   return classified;
 }
 
+/** The backers by a key, in their order. */
+function keyed(backers: Backer[], key: (backer: Backer) => string): Map<string, Backer[]> {
+  const map = new Map<string, Backer[]>();
+  for (const backer of backers) {
+    const k = key(backer);
+    const list = map.get(k);
+    if (list === undefined) map.set(k, [backer]);
+    else list.push(backer);
+  }
+  return map;
+}
+
 /** The certificate that replaces this object's, if a renewal does. */
 function renewalOf(
   object: ListedObject,
-  records: ManagedRecord[],
+  records: ManagedFile[],
   byLineage: Map<string, Backer[]>,
 ): Backer | null {
   const expiry = instantMs(object.expirationDateTime);
@@ -121,18 +166,11 @@ function renewalOf(
  */
 export function backersOf(
   planned: Array<{ candidate: Candidate; decision: Decision }>,
-  expired: Array<{ path: string; sha256: string; fields: SentFields }>,
+  expired: BackerSource[],
   context: { tenant: TenantIndex; sent: (sha256: string) => SentRecord | null },
 ): Backer[] {
   const { tenant } = context;
-  const backer = (
-    c: { path: string; sha256: string; fields: SentFields },
-    id: string | null,
-    creates = false,
-  ) => {
-    const duplicates = tenant.matching(c.fields).filter((other) => other.toLowerCase() !== id);
-    return { path: c.path, sha256: c.sha256, fields: c.fields, id, creates, duplicates };
-  };
+  const backer = (c: BackerSource, id: string | null, creates = false) => new SourceBacker(c, id, creates);
   const backers: Backer[] = [];
   for (const { candidate, decision } of planned) {
     if (decision.action === "unchanged" || decision.action === "update") {
@@ -146,9 +184,13 @@ export function backersOf(
   }
   for (const certificate of expired) {
     const sent = context.sent(certificate.sha256);
+    if (sent && tenant.has(sent.remoteId)) {
+      backers.push(backer(certificate, sent.remoteId.toLowerCase()));
+      continue;
+    }
     const matches = tenant.matching(certificate.fields);
-    const id = sent && tenant.has(sent.remoteId) ? sent.remoteId : matches.length === 1 ? matches[0]! : null;
-    if (id !== null || matches.length > 1) backers.push(backer(certificate, id?.toLowerCase() ?? null));
+    if (matches.length > 0)
+      backers.push(backer(certificate, matches.length === 1 ? matches[0]!.toLowerCase() : null));
   }
   return backers;
 }

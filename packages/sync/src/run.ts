@@ -322,7 +322,11 @@ class UploadRun {
     const backers = store.transaction(() =>
       backersOf(planned, expired, { tenant, sent: (sha256) => store.sent(sha256) }),
     );
-    const classified = classifyObjects(tenant, backers, store.managed());
+    // Without --prune, an object a certificate backs is never reported: only the others need the store's records (the
+    // records of 100,000 backed objects would be tens of MB).
+    const backed = pruning ? null : new Set(backers.flatMap((backer) => backer.id ?? []));
+    const managed = store.managedFiles((id) => backed === null || !backed.has(id));
+    const classified = classifyObjects(tenant, backers, managed);
     const targets = pruning && config.prune ? pruneTargets(classified, config.prune, new Date()) : [];
     const limit = config.prune?.maxDeletes ?? 0;
     for (const { object: target, reason } of targets) {

@@ -124,7 +124,13 @@ export async function runStatus(settings: StatusSettings): Promise<StatusOutcome
         fields: expectedFields(bodyFields(certificate, settings.body), sent(certificate.sha256)?.fields),
       }));
       // A renewal not yet uploaded supersedes nothing yet: only certificates with objects count.
-      backers = backersOf(planned, expired, { tenant, sent }).map((b) => ({ ...b, creates: false }));
+      backers = backersOf(planned, expired, { tenant, sent }).map(({ path, sha256, fields, id }) => ({
+        path,
+        sha256,
+        fields,
+        id,
+        creates: false,
+      }));
       for (const { candidate, decision } of planned) {
         const reason = missingReason(decision);
         if (reason !== null) entries.push(missingEntry(candidate, reason));
@@ -196,7 +202,6 @@ function storeBackers(tenant: TenantIndex, managed: Map<string, ManagedRecord[]>
       fields,
       id: record.remoteId,
       creates: false,
-      duplicates: tenant.matching(fields).filter((id) => id.toLowerCase() !== record.remoteId),
     }));
 }
 

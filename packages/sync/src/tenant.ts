@@ -88,7 +88,7 @@ export class TenantIndex {
     // A fresh literal of one shape (no `content`); the few issuers and statuses are kept once each, not per object.
     const { id, status, subjectName, subject, issuerName, issuer, expirationDateTime, uploadDateTime } =
       object;
-    this.objects.set(id.toLowerCase(), {
+    this.objects.set(lowerId(id), {
       id,
       status: this.interned(status),
       subjectName,
@@ -147,6 +147,12 @@ export class TenantIndex {
     }
     return index;
   }
+}
+
+/** The id lower-cased; the very string when it already is (toLowerCase copies it: 100,000 ids are MBs). */
+export function lowerId(id: string): string {
+  const lower = id.toLowerCase();
+  return lower === id ? id : lower;
 }
 
 /** A DateTimeOffset as epoch milliseconds (fractions past the millisecond dropped); null when it is none. */

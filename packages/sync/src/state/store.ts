@@ -49,6 +49,9 @@ export interface ManagedRecord extends SentRecord {
   sha256: string;
 }
 
+/** The file and certificate of a managed record. */
+export type ManagedFile = Pick<ManagedRecord, "path" | "sha256">;
+
 /** One outcome of a run, kept for audits and troubleshooting. */
 export interface EventRecord {
   path: string;
@@ -330,6 +333,23 @@ export class StateStore {
       const record = { ...sentRecord([remoteId, fields, lastSent, shown, path]), sha256 };
       const id = record.remoteId.toLowerCase();
       byObject.set(id, [...(byObject.get(id) ?? []), record]);
+    }
+    return byObject;
+  }
+
+  /**
+   * As managed(), each record's file and certificate only, for the objects `wanted` (by lower-cased id) selects: what
+   * an upload's reconcile needs, at a fraction of the memory.
+   */
+  managedFiles(wanted: (id: string) => boolean): Map<string, ManagedFile[]> {
+    const byObject = new Map<string, ManagedFile[]>();
+    for (const row of this.statements.managed.iterate(this.scope) as Iterable<[...SentRow, string]>) {
+      const id = row[0].toLowerCase();
+      if (!wanted(id)) continue;
+      const record = { path: row[4], sha256: row[5] };
+      const list = byObject.get(id);
+      if (list === undefined) byObject.set(id, [record]);
+      else list.push(record);
     }
     return byObject;
   }
