@@ -18,11 +18,11 @@ export { type LockOwner, RunLockedError } from "./state/lock.js";
 export { StateStoreError } from "./state/state-path.js";
 export {
   runStatus,
-  type StatusClass,
   type StatusEntry,
   type StatusOutcome,
   type StatusResult,
   type StatusSettings,
 } from "./status.js";
+export { STATUS_CLASSES, type StatusClass } from "./status-classes.js";
 export type { FieldChange } from "./tenant.js";
 export { tenantScope } from "./tenant.js";

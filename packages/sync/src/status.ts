@@ -5,16 +5,11 @@ import { watchSignals } from "./interruption.js";
 import { type GraphSettings, graphClient, listTenant } from "./list-tenant.js";
 import { type Candidate, type Decision, planCandidates, type SentFields } from "./plan.js";
 import { type CertificateReading, type ReadSettings, readCertificates } from "./read-certificates.js";
-import {
-  type Backer,
-  backersOf,
-  type ClassifiedObject,
-  classifyObjects,
-  type ObjectClass,
-} from "./reconcile.js";
+import { type Backer, backersOf, type ClassifiedObject, classifyObjects } from "./reconcile.js";
 import type { RunWarning } from "./report.js";
 import { sentFields } from "./state/rows.js";
 import { type ManagedRecord, StateStore } from "./state/store.js";
+import type { StatusClass } from "./status-classes.js";
 import { type FieldChange, instantMs, lineageKey, type TenantIndex } from "./tenant.js";
 
 /** What `status` needs: how to read the folders (none: the tenant alone) and reach the tenant, and the state store. */
@@ -24,9 +19,6 @@ export interface StatusSettings extends ReadSettings, GraphSettings {
   /** An object expiring within this many milliseconds is `expiring`. */
   expiringWithinMs: number;
 }
-
-/** A class of the status table: an object's, or `missing` for a file's certificate that has no object. */
-export type StatusClass = ObjectClass | "missing";
 
 /** One line of `status`: a tenant object (each exactly once), or a certificate with no object (`missing`). */
 export interface StatusEntry {

@@ -1,24 +1,20 @@
 import { styleText } from "node:util";
-import { printable, type StatusClass, type StatusEntry, type StatusOutcome } from "@intune-codesign/sync";
+import {
+  printable,
+  STATUS_CLASSES,
+  type StatusClass,
+  type StatusEntry,
+  type StatusOutcome,
+} from "@intune-codesign/sync";
 import { writeChunks } from "../write-chunks.js";
 
 /** Entries per chunk of output: a tenant of 100,000 objects is written piecewise, never held as one string. */
 const ENTRIES_PER_CHUNK = 1000;
 
-const CLASSES: StatusClass[] = [
-  "in_sync",
-  "drift",
-  "orphan",
-  "unmanaged",
-  "superseded",
-  "duplicate",
-  "missing",
-];
-
 /** Counts per class and flag, as the JSON's `summary` and the table's last line show them. */
 export function statusSummary(entries: StatusEntry[]): Record<string, number> {
   const summary: Record<string, number> = { objects: 0 };
-  for (const name of CLASSES) summary[name] = 0;
+  for (const name of STATUS_CLASSES) summary[name] = 0;
   summary.expired = 0;
   summary.expiring = 0;
   for (const e of entries) {
@@ -103,7 +99,7 @@ export function* statusTable(outcome: StatusOutcome, colour: boolean): Generator
   }
   const s = statusSummary(outcome.entries);
   lines.push(
-    `${s.objects} object(s): ${CLASSES.filter((c) => c !== "missing")
+    `${s.objects} object(s): ${STATUS_CLASSES.filter((c) => c !== "missing")
       .map((c) => `${s[c]} ${c}`)
       .join(", ")}; ${s.expired} expired, ${s.expiring} expiring; ${s.missing} certificate(s) missing`,
   );

@@ -1,4 +1,5 @@
 import type { PruneClass } from "@intune-codesign/sync";
+import { STATUS_CLASSES } from "@intune-codesign/sync/status-classes";
 import { InvalidArgumentError } from "commander";
 import ms from "ms";
 import * as v from "valibot";
@@ -34,22 +35,12 @@ export function parsePruneClasses(value: string): PruneClass[] {
 }
 
 /** What `status --fail-on` accepts: the classes and the two flags. */
-const STATUS_CLASSES = [
-  "in_sync",
-  "drift",
-  "orphan",
-  "unmanaged",
-  "superseded",
-  "duplicate",
-  "missing",
-  "expired",
-  "expiring",
-] as const;
+const FAIL_ON_CLASSES = [...STATUS_CLASSES, "expired", "expiring"] as const;
 
-const StatusClassSchema = v.picklist(STATUS_CLASSES);
+const StatusClassSchema = v.picklist(FAIL_ON_CLASSES);
 
 /** A class or flag `--fail-on` can name. */
-export type FailOnClass = (typeof STATUS_CLASSES)[number];
+export type FailOnClass = (typeof FAIL_ON_CLASSES)[number];
 
 /** Parses `--fail-on expired,expiring,drift,missing`: a commander argument parser. */
 export function parseStatusClasses(value: string): FailOnClass[] {
@@ -59,7 +50,7 @@ export function parseStatusClasses(value: string): FailOnClass[] {
     .filter((name) => name !== "");
   const known = classes.filter((name) => v.is(StatusClassSchema, name));
   if (known.length < classes.length || classes.length === 0) {
-    throw new InvalidArgumentError(`expected a comma-separated list of ${STATUS_CLASSES.join(", ")}`);
+    throw new InvalidArgumentError(`expected a comma-separated list of ${FAIL_ON_CLASSES.join(", ")}`);
   }
   return known;
 }
