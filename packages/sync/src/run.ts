@@ -1,26 +1,22 @@
 import { parseFile } from "@intune-codesign/parser";
-import {
-  type BodyOptions,
-  bodyFields,
-  buildBody,
-  type CertificateBody,
-  type GraphClient,
-  type TokenProvider,
-} from "@intune-codesign/uploader";
+import { bodyFields, buildBody, type CertificateBody, type GraphClient } from "@intune-codesign/uploader";
 import type { Logger } from "pino";
 import { describeFailure, FILE_CHANGED } from "./failure.js";
 import { type Interruption, watchSignals } from "./interruption.js";
 import { addProvenance, eventOf, failedItem, itemForDecision, PENDING, reportItem } from "./items.js";
-import { graphClient, listTenant } from "./list-tenant.js";
-import type { MappingFile } from "./mapping.js";
+import { type GraphSettings, graphClient, listTenant } from "./list-tenant.js";
 import { type ExpiryMetric, writeMetricsFile } from "./metrics.js";
 import { isExpectedOsError, osErrorWords } from "./os-error.js";
 import { OutputPathError } from "./output-path.js";
 import { phaseDone } from "./phase-log.js";
 import { type Decision, planCandidates, serializeFields } from "./plan.js";
-import type { Progress } from "./progress.js";
 import { type PruneSettings, pruneTargets } from "./prune.js";
-import { type CertificateReading, type PlannedCandidate, readCertificates } from "./read-certificates.js";
+import {
+  type CertificateReading,
+  type PlannedCandidate,
+  type ReadSettings,
+  readCertificates,
+} from "./read-certificates.js";
 import { backersOf, type ClassifiedObject, classifyObjects } from "./reconcile.js";
 import { buildReport, type Report, type ReportItem, type RunWarning, writeReportFile } from "./report.js";
 import { DISK_FULL, isDiskFull } from "./state/disk-full.js";
@@ -32,23 +28,14 @@ import { renderingDigest, type TenantIndex } from "./tenant.js";
 import { pathBytes } from "./walk.js";
 
 /** Everything one run needs; the caller resolves it (the CLI from flags, environment and config file). */
-export interface SyncSettings {
-  roots: string[];
-  include: string[] | undefined;
-  exclude: string[] | undefined;
-  maxFileSize: number;
-  maxSignedFileSize: number;
-  pfxPassword: string[] | string | undefined;
-  graphUrl: string;
+export interface SyncSettings extends ReadSettings, GraphSettings {
   /** Keys the state store's records: cloud, tenant and Graph base URL (see tenantScope). */
   scope: string;
-  tokenProvider: TokenProvider;
   statePath: string;
   /** A per-user runtime folder for the per-tenant lock (`$XDG_RUNTIME_DIR`); default: the state store's folder. */
   runtimeDir: string | undefined;
   reportPath: string | undefined;
   metricsFile: string | undefined;
-  mapping: MappingFile | null;
   dryRun: boolean;
   force: boolean;
   create: boolean;
@@ -56,13 +43,7 @@ export interface SyncSettings {
   allowEmpty: boolean;
   /** Null: nothing is ever deleted. */
   prune: PruneSettings | null;
-  body: BodyOptions;
-  rateLimit: { limit: number; windowMs: number };
   concurrency: number;
-  timeoutMs: number;
-  retries: number;
-  logger: Logger;
-  progress: Progress;
   /** The number the state store's journal and the metrics file record for how a run ended (the CLI's exit code). */
   statusCode: (status: RunStatus) => number;
 }
