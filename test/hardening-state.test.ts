@@ -161,6 +161,13 @@ describe("modes (issue 17 row 9)", () => {
       const modes = Object.fromEntries(
         readdirSync(stateFolder()).map((name) => [name, statSync(join(stateFolder(), name)).mode & 0o777]),
       );
+      // Without XDG_RUNTIME_DIR the tenant's lock sits beside the store, as private as the store's own.
+      const tenantLocks = Object.keys(modes).filter((name) => name.startsWith("tenant-"));
+      expect(tenantLocks.map((name) => name.replace(/^tenant-[0-9a-f]{16}/, "tenant-*")).sort()).toEqual([
+        "tenant-*.lock",
+        "tenant-*.lock-journal",
+        "tenant-*.lock.owner",
+      ]);
       expect(modes).toEqual({
         "state.db": 0o600,
         "state.db-wal": 0o600,
@@ -168,6 +175,7 @@ describe("modes (issue 17 row 9)", () => {
         "state.db.lock": 0o600,
         "state.db.lock-journal": 0o600,
         "state.db.lock.owner": 0o600,
+        ...Object.fromEntries(tenantLocks.map((name) => [name, 0o600])),
       });
       run.child.kill("SIGTERM");
       expect((await run.done).code).toBe(130);

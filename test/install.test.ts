@@ -262,7 +262,12 @@ describe.skipIf(!IS_ROOT)(
       expect(watched.map(tree)).toEqual(before);
       expect(sharedDirs.flatMap(ownedByNobody)).toEqual(nobodysBefore);
       expect(readdirSync(work)).toEqual(["state"]);
-      expect(readdirSync(join(work, "state")).every((name) => name.startsWith("state.db"))).toBe(true);
+      // The state store, its companions and (without XDG_RUNTIME_DIR) the tenant's lock, all in the given folder.
+      expect(
+        readdirSync(join(work, "state")).every(
+          (name) => name.startsWith("state.db") || /^tenant-[0-9a-f]{16}\.lock/.test(name),
+        ),
+      ).toBe(true);
     });
 
     it("upload loads no demo or emulator code", async () => {

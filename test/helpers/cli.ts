@@ -15,7 +15,8 @@ export interface CliResult {
 }
 
 /**
- * Spawns the CLI; `env` is added to a copy of the environment without the caller's Azure and tool settings.
+ * Spawns the CLI; `env` is added to a copy of the environment without the caller's Azure and tool settings, nor
+ * its `XDG_RUNTIME_DIR` (where the tenant lock would go: a test that wants one passes it).
  * `wrapper` is a command line the CLI runs under (e.g. `/usr/bin/time -f %M -o FILE`).
  */
 export function startCli(
@@ -25,7 +26,8 @@ export function startCli(
 ): { child: ChildProcess; done: Promise<CliResult> } {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([key]) => !key.startsWith("AZURE_") && !key.startsWith("INTUNE_CODESIGN_"),
+      ([key]) =>
+        !key.startsWith("AZURE_") && !key.startsWith("INTUNE_CODESIGN_") && key !== "XDG_RUNTIME_DIR",
     ),
   );
   const [command, ...prefix] = [...wrapper, process.execPath];
