@@ -31,6 +31,9 @@ export class RunLockedError extends Error {
   }
 }
 
+/** How long taking a lock waits out another process's passing SQLite lock. */
+const LOCK_RACE_MS = 250;
+
 /**
  * One run at a time, held as an exclusive SQLite (fcntl) lock on a file beside the state store. The kernel drops
  * the lock when its process dies, however it dies (kill -9, OOM, reboot), so a dead run's lock is taken over at
@@ -46,7 +49,10 @@ export class RunLock {
   static acquire(path: string, note: { state?: string } = {}): RunLock | { heldBy: LockOwner | null } {
     createFolders(dirname(path), 0o700);
     createPrivate(path);
-    const db = new Database(path, { timeout: 0 });
+    // A short busy wait: when two runs start together, the loser's passing SHARED lock would otherwise make the
+    // winner's step to EXCLUSIVE fail too, and both would exit 4. A lock held by a run is held for its whole length,
+    // so the loser still gets SQLITE_BUSY, after this wait.
+    const db = new Database(path, { timeout: LOCK_RACE_MS });
     try {
       db.pragma("locking_mode = EXCLUSIVE");
       db.exec("BEGIN EXCLUSIVE");
