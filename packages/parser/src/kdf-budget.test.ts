@@ -1,6 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { FIXTURE_PASSWORD, generateFixtures } from "@intune-codesign/testkit/fixtures";
+import { exportLeafPkcs12, FIXTURE_PASSWORD, generateFixtures } from "@intune-codesign/testkit/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as Parser from "./index.js";
 import {
@@ -64,20 +63,7 @@ describe("a pool's budget", () => {
     ({ dir, cleanup } = generateFixtures());
     // 2,500,000 iterations for the MAC and for the certificates' bag (the key is paired by localKeyId): 5,000,000,
     // 1,000,000 past the free 4,000,000.
-    execFileSync("openssl", [
-      "pkcs12",
-      "-export",
-      "-in",
-      join(dir, "leaf.pem"),
-      "-inkey",
-      join(dir, "leaf.key"),
-      "-iter",
-      "2500000",
-      "-passout",
-      `pass:${FIXTURE_PASSWORD}`,
-      "-out",
-      join(dir, "costly.p12"),
-    ]);
+    exportLeafPkcs12(dir, join(dir, "costly.p12"), 2500000);
   });
   afterAll(() => cleanup());
 

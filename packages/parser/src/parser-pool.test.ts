@@ -1,8 +1,7 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FIXTURE_PASSWORD, generateFixtures } from "@intune-codesign/testkit/fixtures";
+import { exportLeafPkcs12, FIXTURE_PASSWORD, generateFixtures } from "@intune-codesign/testkit/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as Parser from "./index.js";
 import { parseFile } from "./parse-file.js";
@@ -47,20 +46,7 @@ describe("createParserPool", () => {
     const slowDir = mkdtempSync(join(tmpdir(), "slow-p12-"));
     const slow = join(slowDir, "slow.p12");
     // 3,000,000 iterations: allowed (under the 10,000,000 cap) but about a second of key derivation.
-    execFileSync("openssl", [
-      "pkcs12",
-      "-export",
-      "-in",
-      join(dir, "leaf.pem"),
-      "-inkey",
-      join(dir, "leaf.key"),
-      "-iter",
-      "3000000",
-      "-passout",
-      `pass:${FIXTURE_PASSWORD}`,
-      "-out",
-      slow,
-    ]);
+    exportLeafPkcs12(dir, slow, 3000000);
     const pool = createParserPool({ threads: 1, stallMs: 200 });
     try {
       const [stalled, der, pem] = await Promise.all(

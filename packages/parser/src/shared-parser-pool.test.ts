@@ -1,6 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { FIXTURE_PASSWORD, generateFixtures } from "@intune-codesign/testkit/fixtures";
+import { exportLeafPkcs12, FIXTURE_PASSWORD, generateFixtures } from "@intune-codesign/testkit/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as Parser from "./index.js";
 
@@ -11,20 +10,7 @@ let dir: string;
 let cleanup: () => void;
 beforeAll(() => {
   ({ dir, cleanup } = generateFixtures());
-  execFileSync("openssl", [
-    "pkcs12",
-    "-export",
-    "-in",
-    join(dir, "leaf.pem"),
-    "-inkey",
-    join(dir, "leaf.key"),
-    "-iter",
-    "1500000",
-    "-passout",
-    `pass:${FIXTURE_PASSWORD}`,
-    "-out",
-    join(dir, "slow.p12"),
-  ]);
+  exportLeafPkcs12(dir, join(dir, "slow.p12"), 1500000);
 });
 afterAll(() => cleanup());
 

@@ -26,6 +26,28 @@ function runScript(name: string, prefix: string): string {
   return dir;
 }
 
+/**
+ * Exports the fixtures' leaf certificate and key (from generateFixtures' `dir`) as a PKCS#12 protected with
+ * `iterations` rounds of key derivation (openssl's defaults otherwise), under FIXTURE_PASSWORD; returns its path.
+ */
+export function exportLeafPkcs12(dir: string, out: string, iterations: number): string {
+  execFileSync("openssl", [
+    "pkcs12",
+    "-export",
+    "-in",
+    join(dir, "leaf.pem"),
+    "-inkey",
+    join(dir, "leaf.key"),
+    "-iter",
+    String(iterations),
+    "-passout",
+    `pass:${FIXTURE_PASSWORD}`,
+    "-out",
+    out,
+  ]);
+  return out;
+}
+
 /** Generates the fixtures into a fresh temporary directory; returns it and a cleanup function. */
 export function generateFixtures(): { dir: string; cleanup(): void } {
   const dir = runScript("generate-fixtures.mjs", "parser-fixtures-");
