@@ -2,8 +2,9 @@ import { createDecipheriv } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FIXTURE_PASSWORD, generateFixtures } from "@intune-codesign/testkit/fixtures";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type * as Parser from "./index.js";
+import { NATIVE_SWITCH } from "./native-hash.js";
 import { parseFile as parseInThisThread } from "./parse-file.js";
 
 // Workers run the built JavaScript (dist), as the CLI does; `pnpm test` builds first.
@@ -32,22 +33,40 @@ afterAll(async () => {
   cleanup();
 });
 
-const parse = (name: string, password?: Parser.PfxPasswords) =>
-  pool.parseFile(join(dir, "pkcs12", name), { password, now: new Date("2026-01-01T00:00:00Z") });
+const parse = (name: string, password?: Parser.PfxPasswords, using = pool) =>
+  using.parseFile(join(dir, "pkcs12", name), { password, now: new Date("2026-01-01T00:00:00Z") });
 
-describe("the PKCS#12 algorithm matrix", () => {
-  it("covers every algorithm OpenSSL writes and those built from node:crypto", () => {
-    const files = cases.map((c) => c.file);
-    expect(files.filter((f) => f.startsWith("pbe-"))).toHaveLength(31);
-    expect(files.filter((f) => f.startsWith("mac-"))).toHaveLength(16);
-    expect(files.filter((f) => f.startsWith("prf-"))).toHaveLength(13);
-    expect(files).toEqual(
-      expect.arrayContaining(["scrypt.p12", "idea.p12", "pbmac1.p12", "ber-indefinite.p12"]),
-    );
+/** Whether this process has the iterated-hash addon loaded (a pool's worker threads share its address space). */
+const addonMapped = () => readFileSync("/proc/self/maps", "utf8").includes("/iterated_hash.node");
+
+it("covers every algorithm OpenSSL writes and those built from node:crypto", () => {
+  const files = cases.map((c) => c.file);
+  expect(files.filter((f) => f.startsWith("pbe-"))).toHaveLength(31);
+  expect(files.filter((f) => f.startsWith("mac-"))).toHaveLength(16);
+  expect(files.filter((f) => f.startsWith("prf-"))).toHaveLength(13);
+  expect(files).toEqual(
+    expect.arrayContaining(["scrypt.p12", "idea.p12", "pbmac1.p12", "ber-indefinite.p12"]),
+  );
+});
+
+// The JavaScript run comes first: once a worker has loaded the addon, it stays mapped in this process.
+describe.each([
+  { mode: "JavaScript", value: "off", native: false },
+  { mode: "native", value: undefined, native: true },
+])("the PKCS#12 algorithm matrix, $mode key derivation", ({ value, native }) => {
+  let modePool: Parser.ParserPool;
+  beforeAll(async () => {
+    // Workers and the legacy child take this process's environment when they start, within this block.
+    vi.stubEnv(NATIVE_SWITCH, value);
+    modePool = ((await import(built)) as typeof Parser).createParserPool({ threads: 2 });
+  });
+  afterAll(async () => {
+    await modePool.close();
+    vi.unstubAllEnvs();
   });
 
   it("opens every case with its password and yields the certificate OpenSSL (or the generator) names", async () => {
-    const results = await Promise.all(cases.map((c) => parse(c.file, c.password)));
+    const results = await Promise.all(cases.map((c) => parse(c.file, c.password, modePool)));
     const seen = results.map((file, i) => ({
       file: cases[i]!.file,
       error: file.error,
@@ -65,15 +84,19 @@ describe("the PKCS#12 algorithm matrix", () => {
   });
 
   it("says bad_password for every case with a wrong password (unless nothing is protected)", async () => {
-    const results = await Promise.all(cases.map((c) => parse(c.file, "not-the-password")));
+    const results = await Promise.all(cases.map((c) => parse(c.file, "not-the-password", modePool)));
     expect(results.map((file, i) => ({ file: cases[i]!.file, code: file.error?.code ?? "opens" }))).toEqual(
       cases.map((c) => ({ file: c.file, code: c.wrong })),
     );
   });
 
-  it("keeps OpenSSL's legacy provider out of this process (only the parser's child process loads it)", () => {
-    expect(() => createDecipheriv("rc2-cbc", Buffer.alloc(16), Buffer.alloc(8))).toThrow(/unsupported/);
+  it(`derived the keys ${native ? "in the addon" : "without loading the addon"}`, () => {
+    expect(addonMapped()).toBe(native);
   });
+});
+
+it("keeps OpenSSL's legacy provider out of this process (only the parser's child process loads it)", () => {
+  expect(() => createDecipheriv("rc2-cbc", Buffer.alloc(16), Buffer.alloc(8))).toThrow(/unsupported/);
 });
 
 describe("legacy algorithms without OpenSSL's legacy provider", () => {
