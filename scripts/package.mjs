@@ -4,7 +4,9 @@
 // The CLI's built main and every worker it starts are bundled (rolldown) with the workspace packages they import,
 // wherever those sit under packages/; third-party packages stay imports and become the package's `dependencies`, at
 // the versions the workspace packages that import them declare. The CLI's launcher (V8 flags, then ../dist/main.js)
-// is shipped as it is. Run after `tsc -b` (the root script does).
+// is shipped as it is. Run after `tsc -b` (the root script does). The parser's optional native addon ships as source in
+// native/, beside the flat dist/ (the relative URL the parser loads it by holds there too), and the package's
+// `install` script builds it; without a compiler the install still succeeds and the parser uses JavaScript.
 import { execFileSync } from "node:child_process";
 import {
   copyFileSync,
@@ -27,6 +29,8 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const NAME = "intune-codesign";
 const WORKSPACE_SCOPE = "@intune-codesign/";
 const readJson = (path) => JSON.parse(readFileSync(path, "utf8"));
+const NATIVE_DIR = join(ROOT, "packages", "parser", "native");
+const NATIVE_SOURCES = ["binding.gyp", "iterated_hash.c", "build.mjs"];
 
 const cliDir = realpathSync(join(ROOT, "node_modules", "@intune-codesign", "cli"));
 const cli = readJson(join(cliDir, "package.json"));
@@ -114,6 +118,8 @@ try {
     license: cli.license,
     type: "module",
     bin: { [NAME]: `bin/${NAME}.js` },
+    // npm runs it with its own node-gyp (npm_config_node_gyp); it never fails the install.
+    scripts: { install: "node native/build.mjs" },
     engines: readJson(join(ROOT, "package.json")).engines,
     dependencies: declaredVersions([...imported].sort()),
     // The workspace's pins of transitive dependencies (@azure/identity's, held to Node 20 releases). npm applies
@@ -125,6 +131,8 @@ try {
   mkdirSync(join(stage, "bin"));
   copyFileSync(launcher, join(stage, "bin", `${NAME}.js`));
   for (const doc of ["README.md", "CHANGELOG.md"]) copyFileSync(join(ROOT, doc), join(stage, doc));
+  mkdirSync(join(stage, "native"));
+  for (const source of NATIVE_SOURCES) copyFileSync(join(NATIVE_DIR, source), join(stage, "native", source));
   writeFileSync(join(stage, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
   execFileSync(
     "npm",

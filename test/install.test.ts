@@ -139,6 +139,8 @@ describe.skipIf(!IS_ROOT)(
       expect(install.status, install.stderr).toBe(0);
       // The shrinkwrap holds every dependency to releases that support the package's Node.js versions.
       expect(install.stderr).not.toContain("EBADENGINE");
+      // The install script built the iterated-hash addon with npm's node-gyp (this machine has a compiler).
+      expect(install.stderr).not.toContain("native hash addon not built");
 
       const ca = await makeCa("C=US, O=Install Test, CN=Install Test Root");
       const names = ["DER Signing", "PEM Signing", "PFX Signing"];
@@ -176,6 +178,11 @@ describe.skipIf(!IS_ROOT)(
       expect(files).toContain("package/dist/main.js");
       expect(files).toContain("package/dist/parser-worker.js");
       expect(files).toContain("package/npm-shrinkwrap.json");
+      expect(files.filter((file) => file.startsWith("package/native/")).sort()).toEqual([
+        "package/native/binding.gyp",
+        "package/native/build.mjs",
+        "package/native/iterated_hash.c",
+      ]);
       expect(files.filter((file) => /\.test\.|test-helper|fixture|\.ts$|\.map$|tsconfig/.test(file))).toEqual(
         [],
       );
@@ -183,6 +190,7 @@ describe.skipIf(!IS_ROOT)(
         execFileSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8" }),
       ) as Record<string, unknown>;
       expect(manifest).not.toHaveProperty("devDependencies");
+      expect(manifest.scripts).toEqual({ install: "node native/build.mjs" });
       expect(
         Object.keys(manifest.dependencies as object).filter((name) => name.startsWith("@intune-codesign/")),
       ).toEqual([]);
@@ -197,6 +205,35 @@ describe.skipIf(!IS_ROOT)(
       );
       expect(result).not.toBe(0);
       expect(existsSync(probe)).toBe(false);
+    });
+
+    it("derives PKCS#12 keys in the addon built at install, and in JavaScript with INTUNE_CODESIGN_NATIVE=off", async () => {
+      const addon = join(
+        prefix,
+        "lib",
+        "node_modules",
+        "intune-codesign",
+        "native",
+        "build",
+        "Release",
+        "iterated_hash.node",
+      );
+      expect(existsSync(addon)).toBe(true);
+      // The dynamic loader's own trace (on stderr) names each library it initialises, in every thread.
+      const args = ["inspect", "--json", "--pfx-password-file", passwordFile, join(certs, "signing.pfx")];
+      const native = await runInstalled(args, { LD_DEBUG: "files" });
+      const js = await runInstalled(args, { LD_DEBUG: "files", INTUNE_CODESIGN_NATIVE: "off" });
+      expect([native.code, js.code]).toEqual([0, 0]);
+      const initialised = (run: Run) => run.stderr.includes(`calling init: ${addon}\n`);
+      expect([initialised(native), initialised(js)]).toEqual([true, false]);
+      const certificates = (run: Run) =>
+        (
+          JSON.parse(run.stdout) as {
+            files: Array<{ error: unknown; certificates: Array<{ sha256: string }> }>;
+          }
+        ).files.map((file) => [file.error, file.certificates.map((c) => c.sha256)]);
+      expect(certificates(native)).toEqual([[null, [[...expected.keys()][2]]]]);
+      expect(certificates(js)).toEqual(certificates(native));
     });
 
     it("--version, inspect and upload run and write only the state store they were given", async () => {
