@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { jsIteratedHash, NATIVE_SWITCH } from "./native-hash.js";
+import { jsIteratedHash, NATIVE_SWITCH, iteratedHash as parserIteratedHash } from "./native-hash.js";
 import { DIGESTS } from "./pbe-algorithms.js";
 
 const ADDON = fileURLToPath(new URL("../native/build/Release/iterated_hash.node", import.meta.url));
@@ -131,6 +131,12 @@ describe("the native iterated-hash addon", () => {
       new Error("iteratedHash: digest md4 is not available in this OpenSSL"),
     );
     expect(() => iteratedHash("no-such-digest", input, 1)).toThrow(/digest no-such-digest is not available/);
+  });
+
+  it("hands a digest the addon refuses to the JavaScript loop, whose error the caller sees as before", () => {
+    expect(() => parserIteratedHash("no-such-digest", Buffer.from("x"), 2)).toThrow(
+      "error:0308010C:digital envelope routines::unsupported",
+    );
   });
 });
 
