@@ -2,9 +2,8 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { createRunBudget, DEFAULT_RUN_KDF_BUDGET } from "./kdf-budget.js";
 import { createLegacyParser, type LegacyParser } from "./legacy-parser.js";
-import { failedFile } from "./parse-bytes.js";
 import { ParseError } from "./parse-error.js";
-import { shownPath } from "./parse-file.js";
+import { failedFile, shownPath } from "./parsed-file.js";
 import type { WorkerRequest, WorkerResponse } from "./parser-worker.js";
 import type { FilePath, ParsedFile, ParseOptions } from "./types.js";
 
