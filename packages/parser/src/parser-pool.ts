@@ -166,6 +166,8 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
       watchdog: undefined,
       retired: false,
     };
+    // Idle from the start: a pool that is never given a file does not hold the process open while its threads boot.
+    if (options.unrefWhenIdle) slot.worker.unref();
     slot.worker.on("online", () => armWatchdog(slot));
     slot.worker.on("message", ({ results }: WorkerResponse) => {
       for (const { id, file, legacy: needsLegacy } of results) {
