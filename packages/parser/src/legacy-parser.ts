@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
-import { failedFile } from "./parse-bytes.js";
 import { ParseError } from "./parse-error.js";
+import { failedFile } from "./parsed-file.js";
 import type { WorkerRequest, WorkerResponse } from "./parser-worker.js";
 import type { FilePath, ParsedFile, ParseOptions } from "./types.js";
 

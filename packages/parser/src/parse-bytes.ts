@@ -1,16 +1,12 @@
 import { readContainer } from "./container.js";
 import { ParseError } from "./parse-error.js";
+import { failedFile } from "./parsed-file.js";
 import { readSignedBytes } from "./signed/read-artefact.js";
 import type { ParsedFile, ParseOptions } from "./types.js";
 import { judgeCertificates } from "./verdict.js";
 
 /** The default `too_large` limit: far above any real certificate file, low enough to bound memory. */
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
-
-/** A ParsedFile carrying only an error. */
-export function failedFile(path: string, error: ParseError): ParsedFile {
-  return { path, format: null, error: { code: error.code, message: error.message }, certificates: [] };
-}
 
 /** Why a file of `size` bytes is not parsed at all (empty, or above the limit), else null. */
 export function sizeError(size: number, options: ParseOptions): ParseError | null {

@@ -1,7 +1,8 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 import { lstat, stat } from "node:fs/promises";
-import { failedFile, parseBytes, sizeError } from "./parse-bytes.js";
+import { parseBytes, sizeError } from "./parse-bytes.js";
 import { ParseError } from "./parse-error.js";
+import { failedFile, shownPath } from "./parsed-file.js";
 import { fileSource } from "./signed/byte-source.js";
 import { HEAD_BYTES, headArtefact, readHeadArtefact } from "./signed/read-artefact.js";
 import type { FilePath, ParsedFile, ParseOptions } from "./types.js";
@@ -25,11 +26,6 @@ function ioError(error: unknown): ParseError {
 /** The path as Node's fs takes it (a byte path crosses worker threads as a plain Uint8Array). */
 function fsPath(path: FilePath): string | Buffer {
   return typeof path === "string" ? path : Buffer.from(path.buffer, path.byteOffset, path.byteLength);
-}
-
-/** The path as reports show it: invalid UTF-8 in a byte path becomes U+FFFD. */
-export function shownPath(path: FilePath): string {
-  return typeof path === "string" ? path : Buffer.from(path).toString("utf8");
 }
 
 /**

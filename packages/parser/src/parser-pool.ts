@@ -2,9 +2,8 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { createRunBudget, DEFAULT_RUN_KDF_BUDGET } from "./kdf-budget.js";
 import { createLegacyParser, type LegacyParser } from "./legacy-parser.js";
-import { failedFile } from "./parse-bytes.js";
 import { ParseError } from "./parse-error.js";
-import { shownPath } from "./parse-file.js";
+import { failedFile, shownPath } from "./parsed-file.js";
 import type { WorkerRequest, WorkerResponse } from "./parser-worker.js";
 import type { FilePath, ParsedFile, ParseOptions } from "./types.js";
 
@@ -167,6 +166,8 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
       watchdog: undefined,
       retired: false,
     };
+    // Idle from the start: a pool that is never given a file does not hold the process open while its threads boot.
+    if (options.unrefWhenIdle) slot.worker.unref();
     slot.worker.on("online", () => armWatchdog(slot));
     slot.worker.on("message", ({ results }: WorkerResponse) => {
       for (const { id, file, legacy: needsLegacy } of results) {

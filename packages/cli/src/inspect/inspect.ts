@@ -1,13 +1,9 @@
-import {
-  type CertificateEntry,
-  createParserPool,
-  DuplicateTracker,
-  type ParsedFile,
-} from "@intune-codesign/parser";
+import { type CertificateEntry, DuplicateTracker, type ParsedFile } from "@intune-codesign/parser";
 import { parseEntries, walk } from "@intune-codesign/sync/files";
 import { printable } from "@intune-codesign/sync/printable";
 import { ExitCode } from "../exit-codes.js";
 import { checkPathsExist } from "../options.js";
+import { takeParserPool } from "../prestart.js";
 import { pfxPassword } from "../secrets.js";
 import { flagSource, fromSettingAsync, type SettingSource } from "../setting-source.js";
 import { writeChunks } from "../write-chunks.js";
@@ -48,14 +44,17 @@ async function inspectPaths(
   options: InspectOptions,
   password: string[] | string | undefined,
 ): Promise<InspectedFile[]> {
-  // Every file is read, so the workers start now and get ready while the walk runs.
-  const pool = createParserPool();
-  const entries = await walk(paths, options);
+  // Every file is read: the workers, started as the CLI loaded (prestart.ts), get ready while the walk runs.
+  const pool = takeParserPool();
+  const entries = await walk(paths, options).catch(async (error: unknown) => {
+    await (await pool).close();
+    throw error;
+  });
   const tracker = new DuplicateTracker();
   const files: InspectedFile[] = [];
   await parseEntries(entries, {
     parse: { password, maxFileSize: options.maxFileSize, maxSignedFileSize: options.maxSignedFileSize },
-    pool,
+    pool: await pool,
     onParsed: (_entry, parsed) => {
       if ("fresh" in parsed) files.push(withoutDer(tracker.mark(parsed.fresh)));
     },

@@ -4,9 +4,6 @@ import type * as Yauzl from "yauzl";
 import { ParseError } from "../parse-error.js";
 import type { ByteSource } from "./byte-source.js";
 
-/** Required, not imported: an ESM import of this CommonJS package cost every parser thread ~15 ms at start. */
-const yauzl: typeof Yauzl = createRequire(import.meta.url)("yauzl");
-
 const SIGNATURE_ENTRY = "AppxSignature.p7x";
 /** The entries that make a ZIP an app package rather than any other ZIP (a .docx, a .jar, an archive of files). */
 const MANIFESTS = new Set(["AppxManifest.xml", "AppxMetadata/AppxBundleManifest.xml"]);
@@ -22,21 +19,35 @@ export function looksLikeZip(head: Uint8Array): boolean {
   return head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
 }
 
-/** yauzl's view of a ByteSource: each range is one read of exactly that range. */
-class SourceReader extends yauzl.RandomAccessReader {
-  constructor(private readonly source: ByteSource) {
-    super();
-  }
+/**
+ * yauzl, and its view of a ByteSource (each range is one read of exactly that range), loaded on the first ZIP: most
+ * runs read none, and loading it cost every parser thread ~6 ms at start. Required, not imported: an ESM import of
+ * this CommonJS package cost more.
+ */
+let zipReader:
+  | { yauzl: typeof Yauzl; SourceReader: new (source: ByteSource) => Yauzl.RandomAccessReader }
+  | undefined;
 
-  override _readStreamForRange(start: number, end: number): Readable {
-    try {
-      return Readable.from([Buffer.from(this.source.read(start, end - start, "a ZIP record"))]);
-    } catch (error) {
-      const stream = new Readable({ read() {} });
-      process.nextTick(() => stream.destroy(error as Error));
-      return stream;
+function loadZipReader(): NonNullable<typeof zipReader> {
+  if (zipReader) return zipReader;
+  const yauzl: typeof Yauzl = createRequire(import.meta.url)("yauzl");
+  class SourceReader extends yauzl.RandomAccessReader {
+    constructor(private readonly source: ByteSource) {
+      super();
+    }
+
+    override _readStreamForRange(start: number, end: number): Readable {
+      try {
+        return Readable.from([Buffer.from(this.source.read(start, end - start, "a ZIP record"))]);
+      } catch (error) {
+        const stream = new Readable({ read() {} });
+        process.nextTick(() => stream.destroy(error as Error));
+        return stream;
+      }
     }
   }
+  zipReader = { yauzl, SourceReader };
+  return zipReader;
 }
 
 async function readCapped(stream: Readable, name: string): Promise<Uint8Array> {
@@ -83,6 +94,7 @@ export interface PackageSignature {
  * directory, then those two entries (at most 1 MiB each), never the package's contents.
  */
 export async function msixSignature(source: ByteSource): Promise<PackageSignature> {
+  const { yauzl, SourceReader } = loadZipReader();
   let zip: Yauzl.ZipFile;
   try {
     zip = await yauzl.fromRandomAccessReaderPromise(new SourceReader(source), source.size, {

@@ -1,5 +1,5 @@
-import { failedFile } from "../parse-bytes.js";
 import { ParseError } from "../parse-error.js";
+import { failedFile } from "../parsed-file.js";
 import type { ContainerFormat, ParsedFile, ParseOptions } from "../types.js";
 import { type ByteSource, bytesSource } from "./byte-source.js";
 import { cabSignature, looksLikeCab } from "./cab.js";
