@@ -65,7 +65,7 @@ function generate(set) {
       file,
     ]);
   }
-  writeFileSync(join(dir, set.name, ".complete"), "");
+  writeFileSync(join(dir, `${set.name}.complete`), "");
 }
 
 /** GNU time reports the CPU seconds of a command and its children: the figure a busy machine does not inflate. */
@@ -125,7 +125,7 @@ function opensslLoop(folder) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 for (const set of SETS) {
-  if (existsSync(join(dir, set.name, ".complete"))) continue;
+  if (existsSync(join(dir, `${set.name}.complete`))) continue;
   const started = performance.now();
   generate(set);
   console.log(
