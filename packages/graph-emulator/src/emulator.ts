@@ -79,7 +79,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const handler = (request: IncomingMessage, response: ServerResponse): void => {
     void serve(request, response);
   };
+  let inFlight = 0;
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    inFlight += 1;
     const startedAt = now();
     const started = performance.now();
     const url = URL.canParse(request.url ?? "/", BASE_FOR_PATHS)
@@ -113,6 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       attempt: headerValue(request, "x-attempt") ?? headerValue(request, "retry-attempt"),
       retryAfterMs: outcome.retryAfterMs,
     });
+    inFlight -= 1;
   };
 
   let server: Server;
@@ -158,6 +161,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     objects: () => store.all(),
     requests: () => graphLog.map((entry) => ({ ...entry })),
     tokenRequests: () => tokenLog.map((entry) => ({ ...entry })),
+    inFlight: () => inFlight,
     issueToken: (issue) => {
       const client = issue?.clientId === undefined ? firstClient : findClient(clients, issue.clientId);
       return tokens.issue(tokenOwner(client), issue?.lifetimeSeconds ?? tokenLifetimeSeconds);

@@ -136,11 +136,12 @@ describe("fault injection", () => {
   it("does not hold close() for a pending latency fault", async () => {
     graph = await startTestGraph({ faults: { rate: 1, kinds: ["latency"], latencyMs: 30_000 } });
     const pending = graph.call("GET", COLLECTION).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(() => graph.emulator.inFlight() === 1);
     const started = performance.now();
     await graph.emulator.close();
     expect(performance.now() - started).toBeLessThan(1000);
     expect(await pending).toBeInstanceOf(TypeError);
+    await waitFor(() => graph.emulator.inFlight() === 0);
     graph = await startTestGraph();
   });
 

@@ -134,6 +134,8 @@ export interface RunningEmulator {
   requests(): RecordedRequest[];
   /** Token endpoint requests, in arrival order. */
   tokenRequests(): RecordedRequest[];
+  /** Requests (Graph and token) being handled now: arrived, not yet recorded in requests() or tokenRequests(). */
+  inFlight(): number;
   /** Mints a valid token directly, for tests: for the first client, or the configured client `clientId`. */
   issueToken(options?: { lifetimeSeconds?: number; clientId?: string }): string;
   /** Changes fault injection at run time (undefined = none). */

@@ -182,12 +182,21 @@ describe("client-secret credential against the emulator's token service (built d
     const script = `
       import { createTokenProvider } from ${JSON.stringify(DIST_INDEX)};
       const provider = createTokenProvider({ scope: "${SCOPE}" });
-      const a = await provider.getToken();
-      await new Promise((r) => setTimeout(r, 1000));
-      const b = await provider.getToken();
-      await new Promise((r) => setTimeout(r, 1300));
-      const c = await provider.getToken();
-      console.log(JSON.stringify({ sameAt1s: a === b, renewedAt2_3s: b !== c }));
+      const start = Date.now();
+      const first = await provider.getToken();
+      let sameUntilMs = 0;
+      let renewedAfterMs = null;
+      while (Date.now() - start < 6000) {
+        const token = await provider.getToken();
+        const elapsed = Date.now() - start;
+        if (token !== first) {
+          renewedAfterMs = elapsed;
+          break;
+        }
+        sameUntilMs = elapsed;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      console.log(JSON.stringify({ sameUntilMs, renewedAfterMs }));
     `;
     const result = await runTrusting(emulator.caCertPath!, script, {
       AZURE_TENANT_ID: DEFAULT_CLIENT.tenantId,
@@ -195,6 +204,11 @@ describe("client-secret credential against the emulator's token service (built d
       AZURE_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
       AZURE_AUTHORITY_HOST: emulator.rootUrl,
     });
-    expect(result).toEqual({ sameAt1s: true, renewedAt2_3s: true });
+    // Polled every 25 ms from before the first request: the cached token is served until half its 4 s life has
+    // passed (its life starts after `start`), then a new one, well before it expires.
+    const { sameUntilMs, renewedAfterMs } = result as { sameUntilMs: number; renewedAfterMs: number | null };
+    expect(sameUntilMs).toBeGreaterThanOrEqual(1_900);
+    expect(renewedAfterMs).toBeGreaterThanOrEqual(2_000);
+    expect(renewedAfterMs).toBeLessThan(3_000);
   });
 });
