@@ -15,8 +15,6 @@ export type HeadArtefact = "pe" | "msi" | "msix" | "cab";
 
 /** The default limit for signed artefacts: only their headers and signature are read, so size costs little. */
 export const DEFAULT_MAX_SIGNED_FILE_SIZE = 8 * 1024 ** 3;
-/** MSI is read whole (the compound-file reader needs every sector), so it has a lower cap of its own. */
-export const MAX_MSI_FILE_SIZE = 1024 ** 3;
 /** How many leading bytes identify a head artefact (a PE's e_lfanew must point inside them). */
 export const HEAD_BYTES = 4096;
 
@@ -123,9 +121,7 @@ export function readHeadArtefact(
         return signedFile(path, kind, der ? [der] : [], now);
       }
       case "msi": {
-        if (source.size > MAX_MSI_FILE_SIZE)
-          throw tooLarge(source.size, MAX_MSI_FILE_SIZE, "for MSI packages (read whole)");
-        const der = msiSignature(source.read(0, source.size, "the MSI package"));
+        const der = msiSignature(source);
         return signedFile(path, kind, der ? [der] : [], now);
       }
       case "msix":
