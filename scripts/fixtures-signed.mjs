@@ -158,6 +158,60 @@ function minimalMsi() {
   return Buffer.from(CFB.write(container, { type: "buffer" }));
 }
 
+/** The same, with a storage holding a decoy `\x05DigitalSignature` stream: only the root storage's one counts. */
+function msiWithDecoy() {
+  const container = CFB.utils.cfb_new();
+  CFB.utils.cfb_add(container, "/\u0005SummaryInformation", Buffer.alloc(64, 1));
+  CFB.utils.cfb_add(container, "/Nested/\u0005DigitalSignature", Buffer.alloc(5000, 0x30));
+  return Buffer.from(CFB.write(container, { type: "buffer" }));
+}
+
+/**
+ * A version 4 compound file (4096-byte sectors), which cfb does not write, built by hand after MS-CFB: the header
+ * sector, sector 0 the FAT, sector 1 the directory, then a 10,000-byte stream in sectors 2 to 4 (at or above the
+ * 4096-byte cutoff, so there is no mini stream). osslsigncode keeps the version when it signs.
+ */
+function compoundFileV4() {
+  const SECTOR = 4096;
+  const [FREE, END, FAT, NONE] = [0xffffffff, 0xfffffffe, 0xfffffffd, 0xffffffff];
+  const payload = Buffer.alloc(10000, 7);
+  const file = Buffer.alloc(SECTOR * 6);
+  file.write("d0cf11e0a1b11ae1", 0, "hex");
+  file.writeUInt16LE(0x3e, 0x18); // minor version
+  file.writeUInt16LE(4, 0x1a); // major version
+  file.writeUInt16LE(0xfffe, 0x1c); // byte order
+  file.writeUInt16LE(12, 0x1e); // sector shift
+  file.writeUInt16LE(6, 0x20); // mini sector shift
+  file.writeUInt32LE(1, 0x28); // directory sectors
+  file.writeUInt32LE(1, 0x2c); // FAT sectors
+  file.writeUInt32LE(1, 0x30); // first directory sector
+  file.writeUInt32LE(4096, 0x38); // mini stream cutoff
+  file.writeUInt32LE(END, 0x3c); // first mini FAT sector
+  file.writeUInt32LE(END, 0x44); // first DIFAT sector
+  for (let i = 0; i < 109; i++) file.writeUInt32LE(i === 0 ? 0 : FREE, 0x4c + 4 * i);
+  const fat = [FAT, END, 3, 4, END];
+  for (let i = 0; i < SECTOR / 4; i++) file.writeUInt32LE(fat[i] ?? FREE, SECTOR + 4 * i);
+  const entry = (id, name, type, child, start, size) => {
+    const at = 2 * SECTOR + 128 * id;
+    file.write(name, at, "utf16le");
+    file.writeUInt16LE(2 * name.length + 2, at + 0x40);
+    file[at + 0x42] = type;
+    file[at + 0x43] = 1; // black
+    file.writeUInt32LE(NONE, at + 0x44);
+    file.writeUInt32LE(NONE, at + 0x48);
+    file.writeUInt32LE(child, at + 0x4c);
+    file.writeUInt32LE(start, at + 0x74);
+    file.writeBigUInt64LE(BigInt(size), at + 0x78);
+  };
+  entry(0, "Root Entry", 5, 1, END, 0);
+  entry(1, "Payload", 2, NONE, 2, payload.length);
+  for (let id = 2; id < SECTOR / 128; id++) {
+    for (const field of [0x44, 0x48, 0x4c]) file.writeUInt32LE(NONE, 2 * SECTOR + 128 * id + field);
+  }
+  payload.copy(file, 3 * SECTOR);
+  return file;
+}
+
 /**
  * An unsigned catalog as makecat starts one: a SignedData without signers whose content is a certificate trust list
  * (1.3.6.1.4.1.311.10.1) listing no members. osslsigncode adds the signature.
@@ -359,6 +413,14 @@ async function main() {
   signers["dual.exe"] = ["fabrikam", "contoso"];
   osslsign(dir, "unsigned.msi", "signed.msi", "contoso", TSA);
   signers["signed.msi"] = ["contoso"];
+  // MSI: a nested second signature makes the signature stream larger than 4096 bytes (regular sectors, not the
+  // mini stream); a version 4 file; a decoy signature stream in a child storage of an unsigned one.
+  osslsign(dir, "signed.msi", "dual.msi", "fabrikam", ["-nest"]);
+  signers["dual.msi"] = ["contoso", "fabrikam"];
+  writeFileSync(join(dir, "unsigned-v4.msi"), compoundFileV4());
+  osslsign(dir, "unsigned-v4.msi", "signed-v4.msi", "contoso");
+  signers["signed-v4.msi"] = ["contoso"];
+  writeFileSync(join(dir, "decoy.msi"), msiWithDecoy());
   // CAB: gcab writes the cabinet, with room reserved for the signature osslsigncode adds.
   writeFileSync(join(dir, "payload.txt"), "cabinet payload\n");
   run("gcab", ["-c", "unsigned.cab", "payload.txt"], dir);
