@@ -37,8 +37,7 @@ export function readCompoundFileHeader(source: ByteSource): CompoundFileHeader {
   if (!SIGNATURE.every((byte, i) => header[i] === byte))
     throw malformedCompoundFile("no compound file signature");
   const byteOrder = header.readUInt16LE(0x1c);
-  if (byteOrder !== 0xfffe)
-    throw malformedCompoundFile(`byte order mark 0x${hex(byteOrder, 4)}, not 0xFFFE (little-endian)`);
+  if (byteOrder !== 0xfffe) throw malformedCompoundFile(`byte order mark 0x${hex(byteOrder, 4)}, not 0xFFFE`);
   const majorVersion = header.readUInt16LE(0x1a);
   if (majorVersion !== 3 && majorVersion !== 4)
     throw malformedCompoundFile(`major version ${majorVersion}, not 3 or 4`);

@@ -25,6 +25,8 @@ const FORMATS: Record<string, string> = {
   "dual.exe": "pe",
   "renamed-artefact": "pe",
   "signed.msi": "msi",
+  "dual.msi": "msi",
+  "signed-v4.msi": "msi",
   "signed.cab": "cab",
   "signed.cat": "catalog",
   "dual.p7s": "pkcs7",
@@ -168,6 +170,8 @@ describe("signed artefacts: unsigned, truncated and hostile", () => {
   it.each([
     ["unsigned.exe", "pe", "unsigned PE image: it carries no signature"],
     ["unsigned.msi", "msi", "unsigned MSI package: it carries no signature"],
+    ["unsigned-v4.msi", "msi", "unsigned MSI package: it carries no signature"],
+    ["decoy.msi", "msi", "unsigned MSI package: it carries no signature"],
     ["unsigned.cab", "cab", "unsigned cabinet: it carries no signature"],
     ["unsigned.cat", "catalog", "unsigned catalog: it carries no signature"],
     ["unsigned.ps1", "script", "unsigned script: it carries no signature"],
