@@ -29,7 +29,8 @@ fs.readSync = (...args) => {
   return n;
 };
 syncBuiltinESMExports();
-const { parseFile } = await import(join(root, "packages/parser/dist/index.js"));
+// In this thread (the package index hands files to worker threads, whose reads this patch does not see).
+const { parseFile } = await import(join(root, "packages/parser/dist/parse-file.js"));
 
 const dir = mkdtempSync(join(tmpdir(), "bench-signed-"));
 try {
@@ -57,7 +58,7 @@ try {
     join(dir, "Contoso.Tools_1.4.0.0_x64.msix.d", "AppxSignature.p7x"),
   ]);
 
-  // A 256 MiB MSI: cfb writes the compound file, osslsigncode signs it. MSI is read whole (see README).
+  // A 256 MiB MSI: cfb writes the compound file, osslsigncode signs it (as a version 4 file, 4096-byte sectors).
   const CFB = createRequire(join(root, "packages/parser/package.json"))("cfb");
   const container = CFB.utils.cfb_new();
   CFB.utils.cfb_add(container, "/Payload", Buffer.alloc(256 * 1024 ** 2, 7));

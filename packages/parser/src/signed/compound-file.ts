@@ -68,8 +68,8 @@ export class CompoundFile {
 
   /**
    * The stream called `name` directly in the root storage, or null. The root's children form a tree through their
-   * sibling links; it is walked whole (not searched by name order, which writers do not all keep), without
-   * descending into child storages, each entry at most once.
+   * sibling links; it is walked whole rather than searched by name order, so that a tree a writer misordered still
+   * yields its stream, without descending into child storages, each entry at most once.
    */
   rootStream(name: string): DirectoryEntry | null {
     const seen = new Set<number>([0]);
