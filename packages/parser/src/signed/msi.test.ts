@@ -117,16 +117,16 @@ describe("MSI: the signature stream, read sector by sector", () => {
 });
 
 describe("MSI: malformed compound files, each with what is wrong", () => {
-  /** `name`'s bytes changed by `edit`, parsed from a file. */
-  async function parsedAfter(name: string, edit: (bytes: Buffer) => Buffer | undefined) {
+  /** `name`'s bytes changed in place by `edit`, or replaced by the bytes it returns, parsed from a file. */
+  async function parsedAfter(name: string, edit: (bytes: Buffer) => unknown) {
     const original = readFileSync(join(dir, name));
-    const bytes = edit(original) ?? original;
+    const edited = edit(original);
     const path = join(dir, `edited-${name}`);
-    writeFileSync(path, bytes);
+    writeFileSync(path, Buffer.isBuffer(edited) ? edited : original);
     return (await parseFile(path)).error;
   }
 
-  it.each<[string, string, (bytes: Buffer) => Buffer | undefined, string]>([
+  it.each<[string, string, (bytes: Buffer) => unknown, string]>([
     [
       "a truncated header",
       "signed.msi",
