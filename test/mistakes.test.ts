@@ -201,6 +201,21 @@ const CASES: Case[] = [
     check: (result) => expect(result.stdout).toContain("the connection was refused"),
   },
   {
+    row: "4b: a Graph URL on a port fetch blocks: exit 5 saying so at once, not an unknown failure",
+    emulator: HTTPS,
+    setup: (s) => {
+      writeThree(s);
+      return { args: humanUpload(s, ["--graph-url", "https://127.0.0.1:6000/beta"]) };
+    },
+    code: 5,
+    says: "could not reach 127.0.0.1:6000",
+    requests: 0,
+    check: (result) =>
+      expect(result.stdout).toContain(
+        "fetch does not connect to this port (the Fetch standard blocks it, as it does 6000 and 10080): use another (bad port)",
+      ),
+  },
+  {
     row: "5: a --client-certificate file that does not exist",
     emulator: HTTPS,
     setup: (s) => {

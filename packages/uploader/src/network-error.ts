@@ -7,6 +7,7 @@ export type NetworkFailureKind =
   | "timeout"
   | "tls"
   | "proxy"
+  | "port"
   | "other";
 
 /** What the message says for each kind, after the host. */
@@ -18,11 +19,19 @@ const CAUSES: Record<NetworkFailureKind, string> = {
   timeout: "no answer in time",
   tls: "its TLS certificate was not trusted (a TLS-inspecting proxy's CA goes in NODE_EXTRA_CA_CERTS)",
   proxy: "the proxy refused the tunnel",
+  port: "fetch does not connect to this port (the Fetch standard blocks it, as it does 6000 and 10080): use another",
   other: "the request failed below HTTP",
 };
 
 // Kinds where the request provably never reached the server: a write can be re-sent without looking for it.
-const NOT_SENT: ReadonlySet<NetworkFailureKind> = new Set(["dns", "refused", "unreachable", "tls", "proxy"]);
+const NOT_SENT: ReadonlySet<NetworkFailureKind> = new Set([
+  "dns",
+  "refused",
+  "unreachable",
+  "tls",
+  "proxy",
+  "port",
+]);
 
 /** What a NetworkError is made of. */
 export interface NetworkFailure {
@@ -47,7 +56,7 @@ export interface NetworkFailure {
  */
 export class NetworkError extends Error {
   override readonly name = "NetworkError";
-  /** DNS, refused, unreachable, reset, timeout, TLS verification, proxy, or other. */
+  /** DNS, refused, unreachable, reset, timeout, TLS verification, proxy, a blocked port, or other. */
   readonly kind: NetworkFailureKind;
   /** The system, TLS or undici code. */
   readonly code: string;

@@ -54,6 +54,7 @@ describe("classifyNetworkFailure", () => {
       fetchFailure(coded("ERR_INVALID_ARG_TYPE")),
       { kind: "other", code: "ERR_INVALID_ARG_TYPE" },
     ],
+    ["a port fetch blocks", fetchFailure(new Error("bad port")), { kind: "port", code: "bad port" }],
     ["no code at all", new Error("plain"), { kind: "other", code: "EUNKNOWN" }],
     ["not an error", "ECONNRESET", { kind: "other", code: "EUNKNOWN" }],
   ])("%s", (_, error, expected) => {

@@ -28,6 +28,8 @@ const TLS_CODE = /CERT|SIGNATURE|^ERR_TLS_|^ERR_SSL_/;
 
 // undici's answer when a proxy does not open the tunnel (403 by policy, 407 without credentials, 502 for a bad host).
 const PROXY_REFUSAL = /^Proxy response \((\d{3})\)/;
+// fetch's answer, with no code, for a URL on a port the Fetch standard blocks (9, 6000, 10080, …): nothing is sent.
+const BAD_PORT = "bad port";
 
 /** The kind and code of a failed fetch, looked up through `cause` chains (fetch wraps socket errors in a TypeError). */
 export function classifyNetworkFailure(error: unknown): { kind: NetworkFailureKind; code: string } {
@@ -35,6 +37,7 @@ export function classifyNetworkFailure(error: unknown): { kind: NetworkFailureKi
     const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
     const proxyStatus = typeof message === "string" ? PROXY_REFUSAL.exec(message)?.[1] : undefined;
     if (proxyStatus) return { kind: "proxy", code: `HTTP ${proxyStatus}` };
+    if (message === BAD_PORT) return { kind: "port", code: BAD_PORT };
     if (name === "TimeoutError") return { kind: "timeout", code: "ETIMEDOUT" };
     if (typeof code === "string" && code !== "") {
       const kind = KIND_BY_CODE[code] ?? (TLS_CODE.test(code) ? "tls" : undefined);

@@ -85,6 +85,7 @@ describe("isRetryableNetworkError", () => {
     ["dns", "EAI_AGAIN", 1, false],
     ["tls", "CERT_HAS_EXPIRED", 0, false],
     ["proxy", "HTTP 407", 0, false],
+    ["port", "bad port", 0, false],
     ["other", "EUNKNOWN", 0, false],
   ])("%s %s after %i retries -> %s", (kind, code, retries, expected) => {
     expect(isRetryableNetworkError(networkError(kind, code), retries)).toBe(expected);
