@@ -162,4 +162,27 @@ describe("exit codes", () => {
     });
     expect(scenario.acceptedWrites() - writesBefore).toBe(certificates.length - created);
   });
+
+  it("130 on SIGTERM: writes still waiting for their rate-limit slot are not sent, though slots open in the grace", async () => {
+    scenario = await Scenario.start({ faults: undefined });
+    writeAll(scenario, 6);
+    const reportFile = join(scenario.root, "report.json");
+    // Two writes every 3 s: the next slots open well inside the 10 s grace, and nothing may use them.
+    const run = scenario.startUpload(["--rate-limit", "2/3s", "--report", reportFile]);
+    await untilWrites(scenario, 2);
+    run.child.kill("SIGTERM");
+    const result = await run.done;
+    expect(result.code).toBe(130);
+    expect(scenario.writeRequests()).toBe(2);
+    const report = JSON.parse(readFileSync(reportFile, "utf8"));
+    const byAction = (action: string) => report.items.filter((i: { action: string }) => i.action === action);
+    expect(byAction("created")).toHaveLength(2);
+    expect(
+      report.items.filter((i: { error: { code: string } | null }) => i.error?.code === "interrupted"),
+    ).toHaveLength(4);
+    const rerun = await scenario.upload();
+    expect(rerun.code).toBe(0);
+    expect(rerun.report.summary).toMatchObject({ created: 4, unchanged: 2 });
+    expect(scenario.emulator.objects()).toHaveLength(6);
+  });
 });

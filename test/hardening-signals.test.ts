@@ -55,13 +55,16 @@ describe("a second signal (issue 17 row 4)", () => {
       scenario.write(`c${i}.cer`, (await makeLeaf(ca, { subject: `CN=Second signal ${i}` })).der);
     }
     const report = join(scenario.root, "report.json");
-    // One write a minute: the second write waits for its slot, as a run waits out a long Retry-After.
-    const run = scenario.startUpload(["--report", report, "--rate-limit", "1/60s", "--concurrency", "1"]);
+    // One write every 2 s; once the first is accepted, Graph answers after 30 s: the second write is then a
+    // request in flight, which the grace period would wait for.
+    const run = scenario.startUpload(["--report", report, "--rate-limit", "1/2s", "--concurrency", "1"]);
     let stderr = "";
     run.child.stderr!.on("data", (chunk) => {
       stderr += chunk;
     });
     await until(() => scenario.acceptedWrites() === 1);
+    scenario.emulator.setFaults({ rate: 1, kinds: ["latency"], latencyMs: 30_000 });
+    await until(() => scenario.emulator.inFlight() === 1);
     run.child.kill("SIGTERM");
     await until(() => stderr.includes("stopping: no new work"));
     const signalled = performance.now();

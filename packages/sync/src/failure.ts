@@ -1,4 +1,4 @@
-import { AuthError, GraphError, NetworkError } from "@intune-codesign/uploader";
+import { AuthError, GraphError, NetworkError, StoppedError } from "@intune-codesign/uploader";
 
 /** A failed write or look-up as the report shows it: a stable code and a message with what support needs. */
 export interface Failure {
@@ -25,10 +25,13 @@ export function describeFailure(error: unknown, interrupted: boolean): Failure {
   }
   if (error instanceof AuthError)
     return { code: "auth_failed", message: error.message, attempts, auth: true, unreachable: false };
-  if (interrupted)
+  if (interrupted || error instanceof StoppedError)
     return {
       code: "interrupted",
-      message: "the run was interrupted before this request finished",
+      message:
+        error instanceof StoppedError
+          ? error.message
+          : "the run was interrupted before this request finished",
       attempts,
       auth: false,
       unreachable: false,

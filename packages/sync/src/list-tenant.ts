@@ -1,5 +1,6 @@
 import { GraphClient, RateLimiter, type TokenProvider } from "@intune-codesign/uploader";
 import type { Logger } from "pino";
+import type { Interruption } from "./interruption.js";
 import { phaseDone } from "./phase-log.js";
 import { identityKey, TenantIndex } from "./tenant.js";
 
@@ -17,7 +18,7 @@ export interface GraphSettings {
 }
 
 /** The Graph client of one command, paced by Intune's limits and stopped by `signal`. */
-export function graphClient(settings: GraphSettings, signal: AbortSignal): GraphClient {
+export function graphClient(settings: GraphSettings, interruption: Interruption): GraphClient {
   return new GraphClient({
     baseUrl: settings.graphUrl,
     tokenProvider: settings.tokenProvider,
@@ -27,7 +28,9 @@ export function graphClient(settings: GraphSettings, signal: AbortSignal): Graph
     writeLimiter: new RateLimiter(settings.rateLimit),
     // Reads have their own allowance; the limiter also makes reads wait out a Retry-After that writes got.
     readLimiter: new RateLimiter(INTUNE_READ_LIMIT),
-    signal,
+    // After a stop signal nothing new is sent; requests already sent get the grace period.
+    signal: interruption.aborting,
+    stop: interruption.stopping,
     // A create whose answer was lost is found by meaning: the tenant may already show its own rendering.
     isCreated: (remote, body) =>
       remote.expirationDateTime !== null &&

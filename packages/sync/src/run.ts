@@ -210,7 +210,7 @@ class UploadRun {
     const pruning = config.prune !== null && !this.misconfigured && !this.refusePrune(reading);
     if (this.misconfigured) this.refuseAll();
     else if ((this.candidates.length > 0 || pruning) && !this.halt.signal.aborted) {
-      const client = graphClient(config, interruption.aborting);
+      const client = graphClient(config, interruption);
       const tenant = await this.list(client);
       if (tenant) {
         const decisions = this.plan(tenant);

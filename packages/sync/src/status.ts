@@ -82,7 +82,7 @@ export async function runStatus(settings: StatusSettings): Promise<StatusOutcome
     }
     let tenant: TenantIndex;
     try {
-      tenant = await listTenant(graphClient(settings, interruption.aborting), settings.logger);
+      tenant = await listTenant(graphClient(settings, interruption), settings.logger);
     } catch (error) {
       const failure = describeFailure(error, interruption.aborting.aborted);
       settings.logger.error({ code: failure.code }, `listing the tenant failed: ${failure.message}`);

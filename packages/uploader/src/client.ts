@@ -35,6 +35,11 @@ export interface GraphClientOptions {
   readLimiter?: RateLimiter;
   /** Aborts everything (shutdown). */
   signal?: AbortSignal;
+  /**
+   * Stops new sends (a stop signal's first stage): a request still waiting for its rate-limit slot or a back-off
+   * fails with a StoppedError, having sent nothing; one already sent goes on until `signal`.
+   */
+  stop?: AbortSignal;
   /** How requests leave the process; default the process's proxy-aware transport (HTTPS_PROXY, NO_PROXY). */
   transport?: Transport;
   /**
@@ -80,7 +85,7 @@ export interface WriteOptions {
 const COLLECTION = "deviceAppManagement/enterpriseCodeSigningCertificates";
 
 /** The signal and logger every request of one operation shares. */
-type RequestContext = { signal: AbortSignal | undefined; logger: Logger };
+type RequestContext = { signal: AbortSignal | undefined; stop: AbortSignal | undefined; logger: Logger };
 
 /** Graph's enterpriseCodeSigningCertificates collection, with auth, retries, pacing and safe creates. */
 export class GraphClient {
@@ -123,7 +128,7 @@ export class GraphClient {
         url: this.collectionUrl,
         body: JSON.stringify(body),
         ...context,
-        recover: () => this.findCreated(body, context.signal),
+        recover: () => this.findCreated(body, context),
       },
       this.settings,
     );
@@ -171,8 +176,8 @@ export class GraphClient {
   }
 
   /** The object a create with an unknown outcome may have made: the listing is read only up to the page holding it. */
-  private async findCreated(body: CertificateBody, signal: AbortSignal | undefined) {
-    for await (const page of this.pages({ signal, logger: this.logger })) {
+  private async findCreated(body: CertificateBody, context: RequestContext) {
+    for await (const page of this.pages({ ...context, logger: this.logger })) {
       const isCreated = this.options.isCreated ?? matchesCertificate;
       const found = page.find((remote) => isCreated(remote, body));
       if (found) return found;
@@ -184,6 +189,7 @@ export class GraphClient {
     const [run, call] = [this.options.signal, options.signal];
     return {
       signal: run && call ? AbortSignal.any([run, call]) : (run ?? call),
+      stop: this.options.stop,
       logger: options.logger ?? this.logger,
     };
   }

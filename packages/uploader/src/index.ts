@@ -27,5 +27,6 @@ export { PermissionError } from "./permission-error.js";
 export { REDACT_PATHS } from "./redact.js";
 export { instantKey, type RemoteCertificate } from "./remote.js";
 export { MAX_SECRET_FILE_SIZE, readSecretBytes, readSecretFile } from "./secrets.js";
+export { StoppedError } from "./stopped-error.js";
 export type { TokenProvider } from "./token-provider.js";
 export { defaultTransport, type Transport } from "./transport.js";

@@ -7,6 +7,7 @@ import type { RemoteCertificate } from "./remote.js";
 import { decideRetry } from "./retry.js";
 import { type GraphAnswer, sendOnce } from "./send-once.js";
 import { sleep } from "./sleep.js";
+import { StoppedError } from "./stopped-error.js";
 import type { TokenProvider } from "./token-provider.js";
 import type { Transport } from "./transport.js";
 
@@ -32,7 +33,10 @@ export interface RequestSpec {
   method: "GET" | "POST" | "PATCH" | "DELETE";
   url: string;
   body?: string;
+  /** Aborts the request, sent or not (the run's end). */
   signal: AbortSignal | undefined;
+  /** Ends the waits before a send (rate-limit slot, back-off) with a StoppedError; a request already sent goes on. */
+  stop?: AbortSignal | undefined;
   logger: Logger;
   /** For a create: finds the object an earlier attempt may have created. */
   recover?: () => Promise<RemoteCertificate | undefined>;
@@ -67,6 +71,7 @@ export async function sendRequest(spec: RequestSpec, settings: RequestSettings):
   let maybeApplied = false;
 
   for (;;) {
+    if (spec.stop?.aborted) throw new StoppedError(attempts);
     if (maybeApplied && spec.recover) {
       const recovered = await spec.recover();
       if (recovered) {
@@ -125,8 +130,24 @@ export async function sendRequest(spec: RequestSpec, settings: RequestSettings):
         : failure;
     }
     log.warn({ ...bindings, delayMs: decision.delayMs }, "retrying");
-    await sleep(decision.delayMs, spec.signal);
+    await beforeSend(sleep(decision.delayMs, waitSignal(spec)), spec, attempts);
     retriesSoFar++;
+  }
+}
+
+/** What ends a wait before a send: the run's end, and its stop. */
+function waitSignal(spec: RequestSpec): AbortSignal | undefined {
+  const { signal, stop } = spec;
+  return signal && stop ? AbortSignal.any([signal, stop]) : (signal ?? stop);
+}
+
+/** A wait before a send, whose end by the run's stop (not its end) is a StoppedError: nothing was sent. */
+async function beforeSend<T>(wait: Promise<T>, spec: RequestSpec, attempts: number): Promise<T> {
+  try {
+    return await wait;
+  } catch (error) {
+    if (spec.stop?.aborted && !spec.signal?.aborted) throw new StoppedError(attempts);
+    throw error;
   }
 }
 
@@ -141,7 +162,7 @@ async function sendPaced(
   log: Logger,
 ): Promise<Sent> {
   const limiter = spec.method === "GET" ? settings.readLimiter : settings.writeLimiter;
-  const grant = await limiter?.acquireGrant(spec.signal);
+  const grant = limiter && (await beforeSend(limiter.acquireGrant(waitSignal(spec)), spec, attempt - 1));
   let requestSent = false;
   const sentAt = performance.now();
   try {
