@@ -130,24 +130,34 @@ export async function sendRequest(spec: RequestSpec, settings: RequestSettings):
         : failure;
     }
     log.warn({ ...bindings, delayMs: decision.delayMs }, "retrying");
-    await beforeSend(sleep(decision.delayMs, waitSignal(spec)), spec, attempts);
+    await beforeSend((signal) => sleep(decision.delayMs, signal), spec, attempts);
     retriesSoFar++;
   }
 }
 
-/** What ends a wait before a send: the run's end, and its stop. */
-function waitSignal(spec: RequestSpec): AbortSignal | undefined {
+/**
+ * A wait before a send (a rate-limit slot, a back-off), ended by the run's end with its reason, or by the run's stop
+ * with a StoppedError: nothing of this attempt was sent. Linked by hand, not with AbortSignal.any (see send-once.ts).
+ */
+async function beforeSend<T>(
+  wait: (signal: AbortSignal | undefined) => Promise<T>,
+  spec: RequestSpec,
+  attempts: number,
+): Promise<T> {
   const { signal, stop } = spec;
-  return signal && stop ? AbortSignal.any([signal, stop]) : (signal ?? stop);
-}
-
-/** A wait before a send, whose end by the run's stop (not its end) is a StoppedError: nothing was sent. */
-async function beforeSend<T>(wait: Promise<T>, spec: RequestSpec, attempts: number): Promise<T> {
+  if (!stop) return wait(signal);
+  const controller = new AbortController();
+  const onEnd = () => controller.abort(signal?.reason);
+  const onStop = () => controller.abort(new StoppedError(attempts));
+  if (signal?.aborted) onEnd();
+  else if (stop.aborted) onStop();
+  signal?.addEventListener("abort", onEnd, { once: true });
+  stop.addEventListener("abort", onStop, { once: true });
   try {
-    return await wait;
-  } catch (error) {
-    if (spec.stop?.aborted && !spec.signal?.aborted) throw new StoppedError(attempts);
-    throw error;
+    return await wait(controller.signal);
+  } finally {
+    signal?.removeEventListener("abort", onEnd);
+    stop.removeEventListener("abort", onStop);
   }
 }
 
@@ -162,7 +172,7 @@ async function sendPaced(
   log: Logger,
 ): Promise<Sent> {
   const limiter = spec.method === "GET" ? settings.readLimiter : settings.writeLimiter;
-  const grant = limiter && (await beforeSend(limiter.acquireGrant(waitSignal(spec)), spec, attempt - 1));
+  const grant = limiter && (await beforeSend((signal) => limiter.acquireGrant(signal), spec, attempt - 1));
   let requestSent = false;
   const sentAt = performance.now();
   try {
