@@ -111,7 +111,8 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
     clearTimeout(slot.watchdog);
     slot.watchdog =
       slot.inFlight.size > 0 ? setTimeout(() => retireSlot(slot, "stalled"), stallMs) : undefined;
-    if (!options.unrefWhenIdle) return;
+    // A closing pool holds its workers until they exit (close() waits on them): a late "online" must not let go.
+    if (!options.unrefWhenIdle || closed) return;
     if (slot.inFlight.size > 0) slot.worker.ref();
     else slot.worker.unref();
   };
@@ -207,6 +208,9 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
         slots.map(async (slot) => {
           clearTimeout(slot.watchdog);
           for (const job of slot.inFlight.values()) job.reject(error);
+          // Held while it stops: an idle worker of an unrefWhenIdle pool would otherwise leave nothing to wait on,
+          // and a caller awaiting close() from a top-level await would end the process with exit code 13.
+          slot.worker.ref();
           await slot.worker.terminate();
         }),
       );
